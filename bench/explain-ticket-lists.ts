@@ -1,0 +1,65 @@
+import SqliteDatabase from "better-sqlite3";
+import { CompiledQuery, type Dialect, Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import type { DatabaseTarget } from "../src/db/database.js";
+import type { Tables } from "../src/db/tables.js";
+import { listTicketRows, type TicketListQuery } from "../src/modules/tickets/ticket-repository.js";
+
+export interface TicketListPlan {
+  name: string;
+  /** The plan in one line: how the tickets are found and whether they are sorted after reading. */
+  summary: string;
+}
+
+function dialectFor(target: DatabaseTarget): Dialect {
+  if (target.kind === "postgres") {
+    return new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 1 }) });
+  }
+  return new SqliteDialect({ database: new SqliteDatabase(target.file, { readonly: true }) });
+}
+
+/**
+ * Explains the SQL the repository really sends: `listTicketRows` runs on a connection that records
+ * its statement, which is then run again under EXPLAIN with the same parameters.
+ */
+export async function explainTicketLists(
+  target: DatabaseTarget,
+  lists: readonly { name: string; query: TicketListQuery }[],
+): Promise<TicketListPlan[]> {
+  let recorded: CompiledQuery | undefined;
+  const db = new Kysely<Tables>({
+    dialect: dialectFor(target),
+    log: (event) => {
+      recorded = event.query;
+    },
+  });
+  const explain = target.kind === "postgres" ? "EXPLAIN (COSTS OFF)" : "EXPLAIN QUERY PLAN";
+  try {
+    const plans: TicketListPlan[] = [];
+    for (const list of lists) {
+      await listTicketRows(db, target.kind, list.query);
+      if (!recorded) throw new Error("the list query was not recorded");
+      const { rows } = await db.executeQuery<Record<string, string>>(
+        CompiledQuery.raw(`${explain} ${recorded.sql}`, [...recorded.parameters]),
+      );
+      const steps = rows.map((row) => String(row["QUERY PLAN"] ?? row.detail ?? ""));
+      plans.push({ name: list.name, summary: summarizePlan(steps) });
+    }
+    return plans;
+  } finally {
+    await db.destroy();
+  }
+}
+
+// The joins that fetch names (requester, organization, group, assignee, original ticket) are
+// primary-key probes in every plan; the summary keeps how tickets are found and whether they are sorted.
+const nameLookup = /\b(requester|assignee|original|organizations|groups)\b/;
+const decisiveStep =
+  /^(Sort|Incremental Sort|HashAggregate|Hash Semi Join|Nested Loop Semi Join|SEARCH|SCAN|LIST SUBQUERY|USE TEMP B-TREE)\b|\bScan\b.* on /;
+
+function summarizePlan(steps: string[]): string {
+  return steps
+    .map((step) => step.replace(/^\s*->\s*/, "").trim())
+    .filter((step) => decisiveStep.test(step) && !/^Sort Key/.test(step) && !nameLookup.test(step))
+    .join("; ");
+}

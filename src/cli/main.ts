@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { Command, InvalidArgumentError } from "commander";
+import { ConfigError, loadConfig } from "../config.js";
+import { migrateToLatest } from "../db/database.js";
+import { DomainError, ValidationError } from "../errors.js";
+import { allRoles, createTend, type Role, startRoles, type Tend } from "../main.js";
+import { issueApiToken } from "../modules/identity/manage-api-tokens.js";
+import { createPerson } from "../modules/identity/manage-people.js";
+import { findPersonByEmail } from "../modules/identity/person-repository.js";
+import { exportSlaConfiguration, importSlaConfiguration } from "../modules/sla/sla-configuration-file.js";
+import { buildDemoDesk, deskIsEmpty } from "./demo-desk.js";
+
+/** `tend <command>`: the operator's door. Each command calls the same use cases as the API. */
+
+function generatedPassword(): string {
+  return randomBytes(15).toString("base64url");
+}
+
+async function withTend<T>(work: (tend: Tend) => Promise<T>): Promise<T> {
+  const tend = await createTend(loadConfig());
+  try {
+    return await work(tend);
+  } finally {
+    await tend.stop();
+  }
+}
+
+function parseRoles(value: string): Role[] {
+  const roles = value.split(",").map((r) => r.trim());
+  for (const role of roles) {
+    if (!(allRoles as readonly string[]).includes(role)) {
+      throw new InvalidArgumentError(`unknown role "${role}" (roles: ${allRoles.join(", ")})`);
+    }
+  }
+  return roles as Role[];
+}
+
+function parsePositive(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InvalidArgumentError("must be a positive whole number");
+  return number;
+}
+
+async function createAdmin(tend: Tend, input: { email: string; name: string; password?: string }) {
+  const password = input.password ?? generatedPassword();
+  const admin = await createPerson({
+    ctx: tend.context(),
+    input: { email: input.email, name: input.name, role: "admin", password },
+  });
+  return { admin, password, generated: input.password === undefined };
+}
+
+const program = new Command("tend").description(
+  "Tend: the help desk that keeps the promises a support team makes.",
+);
+
+program
+  .command("serve")
+  .description("Serve Tend (migrates the database first)")
+  .option("--roles <roles>", `comma-separated roles: ${allRoles.join(", ")}`, parseRoles, [...allRoles])
+  .option("--demo-if-empty", "on an empty desk, build the demo desk and an admin account first")
+  .action(async (options: { roles: Role[]; demoIfEmpty?: boolean }) => {
+    const tend = await createTend(loadConfig());
+    if (options.demoIfEmpty && (await deskIsEmpty(tend.context()))) {
+      const summary = await buildDemoDesk(tend.context(), {});
+      const { admin, password } = await createAdmin(tend, { email: "admin@tend.local", name: "Desk Admin" });
+      console.log(
+        `\nEmpty desk: built the demo desk (${summary.tickets} tickets, ${summary.organizations} organizations, ${summary.agents} agents).\n` +
+          `Sign in as ${admin.email} with password ${password} (shown once).\n`,
+      );
+    }
+    await startRoles(tend, options.roles);
+    const shutdown = async (signal: string) => {
+      tend.logger.info({ signal }, "shutting down");
+      await tend.stop();
+      process.exit(0);
+    };
+    process.once("SIGINT", () => void shutdown("SIGINT"));
+    process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  });
+
+program
+  .command("migrate")
+  .description("Apply pending database migrations and exit")
+  .action(() =>
+    withTend(async (tend) => {
+      // createTend already migrates; running again reports that nothing is left.
+      const applied = await migrateToLatest(tend.database.db);
+      console.log(applied.length > 0 ? `Applied: ${applied.join(", ")}` : "Database is up to date.");
+    }),
+  );
+
+const admin = program.command("admin").description("Manage admin accounts");
+admin
+  .command("create")
+  .description("Create an admin; prints a one-time password when none is given")
+  .requiredOption("--email <email>")
+  .requiredOption("--name <name>")
+  .option("--password <password>")
+  .action((options: { email: string; name: string; password?: string }) =>
+    withTend(async (tend) => {
+      const { admin: created, password, generated } = await createAdmin(tend, options);
+      console.log(`Created admin ${created.name} <${created.email}> (${created.id}).`);
+      if (generated) console.log(`One-time password: ${password}`);
+    }),
+  );
+
+const token = program.command("token").description("Manage API tokens");
+token
+  .command("create")
+  .description("Create an API token for a person; the token is printed once")
+  .requiredOption("--email <email>")
+  .option("--name <name>", "what the token is for", "CLI token")
+  .action((options: { email: string; name: string }) =>
+    withTend(async (tend) => {
+      const person = await findPersonByEmail(tend.database.db, options.email);
+      if (!person) throw ValidationError.field("email", `no person with email ${options.email}`);
+      const created = await issueApiToken(tend.context(), person.id, options.name);
+      console.log(created.token);
+    }),
+  );
+
+const sla = program.command("sla").description("Business calendars, SLA policies and clocks");
+sla
+  .command("export")
+  .description("Write the calendars and policies as one JSON file (stdout without --file)")
+  .option("--file <path>", "where to write")
+  .action((options: { file?: string }) =>
+    withTend(async (tend) => {
+      const json = `${JSON.stringify(await exportSlaConfiguration(tend.context()), null, 2)}\n`;
+      if (options.file) {
+        writeFileSync(options.file, json);
+        console.log(`Wrote ${options.file}.`);
+      } else process.stdout.write(json);
+    }),
+  );
+sla
+  .command("import <file>")
+  .description("Make calendars and policies match a file written by `tend sla export` (all or nothing)")
+  .action((file: string) =>
+    withTend(async (tend) => {
+      const { calendars, policies } = await importSlaConfiguration(
+        tend.context(),
+        readFileSync(file, "utf8"),
+      );
+      console.log(
+        `Calendars: ${calendars.created} created, ${calendars.updated} updated, ${calendars.unchanged} unchanged. ` +
+          `Policies: ${policies.created} created, ${policies.updated} updated.`,
+      );
+    }),
+  );
+
+program
+  .command("demo")
+  .description("Build a realistic demo desk: organizations, agents in both tiers, tickets in every status")
+  .option("--tickets <count>", "how many tickets", parsePositive, 300)
+  .option("--seed <seed>", "random seed, for a repeatable desk", parsePositive, 42)
+  .action((options: { tickets: number; seed: number }) =>
+    withTend(async (tend) => {
+      const summary = await buildDemoDesk(tend.context(), { tickets: options.tickets, seed: options.seed });
+      console.log(
+        `Demo desk ready: ${summary.organizations} organizations, ${summary.customers} customers, ` +
+          `${summary.agents} agents, ${summary.tickets} tickets.`,
+      );
+    }),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof DomainError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,88 @@
+import fs from "node:fs";
+import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import pg from "pg";
+import { migrations } from "./migrations/index.js";
+import type { Tables } from "./tables.js";
+
+export type DialectKind = "sqlite" | "postgres";
+export type Db = Kysely<Tables>;
+export type DbTransaction = Transaction<Tables>;
+/** Either the database or an open transaction: repositories accept both. */
+export type DbExecutor = Kysely<Tables>;
+
+export interface Database {
+  db: Db;
+  dialect: DialectKind;
+  destroy(): Promise<void>;
+}
+
+export type DatabaseTarget =
+  | { kind: "sqlite"; file: string }
+  | { kind: "postgres"; url: string; poolSize?: number };
+
+export interface OpenDatabaseOptions {
+  /** Told when PostgreSQL drops an idle pooled connection (restart, failover, dropped database). */
+  onIdleConnectionLost?: (error: Error) => void;
+}
+
+export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Database {
+  if (target.kind === "postgres") {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // The pool discards the broken client and connects anew on next use; without a listener,
+    // node-postgres would rethrow the error and bring the whole process down.
+    pool.on("error", (error) => options.onIdleConnectionLost?.(error));
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: "postgres", destroy: () => db.destroy() };
+  }
+  if (target.file !== ":memory:") fs.mkdirSync(path.dirname(target.file), { recursive: true });
+  const sqlite = new SqliteDatabase(target.file);
+  // WAL lets readers proceed during a write; synchronous=FULL makes a committed write survive power loss.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return { db, dialect: "sqlite", destroy: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every statement anew; preparing costs more than running a small insert.
+ * Reusing prepared statements by SQL text is safe because Kysely runs one statement at a time
+ * on the single SQLite connection.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  const maxCached = 500;
+  return new Proxy(sqlite, {
+    get(target, property, receiver) {
+      if (property !== "prepare") {
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (!statement) {
+          statement = target.prepare(source);
+          if (cache.size >= maxCached) cache.delete(cache.keys().next().value as string);
+          cache.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

@@ -1,0 +1,17 @@
+import type { Migration } from "kysely";
+import * as createIdentity from "./2026-11-23T0900-create-identity.js";
+import * as createTickets from "./2026-11-23T0910-create-tickets.js";
+import * as createJobs from "./2026-11-23T0920-create-jobs.js";
+import * as createTicketSearch from "./2026-11-23T0930-create-ticket-search.js";
+import * as seedDefaultGroups from "./2026-11-23T0940-seed-default-groups.js";
+import * as createSla from "./2026-11-23T1000-create-sla.js";
+
+/** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
+export const migrations: Record<string, Migration> = {
+  "2026-11-23T0900-create-identity": createIdentity,
+  "2026-11-23T0910-create-tickets": createTickets,
+  "2026-11-23T0920-create-jobs": createJobs,
+  "2026-11-23T0930-create-ticket-search": createTicketSearch,
+  "2026-11-23T0940-seed-default-groups": seedDefaultGroups,
+  "2026-11-23T1000-create-sla": createSla,
+};

@@ -1,0 +1,58 @@
+/**
+ * Typed domain errors. Use cases throw these; the HTTP layer maps them to RFC 9457
+ * problem+json in one place (src/http/problem-details.ts), the CLI prints them.
+ */
+
+export interface FieldProblem {
+  /** JSON-pointer-like path of the offending input, e.g. `/weekly/mon/0`. */
+  field: string;
+  message: string;
+}
+
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly title: string;
+}
+
+export class ValidationError extends DomainError {
+  readonly status = 400;
+  readonly title = "Invalid input";
+  readonly problems: FieldProblem[];
+
+  constructor(problems: FieldProblem[] | FieldProblem) {
+    const list = Array.isArray(problems) ? problems : [problems];
+    super(list.map((p) => `${p.field}: ${p.message}`).join("; "));
+    this.problems = list;
+  }
+
+  static field(field: string, message: string): ValidationError {
+    return new ValidationError({ field, message });
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly title = "Not found";
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+  readonly title = "Forbidden";
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+  readonly title = "Authentication required";
+}
+
+/** A request that conflicts with the resource's current state: a stale version or an invalid transition. */
+export class ConflictError extends DomainError {
+  readonly status = 409;
+  readonly title = "Conflict";
+  constructor(
+    message: string,
+    readonly current?: unknown,
+  ) {
+    super(message);
+  }
+}

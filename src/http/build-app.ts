@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseQueryString } from "node:querystring";
+import fastifyCookie from "@fastify/cookie";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import ajvFormatsModule from "ajv-formats";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
+import type { Logger } from "pino";
+import type { Database } from "../db/database.js";
+import { NotFoundError } from "../errors.js";
+import { identityRoutes } from "../modules/identity/identity-routes.js";
+import {
+  ApiTokenSchema,
+  GroupSchema,
+  OrganizationSchema,
+  PersonSchema,
+} from "../modules/identity/identity-schemas.js";
+import { slaConfigRoutes } from "../modules/sla/sla-config-routes.js";
+import { ticketRoutes } from "../modules/tickets/ticket-routes.js";
+import { CommentSchema, TicketEventSchema, TicketSchema } from "../modules/tickets/ticket-schemas.js";
+import type { Clock } from "../shared/clock.js";
+import { healthRoutes } from "./health-routes.js";
+import { homePage } from "./home-page.js";
+import { sendProblem, toProblem } from "./problem-details.js";
+import { requestContext } from "./request-context.js";
+import { ProblemSchema } from "./schemas.js";
+
+export interface AppDependencies {
+  database: Database;
+  logger: Logger;
+  clock: Clock;
+  publicUrl: string;
+  bodyLimitBytes: number;
+}
+
+/** Query values that accept several entries take them repeated (`?status=a&status=b`) or comma-separated. */
+const listQueryKeys = new Set(["status"]);
+function parseQuery(query: string): Record<string, unknown> {
+  const parsed: Record<string, unknown> = parseQueryString(query);
+  for (const key of listQueryKeys) {
+    const value = parsed[key];
+    if (value === undefined) continue;
+    parsed[key] = (Array.isArray(value) ? value : [value])
+      .flatMap((v) => String(v).split(","))
+      .filter(Boolean);
+  }
+  return parsed;
+}
+
+/** Builds the HTTP application without listening, so tests drive it with `app.inject()`. */
+export type TendApp = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export async function buildApp(deps: AppDependencies): Promise<TendApp> {
+  const app = Fastify<RawServerDefault>({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: deps.bodyLimitBytes,
+    routerOptions: { querystringParser: parseQuery },
+    ajv: {
+      // Unknown fields are an error naming the field, never silently dropped.
+      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: true },
+      // ajv-formats types its options strictly; Fastify's plugin slot takes `unknown` options.
+      plugins: [ajvFormatsModule.default as unknown as never],
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    else request.log.info({ status: problem.status, reason: problem.detail }, "request refused");
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      toProblem(new NotFoundError(`No route ${request.method} ${request.url.split("?")[0]}.`), request),
+    ),
+  );
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Tend API",
+        version: "1",
+        description: "Tickets, people and the promises a support team keeps.",
+      },
+      servers: [{ url: deps.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            description: "An API token from POST /api/v1/tokens or `tend token create`",
+          },
+          session: { type: "apiKey", in: "cookie", name: "tend_session" },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+
+  for (const schema of [
+    ProblemSchema,
+    OrganizationSchema,
+    PersonSchema,
+    GroupSchema,
+    ApiTokenSchema,
+    TicketSchema,
+    CommentSchema,
+    TicketEventSchema,
+  ]) {
+    app.addSchema(schema);
+  }
+
+  await app.register(requestContext, {
+    base: { db: deps.database.db, dialect: deps.database.dialect, clock: deps.clock },
+  });
+  await app.register(healthRoutes, { db: deps.database.db });
+  await app.register(homePage, { publicUrl: deps.publicUrl });
+  await app.register(
+    async (api) => {
+      api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+      await api.register(identityRoutes, { secureCookies: deps.publicUrl.startsWith("https://") });
+      await api.register(ticketRoutes);
+      await api.register(slaConfigRoutes);
+    },
+    { prefix: "/api/v1" },
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,111 @@
+import { sql } from "kysely";
+import type { DbExecutor, DialectKind } from "../db/database.js";
+import type { JobsTable } from "../db/tables.js";
+
+export type JobRow = Omit<JobsTable, "attempts"> & { attempts: number };
+
+export async function insertJob(db: DbExecutor, row: Omit<JobRow, "attempts">): Promise<void> {
+  await db.insertInto("jobs").values(row).execute();
+}
+
+/**
+ * Takes up to `limit` jobs that are due, or whose owner's lock expired (the owner died mid-job),
+ * and locks them for `owner`. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets many processes claim
+ * side by side without ever taking the same job; SQLite has one writer, which serializes claims.
+ */
+export async function claimDueJobs(
+  db: DbExecutor,
+  dialect: DialectKind,
+  owner: string,
+  now: string,
+  lockedUntil: string,
+  limit: number,
+): Promise<JobRow[]> {
+  const skipLocked = dialect === "postgres" ? sql`FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<JobRow>`
+    UPDATE jobs SET status = 'running', locked_by = ${owner}, locked_until = ${lockedUntil}, attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM jobs
+      WHERE (status = 'queued' AND run_at <= ${now}) OR (status = 'running' AND locked_until <= ${now})
+      ORDER BY run_at
+      LIMIT ${limit}
+      ${skipLocked}
+    )
+    RETURNING *`.execute(db);
+  return result.rows;
+}
+
+/** Finishes a job only if this owner still holds it: a job whose lock expired belongs to its new owner. */
+export async function markJobSucceeded(
+  db: DbExecutor,
+  id: string,
+  owner: string,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("jobs")
+    .set({ status: "succeeded", finished_at: at, locked_by: null, locked_until: null })
+    .where("id", "=", id)
+    .where("locked_by", "=", owner)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markJobFailed(
+  db: DbExecutor,
+  id: string,
+  owner: string,
+  change: { status: "queued" | "failed"; runAt: string; error: string; at: string },
+): Promise<void> {
+  await db
+    .updateTable("jobs")
+    .set({
+      status: change.status,
+      run_at: change.runAt,
+      last_error: change.error,
+      locked_by: null,
+      locked_until: null,
+      finished_at: change.status === "failed" ? change.at : null,
+    })
+    .where("id", "=", id)
+    .where("locked_by", "=", owner)
+    .execute();
+}
+
+export async function findJob(db: DbExecutor, id: string): Promise<JobRow | undefined> {
+  return db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function upsertSchedule(
+  db: DbExecutor,
+  name: string,
+  kind: string,
+  intervalMs: number,
+  firstRunAt: string,
+) {
+  await db
+    .insertInto("job_schedules")
+    .values({ name, kind, interval_ms: intervalMs, next_run_at: firstRunAt })
+    .onConflict((oc) => oc.column("name").doUpdateSet({ kind, interval_ms: intervalMs }))
+    .execute();
+}
+
+export async function dueSchedules(db: DbExecutor, now: string) {
+  return db.selectFrom("job_schedules").selectAll().where("next_run_at", "<=", now).execute();
+}
+
+/** Compare-and-set on `next_run_at`: of several schedulers seeing one due schedule, exactly one wins. */
+export async function advanceSchedule(
+  db: DbExecutor,
+  name: string,
+  seenNextRunAt: string,
+  nextRunAt: string,
+) {
+  const result = await db
+    .updateTable("job_schedules")
+    .set({ next_run_at: nextRunAt })
+    .where("name", "=", name)
+    .where("next_run_at", "=", seenNextRunAt)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,0 +1,187 @@
+import { hostname } from "node:os";
+import { systemActor } from "../modules/identity/actor.js";
+import { type Context, withActor } from "../shared/context.js";
+import { newId } from "../shared/ids.js";
+import {
+  advanceSchedule,
+  claimDueJobs,
+  dueSchedules,
+  insertJob,
+  type JobRow,
+  markJobFailed,
+  markJobSucceeded,
+  upsertSchedule,
+} from "./job-repository.js";
+
+export type JobHandler = (ctx: Context, payload: unknown) => Promise<void>;
+
+export interface RecurringJob {
+  name: string;
+  kind: string;
+  intervalMs: number;
+}
+
+export interface JobRunnerOptions {
+  /** How long a claimed job is ours; past it another worker may take it over. */
+  lockMs?: number;
+  pollMs?: number;
+  batchSize?: number;
+}
+
+/** 1 s, 2 s, 4 s … capped at one hour: a failing dependency gets room to recover. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+}
+
+export async function enqueueJob(
+  ctx: Context,
+  kind: string,
+  payload: unknown,
+  options: { runAt?: Date; maxAttempts?: number } = {},
+): Promise<string> {
+  const now = ctx.clock.now();
+  const id = newId();
+  await insertJob(ctx.db, {
+    id,
+    kind,
+    payload: JSON.stringify(payload ?? null),
+    status: "queued",
+    run_at: (options.runAt ?? now).toISOString(),
+    max_attempts: options.maxAttempts ?? 10,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    created_at: now.toISOString(),
+    finished_at: null,
+  });
+  return id;
+}
+
+/**
+ * The durable job runner: handlers by kind, recurring schedules, and a poll loop. Any number of
+ * processes may run one against the same database; each job runs once per successful attempt.
+ */
+export class JobRunner {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly recurring: RecurringJob[] = [];
+  private readonly owner = `${hostname()}:${process.pid}:${newId().slice(-8)}`;
+  private readonly lockMs: number;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly ctx: Context,
+    options: JobRunnerOptions = {},
+  ) {
+    this.lockMs = options.lockMs ?? 5 * 60_000;
+    this.pollMs = options.pollMs ?? 1000;
+    this.batchSize = options.batchSize ?? 10;
+  }
+
+  register(kind: string, handler: JobHandler): this {
+    this.handlers.set(kind, handler);
+    return this;
+  }
+
+  every(job: RecurringJob): this {
+    this.recurring.push(job);
+    return this;
+  }
+
+  /** Records the recurring schedules so that schedulers in any process share them. */
+  async installSchedules(): Promise<void> {
+    const now = this.ctx.clock.now().toISOString();
+    for (const job of this.recurring)
+      await upsertSchedule(this.ctx.db, job.name, job.kind, job.intervalMs, now);
+  }
+
+  /** Enqueues a job for every schedule that is due. Returns how many it enqueued. */
+  async enqueueDueSchedules(): Promise<number> {
+    const now = this.ctx.clock.now();
+    let enqueued = 0;
+    for (const schedule of await dueSchedules(this.ctx.db, now.toISOString())) {
+      const next = new Date(now.getTime() + schedule.interval_ms).toISOString();
+      const won = await this.ctx.db.transaction().execute(async (trx) => {
+        const tx = { ...this.ctx, db: trx };
+        if (!(await advanceSchedule(trx, schedule.name, schedule.next_run_at, next))) return false;
+        await enqueueJob(tx, schedule.kind, { schedule: schedule.name }, { maxAttempts: 1 });
+        return true;
+      });
+      if (won) enqueued += 1;
+    }
+    return enqueued;
+  }
+
+  /** Claims and runs due jobs until none is left. Returns how many ran. */
+  async runDueJobs(): Promise<number> {
+    let ran = 0;
+    for (;;) {
+      const now = this.ctx.clock.now();
+      const jobs = await claimDueJobs(
+        this.ctx.db,
+        this.ctx.dialect,
+        this.owner,
+        now.toISOString(),
+        new Date(now.getTime() + this.lockMs).toISOString(),
+        this.batchSize,
+      );
+      for (const job of jobs) await this.runOne(job);
+      ran += jobs.length;
+      if (jobs.length < this.batchSize) return ran;
+    }
+  }
+
+  private async runOne(job: JobRow): Promise<void> {
+    const logger = this.ctx.logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
+    const handler = this.handlers.get(job.kind);
+    const fail = async (message: string) => {
+      const now = this.ctx.clock.now();
+      const giveUp = job.attempts >= job.max_attempts || !handler;
+      await markJobFailed(this.ctx.db, job.id, this.owner, {
+        status: giveUp ? "failed" : "queued",
+        runAt: new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(),
+        error: message,
+        at: now.toISOString(),
+      });
+      logger.warn({ error: message, willRetry: !giveUp }, "job failed");
+    };
+    if (!handler) return fail(`no handler registered for kind "${job.kind}"`);
+    if (job.attempts > job.max_attempts) return fail("gave up: attempts exhausted (the worker died mid-job)");
+    try {
+      const ctx = withActor({ ...this.ctx, logger }, systemActor(`job ${job.kind}`), "system");
+      await handler(ctx, JSON.parse(job.payload));
+      await markJobSucceeded(this.ctx.db, job.id, this.owner, this.ctx.clock.now().toISOString());
+    } catch (error) {
+      await fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** Starts polling: schedules (when `schedule`) and jobs (when `work`). */
+  async start(roles: { schedule: boolean; work: boolean }): Promise<void> {
+    if (roles.schedule) await this.installSchedules();
+    this.stopped = false;
+    const tick = async () => {
+      try {
+        if (roles.schedule) await this.enqueueDueSchedules();
+        if (roles.work) await this.runDueJobs();
+      } catch (error) {
+        this.ctx.logger.error({ err: error }, "job runner tick failed");
+      }
+      if (!this.stopped) {
+        this.timer = setTimeout(() => {
+          this.running = tick();
+        }, this.pollMs);
+      }
+    };
+    this.running = tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

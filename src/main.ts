@@ -1,0 +1,83 @@
+import type { Config } from "./config.js";
+import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
+import { buildApp, type TendApp } from "./http/build-app.js";
+import { JobRunner } from "./jobs/job-runner.js";
+import { registerJobs } from "./jobs/schedule.js";
+import { type Actor, systemActor } from "./modules/identity/actor.js";
+import { installDefaultPolicies } from "./modules/sla/default-policies.js";
+import { type Clock, systemClock } from "./shared/clock.js";
+import type { Channel, Context } from "./shared/context.js";
+import { createLogger } from "./shared/logger.js";
+
+export const allRoles = ["web", "worker", "scheduler"] as const;
+export type Role = (typeof allRoles)[number];
+
+/** The composition root: one place that wires configuration, database, HTTP and jobs together. */
+export interface Tend {
+  config: Config;
+  database: Database;
+  logger: ReturnType<typeof createLogger>;
+  clock: Clock;
+  jobs: JobRunner;
+  /** A use-case context for work that does not come through HTTP (CLI, jobs, imports). */
+  context(actor?: Actor, channel?: Channel): Context;
+  app?: TendApp;
+  stop(): Promise<void>;
+}
+
+export async function createTend(config: Config, options: { clock?: Clock } = {}): Promise<Tend> {
+  const logger = createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(config.database, {
+    onIdleConnectionLost: (error) =>
+      logger.warn({ err: error }, "database connection lost; the pool reconnects"),
+  });
+  const applied = await migrateToLatest(database.db);
+  if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
+
+  const context = (actor: Actor = systemActor("operator"), channel: Channel = "cli"): Context => ({
+    actor,
+    channel,
+    db: database.db,
+    dialect: database.dialect,
+    clock,
+    logger,
+  });
+  const slaDefaults = await installDefaultPolicies(context(systemActor("SLA defaults"), "system"));
+  if (slaDefaults.installed)
+    logger.info(slaDefaults, "installed the default business calendars and SLA policies");
+  const jobs = registerJobs(new JobRunner(context(systemActor("job runner"), "system")));
+
+  const tend: Tend = {
+    config,
+    database,
+    logger,
+    clock,
+    jobs,
+    context,
+    async stop() {
+      await jobs.stop();
+      await tend.app?.close();
+      await database.destroy();
+    },
+  };
+  return tend;
+}
+
+/** Starts the given roles: `web` listens for HTTP, `worker` runs jobs, `scheduler` enqueues timers. */
+export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<void> {
+  if (roles.includes("web")) {
+    tend.app = await buildApp({
+      database: tend.database,
+      logger: tend.logger,
+      clock: tend.clock,
+      publicUrl: tend.config.publicUrl,
+      bodyLimitBytes: tend.config.bodyLimitBytes,
+    });
+    await tend.app.listen({ port: tend.config.port, host: tend.config.host });
+  }
+  if (roles.includes("worker") || roles.includes("scheduler")) {
+    await tend.jobs.start({ schedule: roles.includes("scheduler"), work: roles.includes("worker") });
+  }
+  tend.logger.info({ roles, database: tend.database.dialect, url: tend.config.publicUrl }, "Tend started");
+}

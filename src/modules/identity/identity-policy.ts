@@ -1,0 +1,39 @@
+import { ForbiddenError, UnauthorizedError } from "../../errors.js";
+import type { Actor, PersonActor } from "./actor.js";
+
+/** Agents and admins work the desk; the system acts for timers and imports. */
+export function isStaff(actor: Actor): boolean {
+  return actor.kind === "system" || (actor.kind === "person" && actor.role !== "customer");
+}
+
+export function isAdmin(actor: Actor): boolean {
+  return actor.kind === "system" || (actor.kind === "person" && actor.role === "admin");
+}
+
+export function requirePerson(actor: Actor): PersonActor {
+  if (actor.kind !== "person") throw new UnauthorizedError("Sign in or send a bearer token.");
+  return actor;
+}
+
+export function requireStaff(actor: Actor): void {
+  if (actor.kind === "anonymous") throw new UnauthorizedError("Sign in or send a bearer token.");
+  if (!isStaff(actor)) throw new ForbiddenError("Only agents and admins may do this.");
+}
+
+export function requireAdmin(actor: Actor): void {
+  if (actor.kind === "anonymous") throw new UnauthorizedError("Sign in or send a bearer token.");
+  if (!isAdmin(actor)) throw new ForbiddenError("Only admins may do this.");
+}
+
+/** Customers see people of their own organization; staff see everyone. */
+export function canSeePerson(actor: Actor, person: { id: string; organizationId: string | null }): boolean {
+  if (isStaff(actor)) return true;
+  if (actor.kind !== "person") return false;
+  if (actor.personId === person.id) return true;
+  return actor.organizationId !== null && actor.organizationId === person.organizationId;
+}
+
+export function canSeeOrganization(actor: Actor, organizationId: string): boolean {
+  if (isStaff(actor)) return true;
+  return actor.kind === "person" && actor.organizationId === organizationId;
+}

@@ -1,0 +1,328 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { IdParams, PageQuery, pageOf, problemResponses } from "../../http/schemas.js";
+import {
+  ApiTokenCreatedSchema,
+  ApiTokenSchema,
+  GroupSchema,
+  OrganizationCreateBody,
+  OrganizationSchema,
+  OrganizationUpdateBody,
+  PersonCreateBody,
+  PersonSchema,
+  PersonUpdateBody,
+  RoleSchema,
+} from "./identity-schemas.js";
+import { createApiToken, listApiTokens, revokeApiToken } from "./manage-api-tokens.js";
+import { addGroupMember, createGroup, getGroup, listGroups, removeGroupMember } from "./manage-groups.js";
+import {
+  createOrganization,
+  getOrganization,
+  listOrganizations,
+  updateOrganization,
+} from "./manage-organizations.js";
+import { createPerson, getMe, getPerson, listPeople, updatePerson } from "./manage-people.js";
+import { sessionAbsoluteLifetimeMs, sessionCookieName, signIn, signOut } from "./sessions.js";
+
+export const identityRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean }> = async (app, options) => {
+  app.post(
+    "/auth/login",
+    {
+      schema: {
+        tags: ["auth"],
+        summary: "Sign in with email and password (agents and admins); sets the session cookie",
+        body: Type.Object(
+          { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Ref("Person"), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { sessionSecret, actor } = await signIn(request.ctx, request.body.email, request.body.password);
+      reply.setCookie(sessionCookieName, sessionSecret, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "lax",
+        secure: options.secureCookies,
+        maxAge: Math.floor(sessionAbsoluteLifetimeMs / 1000),
+      });
+      return getMe({ ...request.ctx, actor });
+    },
+  );
+
+  app.post(
+    "/auth/logout",
+    { schema: { tags: ["auth"], summary: "Sign out: ends the session", response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      const secret = request.cookies[sessionCookieName];
+      if (secret) await signOut(request.ctx, secret);
+      reply.clearCookie(sessionCookieName, { path: "/" });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    "/me",
+    {
+      schema: {
+        tags: ["people"],
+        summary: "Who the caller is",
+        response: { 200: Type.Ref("Person"), ...problemResponses },
+      },
+    },
+    async (request) => getMe(request.ctx),
+  );
+
+  app.get(
+    "/organizations",
+    {
+      schema: {
+        tags: ["organizations"],
+        summary: "List organizations (a customer sees only their own)",
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: pageOf(OrganizationSchema), ...problemResponses },
+      },
+    },
+    async (request) =>
+      listOrganizations({
+        ctx: request.ctx,
+        limit: request.query.limit ?? 50,
+        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+      }),
+  );
+
+  app.post(
+    "/organizations",
+    {
+      schema: {
+        tags: ["organizations"],
+        summary: "Create an organization",
+        body: OrganizationCreateBody,
+        response: { 201: Type.Ref("Organization"), ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createOrganization({ ctx: request.ctx, input: request.body })),
+  );
+
+  app.get(
+    "/organizations/:id",
+    {
+      schema: {
+        tags: ["organizations"],
+        summary: "Get an organization",
+        params: IdParams,
+        response: { 200: Type.Ref("Organization"), ...problemResponses },
+      },
+    },
+    async (request) => getOrganization({ ctx: request.ctx, id: request.params.id }),
+  );
+
+  app.patch(
+    "/organizations/:id",
+    {
+      schema: {
+        tags: ["organizations"],
+        summary: "Update an organization (admins)",
+        params: IdParams,
+        body: OrganizationUpdateBody,
+        response: { 200: Type.Ref("Organization"), ...problemResponses },
+      },
+    },
+    async (request) => updateOrganization({ ctx: request.ctx, id: request.params.id, input: request.body }),
+  );
+
+  app.get(
+    "/people",
+    {
+      schema: {
+        tags: ["people"],
+        summary: "List people (a customer sees only their organization)",
+        querystring: Type.Object(
+          {
+            ...PageQuery,
+            organizationId: Type.Optional(Type.String({ format: "uuid" })),
+            role: Type.Optional(RoleSchema),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: pageOf(PersonSchema), ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, organizationId, role } = request.query;
+      return listPeople({
+        ctx: request.ctx,
+        filter: { ...(organizationId ? { organizationId } : {}), ...(role ? { role } : {}) },
+        limit: limit ?? 50,
+        ...(cursor ? { cursor } : {}),
+      });
+    },
+  );
+
+  app.post(
+    "/people",
+    {
+      schema: {
+        tags: ["people"],
+        summary: "Add a person: customers by staff, agents and admins by admins",
+        body: PersonCreateBody,
+        response: { 201: Type.Ref("Person"), ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createPerson({ ctx: request.ctx, input: request.body })),
+  );
+
+  app.get(
+    "/people/:id",
+    {
+      schema: {
+        tags: ["people"],
+        summary: "Get a person",
+        params: IdParams,
+        response: { 200: Type.Ref("Person"), ...problemResponses },
+      },
+    },
+    async (request) => getPerson({ ctx: request.ctx, id: request.params.id }),
+  );
+
+  app.patch(
+    "/people/:id",
+    {
+      schema: {
+        tags: ["people"],
+        summary: "Update a person (yourself, or anyone as an admin)",
+        params: IdParams,
+        body: PersonUpdateBody,
+        response: { 200: Type.Ref("Person"), ...problemResponses },
+      },
+    },
+    async (request) => updatePerson({ ctx: request.ctx, id: request.params.id, input: request.body }),
+  );
+
+  app.get(
+    "/groups",
+    {
+      schema: {
+        tags: ["groups"],
+        summary: "List groups",
+        response: { 200: Type.Array(GroupSchema), ...problemResponses },
+      },
+    },
+    async (request) => listGroups(request.ctx),
+  );
+
+  app.post(
+    "/groups",
+    {
+      schema: {
+        tags: ["groups"],
+        summary: "Create a group (admins)",
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            description: Type.Optional(Type.String({ maxLength: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Ref("Group"), ...problemResponses },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createGroup({ ctx: request.ctx, input: request.body })),
+  );
+
+  app.get(
+    "/groups/:id",
+    {
+      schema: {
+        tags: ["groups"],
+        summary: "Get a group",
+        params: IdParams,
+        response: { 200: Type.Ref("Group"), ...problemResponses },
+      },
+    },
+    async (request) => getGroup({ ctx: request.ctx, id: request.params.id }),
+  );
+
+  const MembershipParams = Type.Object(
+    { id: Type.String({ format: "uuid" }), personId: Type.String({ format: "uuid" }) },
+    { additionalProperties: false },
+  );
+  app.put(
+    "/groups/:id/members/:personId",
+    {
+      schema: {
+        tags: ["groups"],
+        summary: "Add an agent to a group (admins)",
+        params: MembershipParams,
+        response: { 200: Type.Ref("Group"), ...problemResponses },
+      },
+    },
+    async (request) =>
+      addGroupMember({ ctx: request.ctx, groupId: request.params.id, personId: request.params.personId }),
+  );
+  app.delete(
+    "/groups/:id/members/:personId",
+    {
+      schema: {
+        tags: ["groups"],
+        summary: "Remove an agent from a group (admins)",
+        params: MembershipParams,
+        response: { 200: Type.Ref("Group"), ...problemResponses },
+      },
+    },
+    async (request) =>
+      removeGroupMember({ ctx: request.ctx, groupId: request.params.id, personId: request.params.personId }),
+  );
+
+  app.get(
+    "/tokens",
+    {
+      schema: {
+        tags: ["tokens"],
+        summary: "List API tokens (yours; all as an admin)",
+        response: { 200: Type.Array(ApiTokenSchema), ...problemResponses },
+      },
+    },
+    async (request) => listApiTokens(request.ctx),
+  );
+
+  app.post(
+    "/tokens",
+    {
+      schema: {
+        tags: ["tokens"],
+        summary: "Create an API token; the secret is shown once",
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            personId: Type.Optional(Type.String({ format: "uuid" })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: ApiTokenCreatedSchema,
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createApiToken({ ctx: request.ctx, input: request.body })),
+  );
+
+  app.delete(
+    "/tokens/:id",
+    {
+      schema: {
+        tags: ["tokens"],
+        summary: "Revoke an API token",
+        params: IdParams,
+        response: { 200: Type.Ref("ApiToken"), ...problemResponses },
+      },
+    },
+    async (request) => revokeApiToken({ ctx: request.ctx, id: request.params.id }),
+  );
+};

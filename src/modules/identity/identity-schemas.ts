@@ -1,0 +1,103 @@
+import { Type } from "typebox";
+import { NullableString, Timestamp } from "../../http/schemas.js";
+import { roles } from "./actor.js";
+import { plans, stages } from "./organization.js";
+
+export const RoleSchema = Type.Enum([...roles]);
+export const PlanSchema = Type.Enum([...plans]);
+export const StageSchema = Type.Enum([...stages]);
+const Email = Type.String({ format: "email", maxLength: 254 });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+export const OrganizationSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    domains: Type.Array(Type.String()),
+    plan: PlanSchema,
+    stage: StageSchema,
+    notes: Type.String(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: "Organization" },
+);
+
+export const OrganizationCreateBody = Type.Object(
+  {
+    name: Name,
+    domains: Type.Optional(Type.Array(Type.String({ maxLength: 253 }), { maxItems: 100 })),
+    plan: PlanSchema,
+    stage: Type.Optional(StageSchema),
+    notes: Type.Optional(Type.String({ maxLength: 10_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const OrganizationUpdateBody = Type.Partial(OrganizationCreateBody, { additionalProperties: false });
+
+export const PersonSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    email: Type.String(),
+    role: RoleSchema,
+    organizationId: NullableString,
+    timeZone: Type.String(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: "Person" },
+);
+
+export const PersonCreateBody = Type.Object(
+  {
+    name: Name,
+    email: Email,
+    role: Type.Optional(RoleSchema),
+    organizationId: Type.Optional(Type.Union([Type.String({ format: "uuid" }), Type.Null()])),
+    timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+    password: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PersonUpdateBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    role: Type.Optional(RoleSchema),
+    organizationId: Type.Optional(Type.Union([Type.String({ format: "uuid" }), Type.Null()])),
+    timeZone: Type.Optional(Type.String({ maxLength: 64 })),
+    password: Type.Optional(Type.String({ maxLength: 1024 })),
+  },
+  { additionalProperties: false },
+);
+
+export const GroupSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: Type.String(),
+    memberIds: Type.Array(Type.String()),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { $id: "Group" },
+);
+
+export const ApiTokenSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    personId: Type.String(),
+    createdAt: Timestamp,
+    lastUsedAt: NullableString,
+    revokedAt: NullableString,
+  },
+  { $id: "ApiToken" },
+);
+
+export const ApiTokenCreatedSchema = Type.Object({
+  ...ApiTokenSchema.properties,
+  token: Type.String({ description: "The secret: shown once, never again" }),
+});

@@ -1,0 +1,135 @@
+import { ConflictError, NotFoundError } from "../../errors.js";
+import { type Context, inTransaction } from "../../shared/context.js";
+import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
+import { newId } from "../../shared/ids.js";
+import { canSeeOrganization, requireAdmin, requireStaff } from "./identity-policy.js";
+import { normalizeDomains, type Plan, type Stage } from "./organization.js";
+import { type OrganizationView, presentOrganization } from "./organization-presenter.js";
+import {
+  domainsTakenElsewhere,
+  findOrganizationById,
+  insertOrganization,
+  listOrganizationRows,
+  type OrganizationRow,
+  organizationNameTaken,
+  updateOrganizationRow,
+} from "./organization-repository.js";
+
+export interface OrganizationInput {
+  name: string;
+  domains?: string[];
+  plan: Plan;
+  stage?: Stage;
+  notes?: string;
+}
+
+async function assertUnique(
+  ctx: Context,
+  name: string,
+  domains: string[],
+  exceptId: string | null,
+): Promise<void> {
+  if (await organizationNameTaken(ctx.db, name, exceptId)) {
+    throw new ConflictError(`An organization named "${name}" already exists.`);
+  }
+  const taken = await domainsTakenElsewhere(ctx.db, domains, exceptId);
+  if (taken.length > 0)
+    throw new ConflictError(`Domain already belongs to another organization: ${taken.join(", ")}`);
+}
+
+export async function createOrganization({
+  ctx,
+  input,
+}: {
+  ctx: Context;
+  input: OrganizationInput;
+}): Promise<OrganizationView> {
+  requireStaff(ctx.actor);
+  const domains = normalizeDomains(input.domains ?? []);
+  const name = input.name.trim();
+  return inTransaction(ctx, async (tx) => {
+    await assertUnique(tx, name, domains, null);
+    const now = tx.clock.now().toISOString();
+    const row: OrganizationRow = {
+      id: newId(),
+      name,
+      domains,
+      plan: input.plan,
+      stage: input.stage ?? "customer",
+      notes: input.notes ?? "",
+      created_at: now,
+      updated_at: now,
+    };
+    await insertOrganization(tx.db, row);
+    tx.logger.info({ organizationId: row.id }, "organization created");
+    return presentOrganization(row);
+  });
+}
+
+export async function updateOrganization({
+  ctx,
+  id,
+  input,
+}: {
+  ctx: Context;
+  id: string;
+  input: Partial<OrganizationInput>;
+}): Promise<OrganizationView> {
+  requireAdmin(ctx.actor);
+  return inTransaction(ctx, async (tx) => {
+    const existing = await findOrganizationById(tx.db, id);
+    if (!existing) throw new NotFoundError(`No organization ${id}.`);
+    const domains = input.domains ? normalizeDomains(input.domains) : existing.domains;
+    const name = input.name?.trim() ?? existing.name;
+    await assertUnique(tx, name, domains, id);
+    const row: OrganizationRow = {
+      ...existing,
+      name,
+      domains,
+      plan: input.plan ?? existing.plan,
+      stage: input.stage ?? existing.stage,
+      notes: input.notes ?? existing.notes,
+      updated_at: tx.clock.now().toISOString(),
+    };
+    await updateOrganizationRow(tx.db, row);
+    return presentOrganization(row);
+  });
+}
+
+export async function getOrganization({ ctx, id }: { ctx: Context; id: string }): Promise<OrganizationView> {
+  // A customer asking for another organization learns nothing, not even that it exists.
+  if (!canSeeOrganization(ctx.actor, id)) throw new NotFoundError(`No organization ${id}.`);
+  const row = await findOrganizationById(ctx.db, id);
+  if (!row) throw new NotFoundError(`No organization ${id}.`);
+  return presentOrganization(row);
+}
+
+export async function listOrganizations({
+  ctx,
+  limit,
+  cursor,
+}: {
+  ctx: Context;
+  limit: number;
+  cursor?: string;
+}): Promise<Page<OrganizationView>> {
+  const actor = ctx.actor;
+  let onlyId: string | undefined;
+  if (actor.kind === "person" && actor.role === "customer") {
+    if (!actor.organizationId) return { items: [], nextCursor: null };
+    onlyId = actor.organizationId;
+  } else {
+    requireStaff(actor);
+  }
+  const rows = await listOrganizationRows(ctx.db, {
+    limit: limit + 1,
+    ...(onlyId ? { onlyId } : {}),
+    ...(cursor ? { after: decodeCursor(cursor) } : {}),
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(presentOrganization),
+    nextCursor: rows.length > limit && last ? encodeCursor({ value: last.name, id: last.id }) : null,
+  };
+}

@@ -1,0 +1,26 @@
+import type { Plan, Stage } from "./organization.js";
+import type { OrganizationRow } from "./organization-repository.js";
+
+export interface OrganizationView {
+  id: string;
+  name: string;
+  domains: string[];
+  plan: Plan;
+  stage: Stage;
+  notes: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function presentOrganization(row: OrganizationRow): OrganizationView {
+  return {
+    id: row.id,
+    name: row.name,
+    domains: row.domains,
+    plan: row.plan as Plan,
+    stage: row.stage as Stage,
+    notes: row.notes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}

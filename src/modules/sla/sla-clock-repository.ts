@@ -1,0 +1,133 @@
+import type { DbExecutor } from "../../db/database.js";
+import type { SlaClocksTable } from "../../db/tables.js";
+import { newId } from "../../shared/ids.js";
+import type { ComputedClock } from "./sla-types.js";
+
+export type SlaClockRow = SlaClocksTable;
+
+const keyOf = (clock: { policy_id: string; target_key: string; cycle: number }) =>
+  `${clock.policy_id}|${clock.target_key}|${clock.cycle}`;
+
+export async function clocksOfTicket(db: DbExecutor, ticketId: string): Promise<SlaClockRow[]> {
+  return db
+    .selectFrom("sla_clocks")
+    .selectAll()
+    .where("ticket_id", "=", ticketId)
+    .orderBy("started_at")
+    .orderBy("id")
+    .execute();
+}
+
+/**
+ * Stores a ticket's freshly computed clocks over the previous ones: rows keep their id and the
+ * instant a warning was sent; clocks that no longer apply (a target re-derived after a severity
+ * change) are removed. Keeps `tickets.next_sla_due_at` — the nearest running due time — in step.
+ */
+export async function saveTicketClocks(
+  db: DbExecutor,
+  ticketId: string,
+  previous: SlaClockRow[],
+  clocks: ComputedClock[],
+  at: string,
+): Promise<SlaClockRow[]> {
+  const previousByKey = new Map(previous.map((row) => [keyOf(row), row]));
+  const saved: SlaClockRow[] = [];
+  for (const clock of clocks) {
+    const before = previousByKey.get(
+      keyOf({ policy_id: clock.policyId, target_key: clock.targetKey, cycle: clock.cycle }),
+    );
+    const row: SlaClockRow = {
+      id: before?.id ?? newId(),
+      ticket_id: ticketId,
+      policy_id: clock.policyId,
+      target_key: clock.targetKey,
+      metric: clock.metric,
+      cycle: clock.cycle,
+      state: clock.state,
+      started_at: clock.startedAt.toISOString(),
+      due_at: clock.dueAt?.toISOString() ?? null,
+      warn_at: clock.warnAt?.toISOString() ?? null,
+      achieved_at: clock.achievedAt?.toISOString() ?? null,
+      breached_at: clock.breachedAt?.toISOString() ?? null,
+      warned_at: before?.warned_at ?? null,
+      used_ms: Math.round(clock.usedMs),
+      paused_ms: Math.round(clock.pausedMs),
+      target_ms: clock.targetMs,
+      updated_at: at,
+    };
+    if (before) {
+      previousByKey.delete(keyOf(before));
+      if (!sameClock(before, row)) {
+        const { id, ...changes } = row;
+        await db.updateTable("sla_clocks").set(changes).where("id", "=", id).execute();
+      }
+    } else {
+      await db.insertInto("sla_clocks").values(row).execute();
+    }
+    saved.push(row);
+  }
+  const stale = [...previousByKey.values()].map((row) => row.id);
+  if (stale.length > 0) await db.deleteFrom("sla_clocks").where("id", "in", stale).execute();
+
+  const nextDue = saved
+    .filter((row) => row.state === "running" && row.due_at)
+    .map((row) => row.due_at as string)
+    .sort()[0];
+  await db
+    .updateTable("tickets")
+    .set({ next_sla_due_at: nextDue ?? null })
+    .where("id", "=", ticketId)
+    .execute();
+  return saved;
+}
+
+function sameClock(a: SlaClockRow, b: SlaClockRow): boolean {
+  return (
+    a.state === b.state &&
+    a.due_at === b.due_at &&
+    a.warn_at === b.warn_at &&
+    a.achieved_at === b.achieved_at &&
+    a.breached_at === b.breached_at &&
+    a.used_ms === b.used_ms &&
+    a.paused_ms === b.paused_ms &&
+    a.target_ms === b.target_ms &&
+    a.started_at === b.started_at
+  );
+}
+
+/** The breach scan: running clocks whose due time has passed — one range query on (state, due_at). */
+export async function ticketsWithClocksDue(db: DbExecutor, now: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom("sla_clocks")
+    .select("ticket_id")
+    .where("state", "=", "running")
+    .where("due_at", "<=", now)
+    .orderBy("due_at")
+    .limit(limit)
+    .execute();
+  return [...new Set(rows.map((r) => r.ticket_id))];
+}
+
+/** Running clocks past their warning share that have not warned yet. */
+export async function clocksToWarn(db: DbExecutor, now: string, limit: number): Promise<SlaClockRow[]> {
+  return db
+    .selectFrom("sla_clocks")
+    .selectAll()
+    .where("state", "=", "running")
+    .where("warn_at", "<=", now)
+    .where("warned_at", "is", null)
+    .orderBy("warn_at")
+    .limit(limit)
+    .execute();
+}
+
+/** Marks a warning sent, once: of two scanners, only the one whose update lands sends it. */
+export async function markClockWarned(db: DbExecutor, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable("sla_clocks")
+    .set({ warned_at: at })
+    .where("id", "=", id)
+    .where("warned_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}

@@ -1,0 +1,144 @@
+import { ConflictError, ValidationError } from "../../errors.js";
+import { type Context, inTransaction } from "../../shared/context.js";
+import { newId } from "../../shared/ids.js";
+import { isStaff, requirePerson } from "../identity/identity-policy.js";
+import { commentBody } from "./comment-body.js";
+import { createTicket } from "./create-ticket.js";
+import {
+  qualifyReply,
+  type ReplyQualificationInput,
+  withQualificationSections,
+} from "./reply-qualification.js";
+import type { Visibility } from "./ticket.js";
+import { applyTicketChanges, eventRow } from "./ticket-changes.js";
+import { assertCanViewTicket } from "./ticket-policy.js";
+import { type CommentView, presentComment, presentTicket, type TicketView } from "./ticket-presenter.js";
+import {
+  findCommentRow,
+  findTicketById,
+  findTicketByNumber,
+  insertComment,
+  insertTicketEvents,
+  listCommentRows,
+  tagsByTicket,
+} from "./ticket-repository.js";
+import { indexSearchDocuments } from "./ticket-search.js";
+import {
+  checkTransition,
+  statusAfterCustomerReply,
+  statusAfterStaffReply,
+  type TicketStatus,
+} from "./ticket-status.js";
+
+export interface AddCommentInput extends ReplyQualificationInput {
+  visibility?: Visibility;
+  /** Submit as: the status the ticket takes with this reply (agents only). */
+  status?: TicketStatus;
+}
+
+export interface AddCommentResult {
+  comment: CommentView;
+  /** The ticket after the comment — a new follow-up ticket when the original was closed. */
+  ticket: TicketView;
+}
+
+export async function addComment({
+  ctx,
+  number,
+  input,
+}: {
+  ctx: Context;
+  number: number;
+  input: AddCommentInput;
+}): Promise<AddCommentResult> {
+  const author = requirePerson(ctx.actor);
+  const staff = isStaff(author);
+  const visibility = input.visibility ?? "public";
+  if (!staff && visibility === "internal")
+    throw ValidationError.field("visibility", "customers write public replies");
+  if (!staff && input.status !== undefined)
+    throw ValidationError.field("status", "only agents may set the status");
+  const qualification = qualifyReply(input, { visibility, staff });
+  const body = commentBody(withQualificationSections(input, qualification));
+
+  return inTransaction(ctx, async (tx) => {
+    const ticket = assertCanViewTicket(tx.actor, await findTicketByNumber(tx.db, number), number);
+    const current = ticket.status as TicketStatus;
+
+    let nextStatus = current;
+    let reason: string | undefined;
+    if (staff) {
+      if (current === "closed") throw new ConflictError(`Ticket #${number} is closed and read-only.`);
+      nextStatus =
+        visibility === "public" ? statusAfterStaffReply(current, input.status) : (input.status ?? current);
+      const check = checkTransition(current, nextStatus, "staff");
+      if (!check.allowed) throw new ConflictError(check.reason);
+    } else {
+      const after = statusAfterCustomerReply(current);
+      if (after === "follow_up") {
+        // A closed ticket stays as it was; the conversation continues on a linked follow-up.
+        const followUp = await createTicket({
+          ctx: tx,
+          input: {
+            subject: ticket.subject,
+            ...(input.bodyHtml !== undefined ? { bodyHtml: input.bodyHtml } : { body: body.text }),
+            severity: ticket.severity as TicketView["severity"],
+            category: ticket.category as TicketView["category"],
+            followUpOfId: ticket.id,
+          },
+        });
+        await insertTicketEvents(tx.db, [
+          eventRow(tx, ticket.id, tx.clock.now().toISOString(), {
+            kind: "follow_up_created",
+            to: String(followUp.number),
+            reason: "Customer replied to a closed ticket",
+          }),
+        ]);
+        const [firstComment] = await listCommentRows(tx.db, followUp.id, ["public"]);
+        if (!firstComment) throw new Error(`follow-up ${followUp.number} has no description`);
+        return { comment: presentComment(firstComment), ticket: followUp };
+      }
+      nextStatus = after;
+      if (after !== current) reason = "Customer replied";
+    }
+
+    const now = tx.clock.now().toISOString();
+    const commentId = newId();
+    await insertComment(tx.db, {
+      id: commentId,
+      ticket_id: ticket.id,
+      author_id: author.personId,
+      visibility,
+      channel: tx.channel,
+      body_text: body.text,
+      body_html: body.html,
+      created_at: now,
+      summary: qualification.summary,
+      next_steps: qualification.nextSteps,
+      qualifying: qualification.qualifying ? 1 : 0,
+      qualifying_reason: qualification.qualifyingReason,
+      workaround: qualification.workaround ? 1 : 0,
+    });
+    await applyTicketChanges(
+      tx,
+      ticket,
+      { status: nextStatus },
+      reason ? { reasons: { status: reason } } : {},
+    );
+    await insertTicketEvents(tx.db, [
+      eventRow(tx, ticket.id, now, {
+        kind: visibility === "public" ? "public_reply_added" : "internal_note_added",
+        to: commentId,
+      }),
+    ]);
+    await indexSearchDocuments(tx.db, tx.dialect, [{ ticketId: ticket.id, visibility, text: body.text }]);
+
+    const comment = await findCommentRow(tx.db, commentId);
+    const updated = await findTicketById(tx.db, ticket.id);
+    if (!comment || !updated) throw new Error(`comment ${commentId} vanished inside its own transaction`);
+    return {
+      comment: presentComment(comment),
+      ticket: presentTicket(updated, (await tagsByTicket(tx.db, [ticket.id])).get(ticket.id) ?? []),
+    };
+  });
+}

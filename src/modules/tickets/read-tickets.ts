@@ -1,0 +1,140 @@
+import { ValidationError } from "../../errors.js";
+import type { Context } from "../../shared/context.js";
+import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
+import { isStaff } from "../identity/identity-policy.js";
+import type { Category, Severity, TicketStatus } from "./ticket.js";
+import { assertCanViewTicket, ticketScopeOf, visibleCommentKinds } from "./ticket-policy.js";
+import {
+  type CommentView,
+  presentComment,
+  presentTicket,
+  presentTicketEvent,
+  type TicketEventView,
+  type TicketView,
+} from "./ticket-presenter.js";
+import {
+  findTicketByNumber,
+  listCommentRows,
+  listTicketEventRows,
+  listTicketRows,
+  type TicketListQuery,
+  type TicketSortKey,
+  tagsByTicket,
+  ticketSortKeys,
+} from "./ticket-repository.js";
+
+export async function getTicket({ ctx, number }: { ctx: Context; number: number }): Promise<TicketView> {
+  const row = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, number), number);
+  return presentTicket(row, (await tagsByTicket(ctx.db, [row.id])).get(row.id) ?? []);
+}
+
+export interface TicketListFilter {
+  status?: TicketStatus[];
+  groupId?: string;
+  /** A person id, "me", or "none" for unassigned. */
+  assignee?: string;
+  organizationId?: string;
+  requesterId?: string;
+  severity?: Severity;
+  category?: Category;
+  tag?: string;
+  text?: string;
+  /** `updatedAt`, `createdAt`; a leading `-` sorts newest first. Default `-updatedAt`. */
+  sort?: string;
+}
+
+function parseSort(sort: string | undefined): { key: TicketSortKey; descending: boolean } {
+  const value = sort ?? "-updatedAt";
+  const descending = value.startsWith("-");
+  const key = descending ? value.slice(1) : value;
+  if (!(key in ticketSortKeys)) {
+    throw ValidationError.field(
+      "sort",
+      `must be one of ${Object.keys(ticketSortKeys).join(", ")} (prefix - for descending)`,
+    );
+  }
+  return { key: key as TicketSortKey, descending };
+}
+
+export async function listTickets({
+  ctx,
+  filter,
+  limit,
+  cursor,
+}: {
+  ctx: Context;
+  filter: TicketListFilter;
+  limit: number;
+  cursor?: string;
+}): Promise<Page<TicketView>> {
+  const scope = ticketScopeOf(ctx.actor);
+  const { key, descending } = parseSort(filter.sort);
+  const query: TicketListQuery = { sort: key, descending, limit: limit + 1 };
+  if (filter.status) query.statuses = filter.status;
+  if (filter.groupId) query.groupId = filter.groupId;
+  if (filter.assignee === "none") query.assigneeId = null;
+  else if (filter.assignee === "me") {
+    query.assigneeId = ctx.actor.kind === "person" ? ctx.actor.personId : null;
+  } else if (filter.assignee) query.assigneeId = filter.assignee;
+  if (filter.organizationId) query.organizationId = filter.organizationId;
+  if (filter.requesterId) query.requesterId = filter.requesterId;
+  if (filter.severity) query.severity = filter.severity;
+  if (filter.category) query.category = filter.category;
+  if (filter.tag) query.tag = filter.tag.toLowerCase();
+  if (filter.text) query.text = { query: filter.text, visible: visibleCommentKinds(ctx.actor) };
+  if (cursor) query.after = decodeCursor(cursor);
+
+  // The scope overrides whatever the caller asked: another organization's id yields an empty list.
+  if (scope.kind === "organization") {
+    if (query.organizationId && query.organizationId !== scope.organizationId)
+      return { items: [], nextCursor: null };
+    query.organizationId = scope.organizationId;
+  } else if (scope.kind === "requester") {
+    if (query.requesterId && query.requesterId !== scope.requesterId) return { items: [], nextCursor: null };
+    query.requesterId = scope.requesterId;
+  }
+
+  const rows = await listTicketRows(ctx.db, ctx.dialect, query);
+  const page = rows.slice(0, limit);
+  const tags = await tagsByTicket(
+    ctx.db,
+    page.map((r) => r.id),
+  );
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => presentTicket(row, tags.get(row.id) ?? [])),
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ value: last[ticketSortKeys[key]], id: last.id }) : null,
+  };
+}
+
+export async function listComments({
+  ctx,
+  number,
+}: {
+  ctx: Context;
+  number: number;
+}): Promise<CommentView[]> {
+  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, number), number);
+  return (await listCommentRows(ctx.db, ticket.id, visibleCommentKinds(ctx.actor))).map(presentComment);
+}
+
+/** Customers see how their ticket moved and their conversation; staff also see notes and assignments. */
+const eventsCustomersSee = new Set(["created", "public_reply_added", "follow_up_created"]);
+
+export async function listTicketEvents({
+  ctx,
+  number,
+}: {
+  ctx: Context;
+  number: number;
+}): Promise<TicketEventView[]> {
+  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, number), number);
+  const rows = await listTicketEventRows(ctx.db, ticket.id);
+  const visible = isStaff(ctx.actor)
+    ? rows
+    : rows.filter(
+        (r) => eventsCustomersSee.has(r.kind) || (r.kind === "field_changed" && r.field === "status"),
+      );
+  return visible.map(presentTicketEvent);
+}

@@ -1,0 +1,141 @@
+import { ConflictError } from "../../errors.js";
+import type { Context } from "../../shared/context.js";
+import { newId } from "../../shared/ids.js";
+import { presentTicket } from "./ticket-presenter.js";
+import {
+  findTicketById,
+  insertTicketEvents,
+  replaceTicketTags,
+  type TicketEventRow,
+  type TicketListRow,
+  type TicketRow,
+  tagsByTicket,
+  updateTicketIfVersion,
+} from "./ticket-repository.js";
+import type { TicketStatus } from "./ticket-status.js";
+
+/** `to` holds the new value, or the comment's id for the two comment kinds. */
+export const ticketEventKinds = [
+  "created",
+  "field_changed",
+  "public_reply_added",
+  "internal_note_added",
+  "follow_up_created",
+] as const;
+export type TicketEventKind = (typeof ticketEventKinds)[number];
+
+export interface TicketEventDraft {
+  kind: TicketEventKind;
+  field?: string | null;
+  from?: string | null;
+  to?: string | null;
+  reason?: string | null;
+}
+
+export function eventRow(
+  ctx: Context,
+  ticketId: string,
+  at: string,
+  draft: TicketEventDraft,
+): TicketEventRow {
+  return {
+    id: newId(),
+    ticket_id: ticketId,
+    actor_id: ctx.actor.kind === "person" ? ctx.actor.personId : null,
+    channel: ctx.channel,
+    kind: draft.kind,
+    field: draft.field ?? null,
+    from_value: draft.from ?? null,
+    to_value: draft.to ?? null,
+    reason: draft.reason ?? null,
+    created_at: at,
+  };
+}
+
+export interface FieldChanges {
+  status?: TicketStatus;
+  assignee_id?: string | null;
+  group_id?: string | null;
+  severity?: string;
+  category?: string;
+  tags?: string[];
+}
+
+const eventFieldNames: Record<keyof FieldChanges, string> = {
+  status: "status",
+  assignee_id: "assignee",
+  group_id: "group",
+  severity: "severity",
+  category: "category",
+  tags: "tags",
+};
+
+/**
+ * Applies field changes to a ticket read at `current.version`: one event per changed field, the
+ * lifecycle timestamps kept in step with the status, and a 409 carrying the current ticket when
+ * someone else changed it first. `reasons` explains changes Tend made by rule.
+ */
+export async function applyTicketChanges(
+  ctx: Context,
+  current: TicketListRow,
+  changes: FieldChanges,
+  options: {
+    currentTags?: string[];
+    reasons?: Partial<Record<keyof FieldChanges, string>>;
+    activity?: boolean;
+  } = {},
+): Promise<void> {
+  const now = ctx.clock.now().toISOString();
+  const columns: Partial<TicketRow> = { updated_at: now };
+  if (options.activity !== false) columns.last_activity_at = now;
+  const events: TicketEventRow[] = [];
+  const record = (field: keyof FieldChanges, from: string | null, to: string | null) => {
+    events.push(
+      eventRow(ctx, current.id, now, {
+        kind: "field_changed",
+        field: eventFieldNames[field],
+        from,
+        to,
+        reason: options.reasons?.[field] ?? null,
+      }),
+    );
+  };
+
+  if (changes.status !== undefined && changes.status !== current.status) {
+    columns.status = changes.status;
+    if (changes.status === "solved") columns.solved_at = now;
+    else if (changes.status === "closed") columns.closed_at = now;
+    else columns.solved_at = null;
+    record("status", current.status, changes.status);
+  }
+  for (const field of ["assignee_id", "group_id", "severity", "category"] as const) {
+    const next = changes[field];
+    if (next !== undefined && next !== current[field]) {
+      Object.assign(columns, { [field]: next });
+      record(field, current[field], next);
+    }
+  }
+  let tagsChanged = false;
+  if (changes.tags !== undefined) {
+    const before = options.currentTags ?? (await tagsByTicket(ctx.db, [current.id])).get(current.id) ?? [];
+    if (before.join(",") !== changes.tags.join(",")) {
+      tagsChanged = true;
+      record("tags", before.join(" "), changes.tags.join(" "));
+    }
+  }
+
+  if (!(await updateTicketIfVersion(ctx.db, current.id, current.version, columns))) {
+    throw await staleVersion(ctx, current.id, current.number);
+  }
+  if (tagsChanged && changes.tags) await replaceTicketTags(ctx.db, current.id, changes.tags);
+  await insertTicketEvents(ctx.db, events);
+}
+
+export async function staleVersion(ctx: Context, ticketId: string, number: number): Promise<ConflictError> {
+  const latest = await findTicketById(ctx.db, ticketId);
+  const tags = (await tagsByTicket(ctx.db, [ticketId])).get(ticketId) ?? [];
+  return new ConflictError(
+    `Ticket #${number} was changed by someone else; review the current version and try again.`,
+    latest ? presentTicket(latest, tags) : undefined,
+  );
+}

@@ -1,0 +1,51 @@
+import { NotFoundError, UnauthorizedError } from "../../errors.js";
+import type { Actor } from "../identity/actor.js";
+import { isStaff } from "../identity/identity-policy.js";
+import type { Visibility } from "./ticket.js";
+
+interface TicketOwnership {
+  number: number;
+  organization_id: string | null;
+  requester_id: string;
+}
+
+/**
+ * The scope a customer's ticket queries are confined to: their organization's tickets, or only
+ * their own when they belong to none. Staff are unscoped.
+ */
+export type TicketScope =
+  | { kind: "all" }
+  | { kind: "organization"; organizationId: string }
+  | { kind: "requester"; requesterId: string };
+
+export function ticketScopeOf(actor: Actor): TicketScope {
+  if (actor.kind === "anonymous") throw new UnauthorizedError("Sign in or send a bearer token.");
+  if (isStaff(actor) || actor.kind !== "person") return { kind: "all" };
+  return actor.organizationId
+    ? { kind: "organization", organizationId: actor.organizationId }
+    : { kind: "requester", requesterId: actor.personId };
+}
+
+export function canViewTicket(actor: Actor, ticket: TicketOwnership): boolean {
+  const scope = ticketScopeOf(actor);
+  if (scope.kind === "all") return true;
+  if (scope.kind === "organization") return ticket.organization_id === scope.organizationId;
+  return ticket.requester_id === scope.requesterId;
+}
+
+/**
+ * Another organization's ticket is "not found", exactly like a missing one: a customer must not
+ * learn that ticket #1042 exists by trying numbers.
+ */
+export function assertCanViewTicket<T extends TicketOwnership>(
+  actor: Actor,
+  ticket: T | undefined,
+  number: number,
+): T {
+  if (!ticket || !canViewTicket(actor, ticket)) throw new NotFoundError(`No ticket #${number}.`);
+  return ticket;
+}
+
+export function visibleCommentKinds(actor: Actor): Visibility[] {
+  return isStaff(actor) ? ["public", "internal"] : ["public"];
+}

@@ -1,0 +1,116 @@
+import type { Role } from "../identity/actor.js";
+import type { Plan, Stage } from "../identity/organization.js";
+import type { Category, Severity, TicketChannel, TicketStatus, Visibility } from "./ticket.js";
+import type { CommentRow, TicketEventRow, TicketListRow } from "./ticket-repository.js";
+
+export interface TicketView {
+  id: string;
+  number: number;
+  subject: string;
+  status: TicketStatus;
+  severity: Severity;
+  category: Category;
+  channel: TicketChannel;
+  requester: { id: string; name: string; email: string };
+  organization: { id: string; name: string; plan: Plan; stage: Stage } | null;
+  group: { id: string; name: string } | null;
+  assignee: { id: string; name: string } | null;
+  tags: string[];
+  /** Number of the closed ticket this one follows up. */
+  followUpOf: number | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  solvedAt: string | null;
+  closedAt: string | null;
+}
+
+export function presentTicket(row: TicketListRow, tags: string[]): TicketView {
+  return {
+    id: row.id,
+    number: row.number,
+    subject: row.subject,
+    status: row.status as TicketStatus,
+    severity: row.severity as Severity,
+    category: row.category as Category,
+    channel: row.channel as TicketChannel,
+    requester: { id: row.requester_id, name: row.requester_name, email: row.requester_email },
+    organization:
+      row.organization_id && row.organization_name
+        ? {
+            id: row.organization_id,
+            name: row.organization_name,
+            plan: row.organization_plan as Plan,
+            stage: row.organization_stage as Stage,
+          }
+        : null,
+    group: row.group_id && row.group_name ? { id: row.group_id, name: row.group_name } : null,
+    assignee: row.assignee_id && row.assignee_name ? { id: row.assignee_id, name: row.assignee_name } : null,
+    tags,
+    followUpOf: row.follow_up_of_number,
+    version: row.version,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    solvedAt: row.solved_at,
+    closedAt: row.closed_at,
+  };
+}
+
+export interface CommentView {
+  id: string;
+  visibility: Visibility;
+  author: { id: string; name: string; role: Role };
+  channel: string;
+  bodyText: string;
+  bodyHtml: string;
+  /** Whether this public reply meets a response SLA (summary and next steps, or marked with a reason). */
+  qualifying: boolean;
+  summary: string | null;
+  nextSteps: string | null;
+  qualifyingReason: string | null;
+  workaround: boolean;
+  createdAt: string;
+}
+
+export function presentComment(row: CommentRow & { author_name: string; author_role: string }): CommentView {
+  return {
+    id: row.id,
+    visibility: row.visibility as Visibility,
+    author: { id: row.author_id, name: row.author_name, role: row.author_role as Role },
+    channel: row.channel,
+    bodyText: row.body_text,
+    bodyHtml: row.body_html,
+    qualifying: row.qualifying === 1,
+    summary: row.summary,
+    nextSteps: row.next_steps,
+    qualifyingReason: row.qualifying_reason,
+    workaround: row.workaround === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export interface TicketEventView {
+  id: string;
+  kind: string;
+  actor: { id: string; name: string } | null;
+  channel: string;
+  field: string | null;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+  createdAt: string;
+}
+
+export function presentTicketEvent(row: TicketEventRow & { actor_name: string | null }): TicketEventView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    actor: row.actor_id && row.actor_name ? { id: row.actor_id, name: row.actor_name } : null,
+    channel: row.channel,
+    field: row.field,
+    from: row.from_value,
+    to: row.to_value,
+    reason: row.reason,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,244 @@
+import { sql } from "kysely";
+import type { DbExecutor, DialectKind } from "../../db/database.js";
+import type { CommentsTable, TicketEventsTable, TicketsTable } from "../../db/tables.js";
+import type { CursorPosition } from "../../shared/cursor.js";
+import type { Visibility } from "./ticket.js";
+import { ticketIdMatches } from "./ticket-search.js";
+import type { TicketStatus } from "./ticket-status.js";
+
+export type TicketRow = TicketsTable;
+export type CommentRow = CommentsTable;
+export type TicketEventRow = TicketEventsTable;
+
+/** What a list row carries besides the ticket: the names a queue shows, read by join in one query. */
+export type TicketListRow = TicketRow & {
+  requester_name: string;
+  requester_email: string;
+  organization_name: string | null;
+  organization_plan: string | null;
+  organization_stage: string | null;
+  group_name: string | null;
+  assignee_name: string | null;
+  follow_up_of_number: number | null;
+};
+
+export async function nextTicketNumber(db: DbExecutor): Promise<number> {
+  const row = await db
+    .updateTable("counters")
+    .set((eb) => ({ value: eb("value", "+", 1) }))
+    .where("name", "=", "ticket_number")
+    .returning("value")
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export async function insertTicket(db: DbExecutor, row: TicketRow): Promise<void> {
+  await db.insertInto("tickets").values(row).execute();
+}
+
+export async function replaceTicketTags(db: DbExecutor, ticketId: string, tags: string[]): Promise<void> {
+  await db.deleteFrom("ticket_tags").where("ticket_id", "=", ticketId).execute();
+  if (tags.length > 0) {
+    await db
+      .insertInto("ticket_tags")
+      .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
+      .execute();
+  }
+}
+
+export async function insertComment(db: DbExecutor, row: CommentRow): Promise<void> {
+  await db.insertInto("comments").values(row).execute();
+}
+
+export async function insertTicketEvents(db: DbExecutor, rows: TicketEventRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("ticket_events").values(rows).execute();
+}
+
+export async function findTicketByNumber(db: DbExecutor, number: number): Promise<TicketListRow | undefined> {
+  return selectTicketListRows(db).where("tickets.number", "=", number).executeTakeFirst();
+}
+
+export async function findTicketById(db: DbExecutor, id: string): Promise<TicketListRow | undefined> {
+  return selectTicketListRows(db).where("tickets.id", "=", id).executeTakeFirst();
+}
+
+/**
+ * Writes the changed columns only if nobody changed the ticket since `expectedVersion` was read.
+ * Returns false on a stale version: the caller answers 409 with the current state.
+ */
+export async function updateTicketIfVersion(
+  db: DbExecutor,
+  id: string,
+  expectedVersion: number,
+  changes: Partial<Omit<TicketRow, "id" | "number" | "version">>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("tickets")
+    .set({ ...changes, version: expectedVersion + 1 })
+    .where("id", "=", id)
+    .where("version", "=", expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function tagsByTicket(db: DbExecutor, ticketIds: string[]): Promise<Map<string, string[]>> {
+  const tags = new Map<string, string[]>(ticketIds.map((id) => [id, []]));
+  if (ticketIds.length === 0) return tags;
+  const rows = await db
+    .selectFrom("ticket_tags")
+    .selectAll()
+    .where("ticket_id", "in", ticketIds)
+    .orderBy("tag")
+    .execute();
+  for (const row of rows) tags.get(row.ticket_id)?.push(row.tag);
+  return tags;
+}
+
+function selectTicketListRows(db: DbExecutor) {
+  return db
+    .selectFrom("tickets")
+    .innerJoin("people as requester", "requester.id", "tickets.requester_id")
+    .leftJoin("organizations", "organizations.id", "tickets.organization_id")
+    .leftJoin("groups", "groups.id", "tickets.group_id")
+    .leftJoin("people as assignee", "assignee.id", "tickets.assignee_id")
+    .leftJoin("tickets as original", "original.id", "tickets.follow_up_of_id")
+    .selectAll("tickets")
+    .select([
+      "requester.name as requester_name",
+      "requester.email as requester_email",
+      "organizations.name as organization_name",
+      "organizations.plan as organization_plan",
+      "organizations.stage as organization_stage",
+      "groups.name as group_name",
+      "assignee.name as assignee_name",
+      "original.number as follow_up_of_number",
+    ]);
+}
+
+export const ticketSortKeys = {
+  updatedAt: "updated_at",
+  createdAt: "created_at",
+} as const;
+export type TicketSortKey = keyof typeof ticketSortKeys;
+
+export interface TicketListQuery {
+  statuses?: TicketStatus[];
+  groupId?: string;
+  /** `null` lists unassigned tickets. */
+  assigneeId?: string | null;
+  organizationId?: string;
+  requesterId?: string;
+  severity?: string;
+  category?: string;
+  tag?: string;
+  text?: { query: string; visible: Visibility[] };
+  sort: TicketSortKey;
+  descending: boolean;
+  after?: CursorPosition;
+  limit: number;
+}
+
+export async function listTicketRows(
+  db: DbExecutor,
+  dialect: DialectKind,
+  query: TicketListQuery,
+): Promise<TicketListRow[]> {
+  let select = selectTicketListRows(db);
+  if (query.statuses && query.statuses.length > 0)
+    select = select.where("tickets.status", "in", query.statuses);
+  if (query.groupId) select = select.where("tickets.group_id", "=", query.groupId);
+  if (query.assigneeId === null) select = select.where("tickets.assignee_id", "is", null);
+  else if (query.assigneeId) select = select.where("tickets.assignee_id", "=", query.assigneeId);
+  if (query.organizationId) select = select.where("tickets.organization_id", "=", query.organizationId);
+  if (query.requesterId) select = select.where("tickets.requester_id", "=", query.requesterId);
+  if (query.severity) select = select.where("tickets.severity", "=", query.severity);
+  if (query.category) select = select.where("tickets.category", "=", query.category);
+  if (query.tag) {
+    const tag = query.tag;
+    select = select.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("ticket_tags")
+          .select(sql.lit(1).as("one"))
+          .whereRef("ticket_tags.ticket_id", "=", "tickets.id")
+          .where("ticket_tags.tag", "=", tag),
+      ),
+    );
+  }
+  if (query.text) select = select.where(ticketIdMatches(dialect, query.text.query, query.text.visible));
+
+  const column = `tickets.${ticketSortKeys[query.sort]}` as const;
+  const direction = query.descending ? "desc" : "asc";
+  if (query.after) {
+    const { value, id } = query.after;
+    const beyond = query.descending ? "<" : ">";
+    select = select.where((eb) =>
+      eb.or([
+        eb(column, beyond, String(value)),
+        eb.and([eb(column, "=", String(value)), eb("tickets.id", beyond, id)]),
+      ]),
+    );
+  }
+  return select.orderBy(column, direction).orderBy("tickets.id", direction).limit(query.limit).execute();
+}
+
+export async function listCommentRows(
+  db: DbExecutor,
+  ticketId: string,
+  visible: Visibility[],
+): Promise<(CommentRow & { author_name: string; author_role: string })[]> {
+  return db
+    .selectFrom("comments")
+    .innerJoin("people", "people.id", "comments.author_id")
+    .selectAll("comments")
+    .select(["people.name as author_name", "people.role as author_role"])
+    .where("comments.ticket_id", "=", ticketId)
+    .where("comments.visibility", "in", visible)
+    .orderBy("comments.id")
+    .execute();
+}
+
+export async function listTicketEventRows(
+  db: DbExecutor,
+  ticketId: string,
+): Promise<(TicketEventRow & { actor_name: string | null })[]> {
+  return db
+    .selectFrom("ticket_events")
+    .leftJoin("people", "people.id", "ticket_events.actor_id")
+    .selectAll("ticket_events")
+    .select("people.name as actor_name")
+    .where("ticket_events.ticket_id", "=", ticketId)
+    .orderBy("ticket_events.id")
+    .execute();
+}
+
+/** Tickets whose lifecycle timer has run out: the oldest first, a bounded batch per sweep. */
+export async function findTicketsIdleSince(
+  db: DbExecutor,
+  status: "pending" | "solved",
+  before: string,
+  limit: number,
+): Promise<Pick<TicketRow, "id" | "number" | "version" | "status">[]> {
+  const column = status === "pending" ? "last_activity_at" : "solved_at";
+  return db
+    .selectFrom("tickets")
+    .select(["id", "number", "version", "status"])
+    .where("status", "=", status)
+    .where(column, "<=", before)
+    .orderBy(column)
+    .limit(limit)
+    .execute();
+}
+
+export async function findCommentRow(
+  db: DbExecutor,
+  id: string,
+): Promise<(CommentRow & { author_name: string; author_role: string }) | undefined> {
+  return db
+    .selectFrom("comments")
+    .innerJoin("people", "people.id", "comments.author_id")
+    .selectAll("comments")
+    .select(["people.name as author_name", "people.role as author_role"])
+    .where("comments.id", "=", id)
+    .executeTakeFirst();
+}

@@ -1,0 +1,30 @@
+import type { Db, DialectKind } from "../db/database.js";
+import type { Actor } from "../modules/identity/actor.js";
+import type { Clock } from "./clock.js";
+import type { Logger } from "./logger.js";
+
+/** How a change reached Tend; recorded on every ticket event. */
+export type Channel = "web" | "api" | "email" | "chat" | "portal" | "phone" | "cli" | "system";
+
+/**
+ * What every use case receives: who acts, through which channel, the database (or the open
+ * transaction), the clock and the logger.
+ */
+export interface Context {
+  actor: Actor;
+  channel: Channel;
+  db: Db;
+  dialect: DialectKind;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function withActor(ctx: Context, actor: Actor, channel: Channel = ctx.channel): Context {
+  return { ...ctx, actor, channel };
+}
+
+/** Runs `work` in one transaction with a context bound to it: a use case commits whole or not at all. */
+export async function inTransaction<T>(ctx: Context, work: (trxCtx: Context) => Promise<T>): Promise<T> {
+  if (ctx.db.isTransaction) return work(ctx);
+  return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+}

@@ -1,0 +1,67 @@
+import { execFile } from "node:child_process";
+import { dirname } from "node:path";
+import { promisify } from "node:util";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../src/http/build-app.js";
+import { systemClock } from "../../src/shared/clock.js";
+import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+
+const run = promisify(execFile);
+
+let database: TestDatabase;
+let environment: NodeJS.ProcessEnv;
+
+/** Runs `tend` as an operator would, against this file's database (SQLite file or PostgreSQL). */
+async function tend(...args: string[]) {
+  return run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { env: environment });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const target = database.target;
+  environment = {
+    PATH: process.env.PATH,
+    LOG_LEVEL: "silent",
+    ...(target.kind === "postgres" ? { DATABASE_URL: target.url } : { TEND_DATA_DIR: dirname(target.file) }),
+  };
+});
+afterAll(async () => database?.drop());
+
+describe("the tend CLI", () => {
+  it("migrates, creates an admin with a one-time password, and issues a working token", async () => {
+    expect((await tend("migrate")).stdout).toContain("Database is up to date.");
+
+    const admin = await tend("admin", "create", "--email", "ops@tend.example", "--name", "Ops Admin");
+    expect(admin.stdout).toMatch(/Created admin Ops Admin <ops@tend\.example>/);
+    expect(admin.stdout).toMatch(/One-time password: \S{20}/);
+
+    const token = (await tend("token", "create", "--email", "ops@tend.example")).stdout.trim();
+    expect(token).toMatch(/^tend_/);
+    const app = await buildApp({
+      database,
+      logger: pino({ level: "silent" }),
+      clock: systemClock,
+      publicUrl: "http://localhost:8080",
+      bodyLimitBytes: 1024 * 1024,
+    });
+    const me = await app.inject({ url: "/api/v1/me", headers: { authorization: `Bearer ${token}` } });
+    await app.close();
+    expect(me.json()).toMatchObject({ email: "ops@tend.example", role: "admin" });
+  });
+
+  it("refuses a bad setting naming the variable, and an unknown person", async () => {
+    await expect(
+      run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "migrate"], {
+        env: { ...environment, PORT: "eighty" },
+      }),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("PORT"),
+    });
+    await expect(tend("token", "create", "--email", "nobody@tend.example")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("no person with email nobody@tend.example"),
+    });
+  });
+});
