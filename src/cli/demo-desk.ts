@@ -782,7 +782,14 @@ type StepDraft =
   | { kind: "triage"; agent: number; tags: string[]; severity: Severity; category: Category }
   | { kind: "escalate"; agent: number; expert: number }
   | { kind: "internal_note"; agent: number; body: string }
-  | { kind: "agent_replies"; agent: number; body: string; status: "pending" | "solved" };
+  | {
+      kind: "agent_replies";
+      agent: number;
+      body: string;
+      status: "pending" | "solved";
+      /** The troubleshooting summary and next steps that make a reply count as a response. */
+      qualifying?: { summary: string; nextSteps: string };
+    };
 
 type Step = StepDraft & { at: number };
 
@@ -919,11 +926,26 @@ function planStory(
     agent: owner,
     body: agentMessage(scenario.fix, owner, tail),
     status: solveNow ? "solved" : "pending",
+    qualifying: {
+      summary: text(scenario.triageNote),
+      nextSteps: solveNow
+        ? "Nothing more is needed on your side; reply here if it comes back."
+        : "Please try the change above and tell us whether it helps.",
+    },
   });
   if (arc === "pending" || arc === "auto_solved" || solveNow) return steps;
   steps.push(
     { kind: "customer_replies", body: customerMessage(scenario.confirmation) },
-    { kind: "agent_replies", agent: owner, body: agentMessage(scenario.wrapUp, owner), status: "solved" },
+    {
+      kind: "agent_replies",
+      agent: owner,
+      body: agentMessage(scenario.wrapUp, owner),
+      status: "solved",
+      qualifying: {
+        summary: "You confirmed the fix works on your side.",
+        nextSteps: "We are solving the ticket; a reply reopens it.",
+      },
+    },
   );
   return steps;
 }
@@ -1191,7 +1213,7 @@ async function playTicket(
         ({ ticket } = await addComment({
           ctx: agentAt(step.at, step.agent),
           number: ticket.number,
-          input: { body: step.body, status: step.status },
+          input: { body: step.body, status: step.status, ...step.qualifying },
         }));
         break;
     }

@@ -9,6 +9,7 @@ import { issueApiToken } from "../modules/identity/manage-api-tokens.js";
 import { createPerson } from "../modules/identity/manage-people.js";
 import { findPersonByEmail } from "../modules/identity/person-repository.js";
 import { exportSlaConfiguration, importSlaConfiguration } from "../modules/sla/sla-configuration-file.js";
+import { getTicketSla } from "../modules/sla/ticket-sla.js";
 import { buildDemoDesk, deskIsEmpty } from "./demo-desk.js";
 
 /** `tend <command>`: the operator's door. Each command calls the same use cases as the API. */
@@ -149,6 +150,24 @@ sla
         `Calendars: ${calendars.created} created, ${calendars.updated} updated, ${calendars.unchanged} unchanged. ` +
           `Policies: ${policies.created} created, ${policies.updated} updated.`,
       );
+    }),
+  );
+
+sla
+  .command("explain <ticket>")
+  .description("Every SLA clock of a ticket with its timeline in words")
+  .action((ticket: string) =>
+    withTend(async (tend) => {
+      const { ticketNumber, clocks } = await getTicketSla({
+        ctx: tend.context(),
+        number: parsePositive(ticket),
+      });
+      if (clocks.length === 0) console.log(`Ticket #${ticketNumber}: no SLA policy applies.`);
+      for (const clock of clocks) {
+        const cycle = clock.cycle > 1 ? ` (cycle ${clock.cycle})` : "";
+        console.log(`\n${clock.policyName} — ${clock.metric}${cycle}: ${clock.state} [${clock.calendar}]`);
+        for (const line of clock.explanation) console.log(`  ${line}`);
+      }
     }),
   );
 

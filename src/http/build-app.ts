@@ -17,6 +17,7 @@ import {
   PersonSchema,
 } from "../modules/identity/identity-schemas.js";
 import { slaConfigRoutes } from "../modules/sla/sla-config-routes.js";
+import { ticketSlaRoutes } from "../modules/sla/ticket-sla-routes.js";
 import { ticketRoutes } from "../modules/tickets/ticket-routes.js";
 import { CommentSchema, TicketEventSchema, TicketSchema } from "../modules/tickets/ticket-schemas.js";
 import type { Clock } from "../shared/clock.js";
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(identityRoutes, { secureCookies: deps.publicUrl.startsWith("https://") });
       await api.register(ticketRoutes);
       await api.register(slaConfigRoutes);
+      await api.register(ticketSlaRoutes);
     },
     { prefix: "/api/v1" },
   );

@@ -1,18 +1,27 @@
+import { scanSlaClocks } from "../modules/sla/sla-scan.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
-import { MINUTE } from "../shared/clock.js";
+import { MINUTE, SECOND } from "../shared/clock.js";
 import type { JobRunner } from "./job-runner.js";
 
 /** Every job kind Tend runs, and the recurring ones with their intervals. A new timer goes here. */
 export function registerJobs(runner: JobRunner): JobRunner {
-  return runner
-    .register("tickets.auto-solve-pending", async (ctx) => {
-      const solved = await autoSolvePendingTickets(ctx);
-      if (solved > 0) ctx.logger.info({ solved }, "pending tickets solved after 5 days of silence");
-    })
-    .register("tickets.auto-close-solved", async (ctx) => {
-      const closed = await autoCloseSolvedTickets(ctx);
-      if (closed > 0) ctx.logger.info({ closed }, "solved tickets closed after 4 days");
-    })
-    .every({ name: "tickets.auto-solve-pending", kind: "tickets.auto-solve-pending", intervalMs: MINUTE })
-    .every({ name: "tickets.auto-close-solved", kind: "tickets.auto-close-solved", intervalMs: MINUTE });
+  return (
+    runner
+      .register("tickets.auto-solve-pending", async (ctx) => {
+        const solved = await autoSolvePendingTickets(ctx);
+        if (solved > 0) ctx.logger.info({ solved }, "pending tickets solved after 5 days of silence");
+      })
+      .register("tickets.auto-close-solved", async (ctx) => {
+        const closed = await autoCloseSolvedTickets(ctx);
+        if (closed > 0) ctx.logger.info({ closed }, "solved tickets closed after 4 days");
+      })
+      .register("sla.scan", async (ctx) => {
+        const { recomputed, warned } = await scanSlaClocks(ctx);
+        if (recomputed + warned > 0) ctx.logger.info({ recomputed, warned }, "SLA clocks fell due");
+      })
+      // Breaches and warnings land within this interval of their instant.
+      .every({ name: "sla.scan", kind: "sla.scan", intervalMs: 15 * SECOND })
+      .every({ name: "tickets.auto-solve-pending", kind: "tickets.auto-solve-pending", intervalMs: MINUTE })
+      .every({ name: "tickets.auto-close-solved", kind: "tickets.auto-close-solved", intervalMs: MINUTE })
+  );
 }

@@ -1,49 +1,15 @@
-import fastifyCookie from "@fastify/cookie";
-import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import ajvFormatsModule from "ajv-formats";
-import Fastify, { type FastifyInstance } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendProblem, toProblem } from "../../src/http/problem-details.js";
-import { requestContext } from "../../src/http/request-context.js";
-import { ProblemSchema } from "../../src/http/schemas.js";
+import type { FastifyInstance } from "fastify";
+import { beforeAll, describe, expect, it } from "vitest";
 import { installDefaultPolicies } from "../../src/modules/sla/default-policies.js";
-import { slaConfigRoutes } from "../../src/modules/sla/sla-config-routes.js";
-import { type TestDesk, useTestDesk } from "../support/test-desk.js";
+import { useTestDesk } from "../support/test-desk.js";
 
 const desk = useTestDesk();
 const HOUR = 3_600_000;
 let app: FastifyInstance;
 
-/**
- * The desk's app once build-app.ts mounts slaConfigRoutes under /api/v1; until then an app assembled the
- * way buildApp assembles it (same Ajv options, error mapping, request context and prefix), on the same
- * database, so the test exercises the real plugin either way.
- */
-async function appWithSlaRoutes(desk: TestDesk): Promise<FastifyInstance> {
-  if (desk.app.hasRoute({ method: "GET", url: "/api/v1/sla/calendars" })) return desk.app;
-  const local = Fastify({
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: true },
-      plugins: [ajvFormatsModule.default as unknown as never],
-    },
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  local.setErrorHandler((error, request, reply) => sendProblem(reply, toProblem(error, request)));
-  await local.register(fastifyCookie);
-  local.addSchema(ProblemSchema);
-  await local.register(requestContext, {
-    base: { db: desk.database.db, dialect: desk.database.dialect, clock: desk.clock },
-  });
-  await local.register(slaConfigRoutes, { prefix: "/api/v1" });
-  await local.ready();
-  return local;
-}
-
 beforeAll(async () => {
-  app = await appWithSlaRoutes(desk);
+  app = desk.app;
   await installDefaultPolicies(desk.system);
-});
-afterAll(async () => {
-  if (app !== desk.app) await app?.close();
 });
 
 const officeHours = {

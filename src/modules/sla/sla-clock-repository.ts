@@ -69,8 +69,11 @@ export async function saveTicketClocks(
   const stale = [...previousByKey.values()].map((row) => row.id);
   if (stale.length > 0) await db.deleteFrom("sla_clocks").where("id", "in", stale).execute();
 
+  // A breached promise still unmet is the most urgent of all: its passed due time sorts it first.
   const nextDue = saved
-    .filter((row) => row.state === "running" && row.due_at)
+    .filter(
+      (row) => row.due_at && (row.state === "running" || (row.state === "breached" && !row.achieved_at)),
+    )
     .map((row) => row.due_at as string)
     .sort()[0];
   await db

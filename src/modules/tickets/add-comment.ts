@@ -2,6 +2,7 @@ import { ConflictError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
+import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { createTicket } from "./create-ticket.js";
 import {
@@ -10,7 +11,8 @@ import {
   withQualificationSections,
 } from "./reply-qualification.js";
 import type { Visibility } from "./ticket.js";
-import { applyTicketChanges, eventRow } from "./ticket-changes.js";
+import { applyTicketChanges } from "./ticket-changes.js";
+import { eventRow } from "./ticket-events.js";
 import { assertCanViewTicket } from "./ticket-policy.js";
 import { type CommentView, presentComment, presentTicket, type TicketView } from "./ticket-presenter.js";
 import {
@@ -132,6 +134,7 @@ export async function addComment({
       }),
     ]);
     await indexSearchDocuments(tx.db, tx.dialect, [{ ticketId: ticket.id, visibility, text: body.text }]);
+    await recomputeTicketSla(tx, ticket.id);
 
     const comment = await findCommentRow(tx.db, commentId);
     const updated = await findTicketById(tx.db, ticket.id);

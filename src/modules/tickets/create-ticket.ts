@@ -6,10 +6,11 @@ import { findGroupById, findGroupByName } from "../identity/group-repository.js"
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
 import { findOrCreateCustomer } from "../identity/manage-people.js";
 import { findPersonById, type PersonRow } from "../identity/person-repository.js";
+import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { unqualifiedReply } from "./reply-qualification.js";
 import { type Category, normalizeTags, type Severity, type TicketChannel } from "./ticket.js";
-import { eventRow } from "./ticket-changes.js";
+import { eventRow } from "./ticket-events.js";
 import { presentTicket, type TicketView } from "./ticket-presenter.js";
 import {
   findTicketById,
@@ -166,6 +167,7 @@ export async function createTicket({
       { ticketId: row.id, visibility: "public", text: subject },
       { ticketId: row.id, visibility: "public", text: body.text },
     ]);
+    await recomputeTicketSla(tx, row.id);
     tx.logger.info({ ticket: row.number, channel: row.channel }, "ticket created");
 
     const created = await findTicketById(tx.db, row.id);

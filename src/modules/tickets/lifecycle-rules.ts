@@ -1,5 +1,6 @@
 import { ConflictError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { applyTicketChanges } from "./ticket-changes.js";
 import { findTicketById, findTicketsIdleSince } from "./ticket-repository.js";
 import {
@@ -59,6 +60,7 @@ async function sweep(ctx: Context, rule: TimedRule): Promise<number> {
             { status: rule.to },
             { reasons: { status: rule.reason }, activity: false },
           );
+          await recomputeTicketSla(tx, ticket.id);
           changed += 1;
         });
       } catch (error) {

@@ -39,7 +39,9 @@ export interface TicketListFilter {
   category?: Category;
   tag?: string;
   text?: string;
-  /** `updatedAt`, `createdAt`; a leading `-` sorts newest first. Default `-updatedAt`. */
+  /** ISO instant: only tickets owing a promise due by then. */
+  slaDueBefore?: string;
+  /** `updatedAt`, `createdAt`, `slaDueAt`; a leading `-` sorts descending. Default `-updatedAt`. */
   sort?: string;
 }
 
@@ -82,6 +84,7 @@ export async function listTickets({
   if (filter.category) query.category = filter.category;
   if (filter.tag) query.tag = filter.tag.toLowerCase();
   if (filter.text) query.text = { query: filter.text, visible: visibleCommentKinds(ctx.actor) };
+  if (filter.slaDueBefore) query.slaDueBefore = new Date(filter.slaDueBefore).toISOString();
   if (cursor) query.after = decodeCursor(cursor);
 
   // The scope overrides whatever the caller asked: another organization's id yields an empty list.
@@ -104,7 +107,10 @@ export async function listTickets({
   return {
     items: page.map((row) => presentTicket(row, tags.get(row.id) ?? [])),
     nextCursor:
-      rows.length > limit && last ? encodeCursor({ value: last[ticketSortKeys[key]], id: last.id }) : null,
+      // Sorting by due time lists only tickets that have one, so the value is never null here.
+      rows.length > limit && last
+        ? encodeCursor({ value: last[ticketSortKeys[key]] ?? "", id: last.id })
+        : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { ConflictError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
-import { newId } from "../../shared/ids.js";
+import { eventRow } from "./ticket-events.js";
 import { presentTicket } from "./ticket-presenter.js";
 import {
   findTicketById,
@@ -13,44 +13,6 @@ import {
   updateTicketIfVersion,
 } from "./ticket-repository.js";
 import type { TicketStatus } from "./ticket-status.js";
-
-/** `to` holds the new value, or the comment's id for the two comment kinds. */
-export const ticketEventKinds = [
-  "created",
-  "field_changed",
-  "public_reply_added",
-  "internal_note_added",
-  "follow_up_created",
-] as const;
-export type TicketEventKind = (typeof ticketEventKinds)[number];
-
-export interface TicketEventDraft {
-  kind: TicketEventKind;
-  field?: string | null;
-  from?: string | null;
-  to?: string | null;
-  reason?: string | null;
-}
-
-export function eventRow(
-  ctx: Context,
-  ticketId: string,
-  at: string,
-  draft: TicketEventDraft,
-): TicketEventRow {
-  return {
-    id: newId(),
-    ticket_id: ticketId,
-    actor_id: ctx.actor.kind === "person" ? ctx.actor.personId : null,
-    channel: ctx.channel,
-    kind: draft.kind,
-    field: draft.field ?? null,
-    from_value: draft.from ?? null,
-    to_value: draft.to ?? null,
-    reason: draft.reason ?? null,
-    created_at: at,
-  };
-}
 
 export interface FieldChanges {
   status?: TicketStatus;

@@ -23,6 +23,8 @@ export interface TicketView {
   updatedAt: string;
   solvedAt: string | null;
   closedAt: string | null;
+  /** The nearest due time of a promise still owed (past when breached); null when none runs. */
+  slaDueAt: string | null;
 }
 
 export function presentTicket(row: TicketListRow, tags: string[]): TicketView {
@@ -53,6 +55,7 @@ export function presentTicket(row: TicketListRow, tags: string[]): TicketView {
     updatedAt: row.updated_at,
     solvedAt: row.solved_at,
     closedAt: row.closed_at,
+    slaDueAt: row.next_sla_due_at,
   };
 }
 

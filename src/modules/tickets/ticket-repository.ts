@@ -118,6 +118,8 @@ function selectTicketListRows(db: DbExecutor) {
 export const ticketSortKeys = {
   updatedAt: "updated_at",
   createdAt: "created_at",
+  /** Urgency: lists only tickets owing a promise, the nearest due first (breached ones lead). */
+  slaDueAt: "next_sla_due_at",
 } as const;
 export type TicketSortKey = keyof typeof ticketSortKeys;
 
@@ -132,6 +134,8 @@ export interface TicketListQuery {
   category?: string;
   tag?: string;
   text?: { query: string; visible: Visibility[] };
+  /** Only tickets owing a promise due at or before this instant (ISO). */
+  slaDueBefore?: string;
   sort: TicketSortKey;
   descending: boolean;
   after?: CursorPosition;
@@ -167,6 +171,8 @@ export async function listTicketRows(
   }
   if (query.text) select = select.where(ticketIdMatches(dialect, query.text.query, query.text.visible));
 
+  if (query.sort === "slaDueAt") select = select.where("tickets.next_sla_due_at", "is not", null);
+  if (query.slaDueBefore) select = select.where("tickets.next_sla_due_at", "<=", query.slaDueBefore);
   const column = `tickets.${ticketSortKeys[query.sort]}` as const;
   const direction = query.descending ? "desc" : "asc";
   if (query.after) {

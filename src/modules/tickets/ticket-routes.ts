@@ -40,6 +40,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         category,
         tag,
         text,
+        slaDueBefore,
         sort,
       } = request.query;
       return listTickets({
@@ -54,6 +55,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(category ? { category } : {}),
           ...(tag ? { tag } : {}),
           ...(text ? { text } : {}),
+          ...(slaDueBefore ? { slaDueBefore } : {}),
           ...(sort ? { sort } : {}),
         },
         limit: limit ?? 50,

@@ -2,7 +2,7 @@ import { Type } from "typebox";
 import { NullableString, Timestamp } from "../../http/schemas.js";
 import { PlanSchema, RoleSchema, StageSchema } from "../identity/identity-schemas.js";
 import { categories, severities, ticketChannels, visibilities } from "./ticket.js";
-import { ticketEventKinds } from "./ticket-changes.js";
+import { ticketEventKinds } from "./ticket-events.js";
 import { ticketStatuses } from "./ticket-status.js";
 
 export const StatusSchema = Type.Enum([...ticketStatuses]);
@@ -39,6 +39,7 @@ export const TicketSchema = Type.Object(
     updatedAt: Timestamp,
     solvedAt: NullableString,
     closedAt: NullableString,
+    slaDueAt: NullableString,
   },
   { $id: "Ticket" },
 );
@@ -161,7 +162,17 @@ export const TicketListQuery = Type.Object(
         description: "Full-text search over subjects and comments",
       }),
     ),
-    sort: Type.Optional(Type.Enum(["updatedAt", "-updatedAt", "createdAt", "-createdAt"])),
+    slaDueBefore: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description: "Only tickets owing a promise due at or before this instant (breaching soon)",
+      }),
+    ),
+    sort: Type.Optional(
+      Type.Enum(["updatedAt", "-updatedAt", "createdAt", "-createdAt", "slaDueAt", "-slaDueAt"], {
+        description: "slaDueAt lists tickets owing a promise, the nearest due first",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

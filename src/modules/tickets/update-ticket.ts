@@ -1,6 +1,7 @@
 import { ConflictError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { isStaff } from "../identity/identity-policy.js";
+import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { assertAssignable, assertGroupExists } from "./create-ticket.js";
 import { type Category, normalizeTags, type Severity } from "./ticket.js";
 import { applyTicketChanges, type FieldChanges, staleVersion } from "./ticket-changes.js";
@@ -60,6 +61,7 @@ export async function updateTicket({
     if (input.category !== undefined) changes.category = input.category;
     if (tags !== undefined) changes.tags = tags;
     await applyTicketChanges(tx, current, changes);
+    await recomputeTicketSla(tx, current.id);
 
     const updated = await findTicketById(tx.db, current.id);
     if (!updated) throw new Error(`ticket ${current.id} vanished inside its own transaction`);

@@ -1,0 +1,153 @@
+import type { DbExecutor } from "../../db/database.js";
+import type { Context } from "../../shared/context.js";
+import { publishDomainEvent } from "../../shared/domain-events.js";
+import { eventRow } from "../tickets/ticket-events.js";
+import { insertTicketEvents, tagsByTicket } from "../tickets/ticket-repository.js";
+import { formatInstant } from "./format-duration.js";
+import type { TicketAttributes } from "./policy-matching.js";
+import { resolveTargets } from "./resolve-targets.js";
+import { computeClocks } from "./sla-clock-engine.js";
+import { clocksOfTicket, type SlaClockRow, saveTicketClocks } from "./sla-clock-repository.js";
+import type { ClockState, ComputedClock, ResolvedTarget, SlaMetric } from "./sla-types.js";
+import { loadTicketFacts } from "./ticket-facts.js";
+
+/**
+ * Runs a ticket's promises: reads what happened on it, derives every target that applies from its current
+ * attributes (so a severity or organization change re-derives them from the original start), computes the
+ * clocks with the pure engine and stores them. Called inside the transaction of every change that can move
+ * a clock, and by the breach scan when a due time passes.
+ */
+
+export interface TicketClocks {
+  ticketId: string;
+  number: number;
+  attributes: TicketAttributes;
+  targets: ResolvedTarget[];
+  clocks: ComputedClock[];
+}
+
+export const metricWords: Record<SlaMetric, string> = {
+  first_response: "first response",
+  next_response: "next response",
+  periodic_update: "periodic update",
+  resolution: "resolution",
+};
+
+async function ticketForClocks(ctx: Context, ticketId: string) {
+  let query = ctx.db
+    .selectFrom("tickets")
+    .select(["id", "number", "organization_id", "severity", "category", "channel"])
+    .where("id", "=", ticketId);
+  // Two recomputations of one ticket (a reply and the breach scan) take turns, so each sees the
+  // other's clocks and a transition is recorded once. SQLite runs one writer at a time anyway.
+  if (ctx.dialect === "postgres" && ctx.db.isTransaction) query = query.forUpdate();
+  const ticket = await query.executeTakeFirst();
+  if (!ticket) return undefined;
+  const organization =
+    ticket.organization_id === null
+      ? undefined
+      : await ctx.db
+          .selectFrom("organizations")
+          .select(["plan", "stage"])
+          .where("id", "=", ticket.organization_id)
+          .executeTakeFirst();
+  return { ticket, organization };
+}
+
+/** Every clock of a ticket as of `now`, with the targets behind them; nothing is written. */
+export async function computeTicketClocks(
+  ctx: Context,
+  ticketId: string,
+  now: Date = ctx.clock.now(),
+): Promise<TicketClocks | undefined> {
+  const found = await ticketForClocks(ctx, ticketId);
+  if (!found) return undefined;
+  const { ticket, organization } = found;
+  const attributes: TicketAttributes = {
+    plan: organization?.plan ?? null,
+    stage: organization?.stage ?? null,
+    severity: ticket.severity,
+    category: ticket.category,
+    channel: ticket.channel,
+    organizationId: ticket.organization_id,
+    tags: (await tagsByTicket(ctx.db, [ticket.id])).get(ticket.id) ?? [],
+  };
+  const [targets, facts] = await Promise.all([
+    resolveTargets(ctx, attributes, now),
+    loadTicketFacts(ctx.db, ticket.id),
+  ]);
+  return {
+    ticketId: ticket.id,
+    number: ticket.number,
+    attributes,
+    targets,
+    clocks: computeClocks(facts, targets, now),
+  };
+}
+
+/** Recomputes and stores a ticket's clocks; achievements and breaches become ticket and domain events. */
+export async function recomputeTicketSla(ctx: Context, ticketId: string): Promise<SlaClockRow[]> {
+  const now = ctx.clock.now();
+  const computed = await computeTicketClocks(ctx, ticketId, now);
+  if (!computed) return [];
+  const previous = await clocksOfTicket(ctx.db, ticketId);
+  const saved = await saveTicketClocks(ctx.db, ticketId, previous, computed.clocks, now.toISOString());
+  await recordTransitions(ctx, computed, previous);
+  return saved;
+}
+
+const clockKey = (policyId: string, targetKey: string, cycle: number) => `${policyId}|${targetKey}|${cycle}`;
+
+async function recordTransitions(
+  ctx: Context,
+  computed: TicketClocks,
+  previous: SlaClockRow[],
+): Promise<void> {
+  const before = new Map<string, ClockState>(
+    previous.map((row) => [clockKey(row.policy_id, row.target_key, row.cycle), row.state as ClockState]),
+  );
+  const at = ctx.clock.now().toISOString();
+  const events = [];
+  for (const clock of computed.clocks) {
+    // A clock seen for the first time was running until this change, as far as anyone was told.
+    const was = before.get(clockKey(clock.policyId, clock.targetKey, clock.cycle)) ?? "running";
+    if (clock.state === was || (clock.state !== "breached" && clock.state !== "achieved")) continue;
+    const kind = clock.state === "breached" ? "sla_breached" : "sla_achieved";
+    const when = clock.state === "breached" ? clock.breachedAt : clock.achievedAt;
+    const reason =
+      clock.state === "breached"
+        ? `${clock.policyName}: ${metricWords[clock.metric]} breached (due ${formatInstant(when ?? new Date(at))})`
+        : `${clock.policyName}: ${metricWords[clock.metric]} achieved at ${formatInstant(when ?? new Date(at))}`;
+    events.push(
+      eventRow(ctx, computed.ticketId, at, { kind, field: clock.metric, from: was, to: clock.state, reason }),
+    );
+    if (clock.state === "breached") {
+      await publishDomainEvent(ctx, "sla.breached", computed.ticketId, clockPayload(computed, clock));
+    }
+  }
+  if (events.length > 0) await insertTicketEvents(ctx.db, events);
+}
+
+export function clockPayload(ticket: { ticketId: string; number: number }, clock: ComputedClock) {
+  return {
+    ticketId: ticket.ticketId,
+    ticketNumber: ticket.number,
+    policyId: clock.policyId,
+    policyName: clock.policyName,
+    metric: clock.metric,
+    cycle: clock.cycle,
+    dueAt: clock.dueAt?.toISOString() ?? null,
+    breachedAt: clock.breachedAt?.toISOString() ?? null,
+  };
+}
+
+/** Ticket ids of an organization's unfinished tickets: their targets follow the organization's plan. */
+export async function unfinishedTicketIdsOf(db: DbExecutor, organizationId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("tickets")
+    .select("id")
+    .where("organization_id", "=", organizationId)
+    .where("status", "not in", ["solved", "closed"])
+    .execute();
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,49 @@
+import type { Context } from "../../shared/context.js";
+import { newId } from "../../shared/ids.js";
+import type { TicketEventRow } from "./ticket-repository.js";
+
+/*
+ * The vocabulary of a ticket's history. A leaf module: other capabilities (the SLA engine) record
+ * events on tickets through it without depending on the ticket use cases.
+ */
+
+/** `to` holds the new value, or the comment's id for the two comment kinds. */
+export const ticketEventKinds = [
+  "created",
+  "field_changed",
+  "public_reply_added",
+  "internal_note_added",
+  "follow_up_created",
+  "sla_warning",
+  "sla_breached",
+  "sla_achieved",
+] as const;
+export type TicketEventKind = (typeof ticketEventKinds)[number];
+
+export interface TicketEventDraft {
+  kind: TicketEventKind;
+  field?: string | null;
+  from?: string | null;
+  to?: string | null;
+  reason?: string | null;
+}
+
+export function eventRow(
+  ctx: Context,
+  ticketId: string,
+  at: string,
+  draft: TicketEventDraft,
+): TicketEventRow {
+  return {
+    id: newId(),
+    ticket_id: ticketId,
+    actor_id: ctx.actor.kind === "person" ? ctx.actor.personId : null,
+    channel: ctx.channel,
+    kind: draft.kind,
+    field: draft.field ?? null,
+    from_value: draft.from ?? null,
+    to_value: draft.to ?? null,
+    reason: draft.reason ?? null,
+    created_at: at,
+  };
+}
