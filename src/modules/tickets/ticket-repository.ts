@@ -10,7 +10,7 @@ export type TicketRow = TicketsTable;
 export type CommentRow = CommentsTable;
 export type TicketEventRow = TicketEventsTable;
 
-/** What a list row carries besides the ticket: the names a queue shows, read by join in one query. */
+/** What a list row carries besides the ticket: the names a queue shows. */
 export type TicketListRow = TicketRow & {
   requester_name: string;
   requester_email: string;
@@ -55,11 +55,13 @@ export async function insertTicketEvents(db: DbExecutor, rows: TicketEventRow[])
 }
 
 export async function findTicketByNumber(db: DbExecutor, number: number): Promise<TicketListRow | undefined> {
-  return selectTicketListRows(db).where("tickets.number", "=", number).executeTakeFirst();
+  const row = await db.selectFrom("tickets").selectAll().where("number", "=", number).executeTakeFirst();
+  return row && (await withNames(db, [row]))[0];
 }
 
 export async function findTicketById(db: DbExecutor, id: string): Promise<TicketListRow | undefined> {
-  return selectTicketListRows(db).where("tickets.id", "=", id).executeTakeFirst();
+  const row = await db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirst();
+  return row && (await withNames(db, [row]))[0];
 }
 
 /**
@@ -94,25 +96,55 @@ export async function tagsByTicket(db: DbExecutor, ticketIds: string[]): Promise
   return tags;
 }
 
-function selectTicketListRows(db: DbExecutor) {
-  return db
-    .selectFrom("tickets")
-    .innerJoin("people as requester", "requester.id", "tickets.requester_id")
-    .leftJoin("organizations", "organizations.id", "tickets.organization_id")
-    .leftJoin("groups", "groups.id", "tickets.group_id")
-    .leftJoin("people as assignee", "assignee.id", "tickets.assignee_id")
-    .leftJoin("tickets as original", "original.id", "tickets.follow_up_of_id")
-    .selectAll("tickets")
-    .select([
-      "requester.name as requester_name",
-      "requester.email as requester_email",
-      "organizations.name as organization_name",
-      "organizations.plan as organization_plan",
-      "organizations.stage as organization_stage",
-      "groups.name as group_name",
-      "assignee.name as assignee_name",
-      "original.number as follow_up_of_number",
-    ]);
+/**
+ * Adds the names a queue shows to a page of tickets, a query per kind of name over the page's ids.
+ * Joining them into the list query instead made PostgreSQL plan a five-way join on every page load,
+ * which cost more than running the page itself.
+ */
+async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListRow[]> {
+  if (rows.length === 0) return [];
+  const idsOf = (pick: (row: TicketRow) => string | null) => [
+    ...new Set(rows.map(pick).filter((id): id is string => id !== null)),
+  ];
+  const personIds = idsOf((row) => row.requester_id).concat(idsOf((row) => row.assignee_id));
+  const organizationIds = idsOf((row) => row.organization_id);
+  const groupIds = idsOf((row) => row.group_id);
+  const originalIds = idsOf((row) => row.follow_up_of_id);
+  const [people, organizations, groups, originals] = await Promise.all([
+    db.selectFrom("people").select(["id", "name", "email"]).where("id", "in", personIds).execute(),
+    organizationIds.length === 0
+      ? []
+      : db
+          .selectFrom("organizations")
+          .select(["id", "name", "plan", "stage"])
+          .where("id", "in", organizationIds)
+          .execute(),
+    groupIds.length === 0
+      ? []
+      : db.selectFrom("groups").select(["id", "name"]).where("id", "in", groupIds).execute(),
+    originalIds.length === 0
+      ? []
+      : db.selectFrom("tickets").select(["id", "number"]).where("id", "in", originalIds).execute(),
+  ]);
+  const person = new Map(people.map((p) => [p.id, p]));
+  const organization = new Map(organizations.map((o) => [o.id, o]));
+  const group = new Map(groups.map((g) => [g.id, g.name]));
+  const original = new Map(originals.map((t) => [t.id, t.number]));
+  return rows.map((row) => {
+    const requester = person.get(row.requester_id);
+    const org = row.organization_id === null ? undefined : organization.get(row.organization_id);
+    return {
+      ...row,
+      requester_name: requester?.name ?? "",
+      requester_email: requester?.email ?? "",
+      organization_name: org?.name ?? null,
+      organization_plan: org?.plan ?? null,
+      organization_stage: org?.stage ?? null,
+      group_name: row.group_id === null ? null : (group.get(row.group_id) ?? null),
+      assignee_name: row.assignee_id === null ? null : (person.get(row.assignee_id)?.name ?? null),
+      follow_up_of_number: row.follow_up_of_id === null ? null : (original.get(row.follow_up_of_id) ?? null),
+    };
+  });
 }
 
 export const ticketSortKeys = {
@@ -147,7 +179,7 @@ export async function listTicketRows(
   dialect: DialectKind,
   query: TicketListQuery,
 ): Promise<TicketListRow[]> {
-  let select = selectTicketListRows(db);
+  let select = db.selectFrom("tickets").selectAll("tickets");
   if (query.statuses && query.statuses.length > 0)
     select = select.where("tickets.status", "in", query.statuses);
   if (query.groupId) select = select.where("tickets.group_id", "=", query.groupId);
@@ -185,7 +217,12 @@ export async function listTicketRows(
       ]),
     );
   }
-  return select.orderBy(column, direction).orderBy("tickets.id", direction).limit(query.limit).execute();
+  const rows = await select
+    .orderBy(column, direction)
+    .orderBy("tickets.id", direction)
+    .limit(query.limit)
+    .execute();
+  return withNames(db, rows);
 }
 
 export async function listCommentRows(
