@@ -209,6 +209,40 @@ export interface DomainEventsTable {
   created_at: string;
 }
 
+export interface TicketHealthSettingsTable {
+  /** Always "desk": one row of settings per desk. */
+  id: string;
+  calendar_id: string | null;
+  unacknowledged_enabled: number;
+  /** "close" or a local "HH:MM". */
+  unacknowledged_deadline: string;
+  open_idle_enabled: number;
+  open_idle_business_ms: number;
+  closed_ack_enabled: number;
+  closed_ack_template: string;
+  closed_ack_author_id: string | null;
+  defaults_installed_at: string | null;
+  updated_at: string;
+}
+
+export interface TicketHealthFlagsTable {
+  id: string;
+  ticket_id: string;
+  flag: string;
+  since: string;
+  due_at: string;
+  raised_at: string;
+  cleared_at: string | null;
+}
+
+export interface SavedRepliesTable {
+  id: string;
+  name: string;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   organization_domains: OrganizationDomainsTable;
@@ -230,4 +264,7 @@ export interface Tables {
   sla_customer_exceptions: SlaCustomerExceptionsTable;
   sla_clocks: SlaClocksTable;
   domain_events: DomainEventsTable;
+  ticket_health_settings: TicketHealthSettingsTable;
+  ticket_health_flags: TicketHealthFlagsTable;
+  saved_replies: SavedRepliesTable;
 }

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { dirname } from "node:path";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -62,6 +64,36 @@ describe("the tend CLI", () => {
     await expect(tend("token", "create", "--email", "nobody@tend.example")).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining("no person with email nobody@tend.example"),
+    });
+  });
+
+  it("explains a demo ticket's clocks and round-trips the SLA configuration through a file", async () => {
+    await tend("demo", "--tickets", "12", "--seed", "7");
+    const explained = (await tend("sla", "explain", "1001")).stdout;
+    expect(explained).toContain("Internal first-response target — first_response");
+    expect(explained).toMatch(/Started \d{4}-\d{2}-\d{2}/);
+
+    const file = join(mkdtempSync(join(tmpdir(), "tend-sla-")), "sla.json");
+    expect((await tend("sla", "export", "--file", file)).stdout).toContain(`Wrote ${file}.`);
+    const exported = JSON.parse(readFileSync(file, "utf8"));
+    expect(exported.policies.map((p: { name: string }) => p.name)).toEqual([
+      "Contract SLA",
+      "Internal first-response target",
+      "Communication priority",
+    ]);
+    exported.policies[1].description = "Answer within the hour.";
+    writeFileSync(file, JSON.stringify(exported));
+    expect((await tend("sla", "import", file)).stdout).toContain("Policies: 0 created, 3 updated.");
+
+    exported.policies[1].targets[0].durationMs = -5;
+    writeFileSync(file, JSON.stringify(exported));
+    await expect(tend("sla", "import", file)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("/policies/1/targets/0/durationMs"),
+    });
+    await expect(tend("sla", "explain", "999999")).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("No ticket #999999."),
     });
   });
 });

@@ -217,6 +217,36 @@ describe("SLA clocks on a ticket", () => {
     expect(secondPage.json().items).toHaveLength(1);
   });
 
+  it("re-derives the promises of open tickets when their organization changes plan", async () => {
+    const admin = await desk.makeAgent({ role: "admin" });
+    const org = await desk.makeOrganization({ plan: "cloud" });
+    const requester = await desk.makeCustomer(org.id);
+    const created = await desk.app.inject({
+      method: "POST",
+      url: "/api/v1/tickets",
+      headers: requester.auth,
+      payload: { subject: "Restore my backup", body: "Please.", severity: "sev1" },
+    });
+    const { number } = created.json();
+    expect((await clocksOf(number)).map((c) => c.policyName)).toContain("Contract SLA");
+    const moved = await desk.app.inject({
+      method: "PATCH",
+      url: `/api/v1/organizations/${org.id}`,
+      headers: admin.auth,
+      payload: { plan: "custom" },
+    });
+    expect(moved.statusCode).toBe(200);
+    expect((await clocksOf(number)).map((c) => c.policyName)).not.toContain("Contract SLA");
+    const stored = await desk.database.db
+      .selectFrom("sla_clocks")
+      .innerJoin("tickets", "tickets.id", "sla_clocks.ticket_id")
+      .innerJoin("sla_policies", "sla_policies.id", "sla_clocks.policy_id")
+      .select("sla_policies.name")
+      .where("tickets.number", "=", number)
+      .execute();
+    expect(stored.map((row) => row.name)).not.toContain("Contract SLA");
+  });
+
   it("explains clocks to staff only", async () => {
     const ticket = await openTicket({ subject: "Where is my data?" });
     const asCustomer = await desk.app.inject({

@@ -5,6 +5,7 @@ import * as createJobs from "./2026-11-23T0920-create-jobs.js";
 import * as createTicketSearch from "./2026-11-23T0930-create-ticket-search.js";
 import * as seedDefaultGroups from "./2026-11-23T0940-seed-default-groups.js";
 import * as createSla from "./2026-11-23T1000-create-sla.js";
+import * as createTicketHealth from "./2026-11-23T1100-create-ticket-health.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-23T0930-create-ticket-search": createTicketSearch,
   "2026-11-23T0940-seed-default-groups": seedDefaultGroups,
   "2026-11-23T1000-create-sla": createSla,
+  "2026-11-23T1100-create-ticket-health": createTicketHealth,
 };

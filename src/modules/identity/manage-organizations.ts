@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
 import { newId } from "../../shared/ids.js";
+import { recomputeTicketSla, unfinishedTicketIdsOf } from "../sla/recompute-ticket-sla.js";
 import { canSeeOrganization, requireAdmin, requireStaff } from "./identity-policy.js";
 import { normalizeDomains, type Plan, type Stage } from "./organization.js";
 import { type OrganizationView, presentOrganization } from "./organization-presenter.js";
@@ -92,6 +93,10 @@ export async function updateOrganization({
       updated_at: tx.clock.now().toISOString(),
     };
     await updateOrganizationRow(tx.db, row);
+    if (row.plan !== existing.plan || row.stage !== existing.stage) {
+      // Which promises hold follows the plan and stage: re-derive them for every ticket still being worked.
+      for (const ticketId of await unfinishedTicketIdsOf(tx.db, id)) await recomputeTicketSla(tx, ticketId);
+    }
     return presentOrganization(row);
   });
 }
