@@ -11,7 +11,8 @@ export interface TicketListPlan {
   summary: string;
 }
 
-function dialectFor(target: DatabaseTarget): Dialect {
+/** A second, read-only connection to a bench database, for running statements again under EXPLAIN. */
+export function dialectFor(target: DatabaseTarget): Dialect {
   if (target.kind === "postgres") {
     return new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 1 }) });
   }

@@ -1,6 +1,6 @@
 /** A figure the bench prints: measured value, the target if it has one, and context. */
 export interface Figure {
-  /** "sqlite", "postgres", "calendar". */
+  /** "sqlite", "postgres", "calendar", "sla engine", "sqlite sla", "postgres sla". */
   section: string;
   name: string;
   value: number;

@@ -1,27 +1,37 @@
 import os from "node:os";
 import { benchCalendar } from "../src/modules/calendar/calendar.bench.js";
+import { benchClockEngine } from "../src/modules/sla/sla-clock-engine.bench.js";
 import {
   type BenchDatabase,
   createPostgresBenchDatabase,
   createSqliteBenchDatabase,
 } from "./bench-database.js";
+import { type BreachScanSettings, measureBreachScan } from "./measure-breach-scan.js";
 import { type DialectSettings, measureDialect } from "./measure-dialect.js";
-import { type Figure, printFigure, printSummary } from "./report.js";
+import { type Figure, formatCount, printFigure, printSummary } from "./report.js";
 
 /**
  * `npm run bench`: prints Tend's figures next to the issue's targets; asserts nothing.
  *   BENCH_TICKETS       tickets to seed (default 100000)
- *   BENCH_QUICK=1       a smoke run: 10k tickets, 3 s loads, fewer samples
+ *   BENCH_CLOCKS        SLA clocks to seed for the breach scan (default 1000000)
+ *   BENCH_QUICK=1       a smoke run: 10k tickets, 100k clocks, 3 s loads, fewer samples
+ *   BENCH_ONLY=sla      only the SLA sections: the clock engine and the breach scan on each dialect
  *   BENCH_POSTGRES_URL  a server to create a scratch database on (default the local one, trust auth)
  */
+const quick = process.env.BENCH_QUICK === "1";
+const only = process.env.BENCH_ONLY || undefined;
+if (only !== undefined && only !== "sla") throw new Error("BENCH_ONLY must be sla or unset");
+const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+
+function positiveWholeNumber(name: string, fallback: number): number {
+  const value = Number(process.env[name] || fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
+  return value;
+}
+
 function readSettings(): DialectSettings {
-  const quick = process.env.BENCH_QUICK === "1";
-  const tickets = Number(process.env.BENCH_TICKETS || (quick ? 10_000 : 100_000));
-  if (!Number.isInteger(tickets) || tickets < 1) {
-    throw new Error("BENCH_TICKETS must be a positive whole number");
-  }
   return {
-    tickets,
+    tickets: positiveWholeNumber("BENCH_TICKETS", quick ? 10_000 : 100_000),
     // 16 connections keep a two-core machine's server busy without the load generator starving it.
     load: { connections: 16, durationSeconds: quick ? 3 : 10, runs: 3, warmUpSeconds: quick ? 1 : 3 },
     warmUpSamples: quick ? 5 : 20,
@@ -30,33 +40,65 @@ function readSettings(): DialectSettings {
   };
 }
 
-async function measureAndDrop(database: BenchDatabase, settings: DialectSettings): Promise<Figure[]> {
+function readBreachScanSettings(): BreachScanSettings {
+  return {
+    clocks: positiveWholeNumber("BENCH_CLOCKS", quick ? 100_000 : 1_000_000),
+    scanSamples: quick ? 10 : 30,
+    querySamples: quick ? 50 : 200,
+  };
+}
+
+async function measureAndDrop(
+  database: BenchDatabase | undefined,
+  measure: (database: BenchDatabase) => Promise<Figure[]>,
+): Promise<Figure[]> {
+  if (!database) {
+    console.log("\npostgres: skipped (unreachable)");
+    return [];
+  }
   try {
-    return await measureDialect(database, settings);
+    return await measure(database);
   } finally {
     await database.drop();
   }
 }
 
 const settings = readSettings();
+const breachScan = readBreachScanSettings();
 console.log(
-  `Tend bench: ${settings.tickets} tickets; node ${process.version}; ${os.cpus().length} cores; ` +
+  `Tend bench: ${only === "sla" ? "" : `${formatCount(settings.tickets)} tickets, `}` +
+    `${formatCount(breachScan.clocks)} SLA clocks; node ${process.version}; ${os.cpus().length} cores; ` +
     "latencies in ms, medians and p95 over repeated samples.",
 );
 const figures: Figure[] = [];
-figures.push(...(await measureAndDrop(createSqliteBenchDatabase(), settings)));
 
-const postgres = await createPostgresBenchDatabase(
-  process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres",
-);
-if (postgres) figures.push(...(await measureAndDrop(postgres, settings)));
-else console.log("\npostgres: skipped (unreachable)");
+if (only !== "sla") {
+  const measure = (database: BenchDatabase) => measureDialect(database, settings);
+  figures.push(...(await measureAndDrop(createSqliteBenchDatabase(), measure)));
+  figures.push(...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measure)));
 
-console.log("\n== calendar");
-for (const calendarFigure of await benchCalendar()) {
-  const figure = { section: "calendar", ...calendarFigure };
+  console.log("\n== calendar");
+  for (const calendarFigure of await benchCalendar()) {
+    const figure = { section: "calendar", ...calendarFigure };
+    printFigure(figure);
+    figures.push(figure);
+  }
+}
+
+console.log("\n== sla engine");
+for (const engineFigure of await benchClockEngine()) {
+  // Issue 3: recomputing all clocks of a ticket with 50 events at 20,000 tickets a second or more.
+  const figure: Figure = {
+    section: "sla engine",
+    ...engineFigure,
+    target: engineFigure.unit === "tickets/s" ? { comparison: "at least", value: 20_000 } : undefined,
+  };
   printFigure(figure);
   figures.push(figure);
 }
+
+const measureScan = (database: BenchDatabase) => measureBreachScan(database, breachScan);
+figures.push(...(await measureAndDrop(createSqliteBenchDatabase(), measureScan)));
+figures.push(...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measureScan)));
 
 printSummary(figures);

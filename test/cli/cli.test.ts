@@ -95,5 +95,6 @@ describe("the tend CLI", () => {
       code: 2,
       stderr: expect.stringContaining("No ticket #999999."),
     });
-  });
+    // Six CLI processes, each compiling the CLI with tsx: slow on a loaded two-core machine.
+  }, 120_000);
 });
