@@ -27,6 +27,10 @@ export interface OpenDatabaseOptions {
   onIdleConnectionLost?: (error: Error) => void;
 }
 
+// PostgreSQL's bigint (durations in ms, counts) arrives as a string by default; every value Tend stores
+// in one stays far below 2^53, so a plain number is exact.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+
 export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Database {
   if (target.kind === "postgres") {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });

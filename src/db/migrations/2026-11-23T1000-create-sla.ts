@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 
 // The SLA engine's store: calendars and policies (configuration), customer exceptions, the clocks
 // it derives per ticket (indexed by due time: queues sort by it, the breach scan is one range query),
@@ -61,9 +61,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("achieved_at", "text")
     .addColumn("breached_at", "text")
     .addColumn("warned_at", "text")
-    .addColumn("used_ms", "integer", (c) => c.notNull())
-    .addColumn("paused_ms", "integer", (c) => c.notNull())
-    .addColumn("target_ms", "integer", (c) => c.notNull())
+    .addColumn("used_ms", "bigint", (c) => c.notNull())
+    .addColumn("paused_ms", "bigint", (c) => c.notNull())
+    .addColumn("target_ms", "bigint", (c) => c.notNull())
     .addColumn("updated_at", "text", (c) => c.notNull())
     .addUniqueConstraint("sla_clocks_one_per_cycle", ["ticket_id", "policy_id", "target_key", "cycle"])
     .execute();
@@ -76,6 +76,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex("sla_clocks_by_state_warn")
     .on("sla_clocks")
     .columns(["state", "warn_at"])
+    // Only clocks still to warn: the warning scan then reads the clocks falling due, not every one warned.
+    .where(sql.ref("warned_at"), "is", null)
     .execute();
 
   // The nearest running due time, kept on the ticket so queues sort by urgency from one index.
