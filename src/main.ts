@@ -3,6 +3,7 @@ import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
 import { buildApp, type TendApp } from "./http/build-app.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { registerJobs } from "./jobs/schedule.js";
+import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { installDefaultPolicies } from "./modules/sla/default-policies.js";
 import { type Clock, systemClock } from "./shared/clock.js";
@@ -46,6 +47,11 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   const slaDefaults = await installDefaultPolicies(context(systemActor("SLA defaults"), "system"));
   if (slaDefaults.installed)
     logger.info(slaDefaults, "installed the default business calendars and SLA policies");
+  // After the SLA defaults: the health rules count business hours on their Los Angeles calendar.
+  const healthDefaults = await installHealthDefaults(
+    context(systemActor("ticket health defaults"), "system"),
+  );
+  if (healthDefaults.installed) logger.info(healthDefaults, "installed the ticket health defaults");
   const jobs = registerJobs(new JobRunner(context(systemActor("job runner"), "system")));
 
   const tend: Tend = {

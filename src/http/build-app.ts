@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
 import { NotFoundError } from "../errors.js";
+import { ticketHealthRoutes } from "../modules/health/health-routes.js";
 import { identityRoutes } from "../modules/identity/identity-routes.js";
 import {
   ApiTokenSchema,
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(ticketRoutes);
       await api.register(slaConfigRoutes);
       await api.register(ticketSlaRoutes);
+      await api.register(ticketHealthRoutes);
     },
     { prefix: "/api/v1" },
   );

@@ -1,3 +1,4 @@
+import { scanTicketHealth } from "../modules/health/scan-ticket-health.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
 import { MINUTE, SECOND } from "../shared/clock.js";
@@ -19,9 +20,15 @@ export function registerJobs(runner: JobRunner): JobRunner {
         const { recomputed, warned } = await scanSlaClocks(ctx);
         if (recomputed + warned > 0) ctx.logger.info({ recomputed, warned }, "SLA clocks fell due");
       })
+      .register("tickets.health-scan", async (ctx) => {
+        const { raised, cleared } = await scanTicketHealth(ctx);
+        if (raised + cleared > 0) ctx.logger.info({ raised, cleared }, "ticket health flags changed");
+      })
       // Breaches and warnings land within this interval of their instant.
       .every({ name: "sla.scan", kind: "sla.scan", intervalMs: 15 * SECOND })
       .every({ name: "tickets.auto-solve-pending", kind: "tickets.auto-solve-pending", intervalMs: MINUTE })
       .every({ name: "tickets.auto-close-solved", kind: "tickets.auto-close-solved", intervalMs: MINUTE })
+      // Health flags go up within a minute of the deadline they mark.
+      .every({ name: "tickets.health-scan", kind: "tickets.health-scan", intervalMs: MINUTE })
   );
 }

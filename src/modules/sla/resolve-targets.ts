@@ -27,7 +27,7 @@ export const CALENDAR_TIME_NAME = "Calendar time";
  */
 const calendarCache = new Map<string, { updatedAt: string; calendar: BusinessCalendar }>();
 
-function builtCalendar(row: CalendarRow): BusinessCalendar {
+export function builtCalendar(row: CalendarRow): BusinessCalendar {
   const cached = calendarCache.get(row.id);
   if (cached?.updatedAt === row.updated_at) return cached.calendar;
   const calendar = new BusinessCalendar(row.definition);

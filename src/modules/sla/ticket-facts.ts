@@ -32,6 +32,8 @@ export async function loadTicketFacts(db: DbExecutor, ticketId: string): Promise
       ])
       .where("comments.ticket_id", "=", ticketId)
       .where("comments.visibility", "=", "public")
+      // Tend's own messages (the closed-hours acknowledgement) are nobody's response or update.
+      .where("comments.channel", "!=", "system")
       .orderBy("comments.id")
       .execute(),
   ]);

@@ -1,6 +1,7 @@
 import { ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { acknowledgeIfSupportClosed } from "../health/acknowledge-while-closed.js";
 import type { Actor } from "../identity/actor.js";
 import { findGroupById, findGroupByName } from "../identity/group-repository.js";
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
@@ -167,6 +168,7 @@ export async function createTicket({
       { ticketId: row.id, visibility: "public", text: subject },
       { ticketId: row.id, visibility: "public", text: body.text },
     ]);
+    await acknowledgeIfSupportClosed(tx, row);
     await recomputeTicketSla(tx, row.id);
     tx.logger.info({ ticket: row.number, channel: row.channel }, "ticket created");
 

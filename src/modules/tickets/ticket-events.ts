@@ -17,6 +17,8 @@ export const ticketEventKinds = [
   "sla_warning",
   "sla_breached",
   "sla_achieved",
+  "health_flag_raised",
+  "health_flag_cleared",
 ] as const;
 export type TicketEventKind = (typeof ticketEventKinds)[number];
 
