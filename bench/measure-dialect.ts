@@ -43,7 +43,12 @@ export async function measureDialect(database: BenchDatabase, settings: DialectS
       input: { name: "Bench Admin", email: "admin@tend.bench", role: "admin" },
     });
     credentials = {
-      adminToken: (await issueApiToken(tend.context(), admin.id, "bench ticket creation")).token,
+      adminToken: (
+        await issueApiToken(tend.context(), admin.id, {
+          name: "bench ticket creation",
+          scopes: ["write", "admin"],
+        })
+      ).token,
       requesterId: desk.customerId,
     };
     await measureTicketLists(tend, database, desk, settings, record);

@@ -34,7 +34,7 @@ export async function measureTicketLists(
   });
   try {
     // Read as the agent with the most unsolved tickets, so "assigned to me" is the heaviest it gets.
-    const { token } = await issueApiToken(tend.context(), desk.busiestAgentId, "bench queues");
+    const { token } = await issueApiToken(tend.context(), desk.busiestAgentId, { name: "bench queues" });
     const authorization = `Bearer ${token}`;
     const list = "/api/v1/tickets?sort=-updatedAt&limit=50";
 

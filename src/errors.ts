@@ -56,3 +56,15 @@ export class ConflictError extends DomainError {
     super(message);
   }
 }
+
+/** Too many attempts: the caller may try again after `retryAfterSeconds` (sent as `Retry-After`). */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  readonly title = "Too many requests";
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError, loadConfig } from "../config.js";
 import { migrateToLatest } from "../db/database.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { allRoles, createTend, type Role, startRoles, type Tend } from "../main.js";
+import { exportAudit, verifyAuditTrail } from "../modules/audit/read-audit.js";
 import { issueApiToken } from "../modules/identity/manage-api-tokens.js";
 import { createPerson } from "../modules/identity/manage-people.js";
 import { findPersonByEmail } from "../modules/identity/person-repository.js";
+import { type TokenScope, tokenScopes } from "../modules/identity/token-scopes.js";
 import { exportSlaConfiguration, importSlaConfiguration } from "../modules/sla/sla-configuration-file.js";
 import { getTicketSla } from "../modules/sla/ticket-sla.js";
 import { buildDemoDesk, deskIsEmpty } from "./demo-desk.js";
@@ -35,6 +37,16 @@ function parseRoles(value: string): Role[] {
     }
   }
   return roles as Role[];
+}
+
+function parseTokenScopeList(value: string): TokenScope[] {
+  const scopes = value.split(",").map((s) => s.trim());
+  for (const scope of scopes) {
+    if (!(tokenScopes as readonly string[]).includes(scope)) {
+      throw new InvalidArgumentError(`unknown scope "${scope}" (scopes: ${tokenScopes.join(", ")})`);
+    }
+  }
+  return scopes as TokenScope[];
 }
 
 function parsePositive(value: string): number {
@@ -114,11 +126,22 @@ token
   .description("Create an API token for a person; the token is printed once")
   .requiredOption("--email <email>")
   .option("--name <name>", "what the token is for", "CLI token")
-  .action((options: { email: string; name: string }) =>
+  .option(
+    "--scopes <scopes>",
+    "comma-separated: read (GET only), write (act as the person; an admin as an agent), admin (an admin's admin actions)",
+    parseTokenScopeList,
+    ["write"] as TokenScope[],
+  )
+  .option("--expires-in-days <days>", "the token stops working after this many days", parsePositive)
+  .action((options: { email: string; name: string; scopes: TokenScope[]; expiresInDays?: number }) =>
     withTend(async (tend) => {
       const person = await findPersonByEmail(tend.database.db, options.email);
       if (!person) throw ValidationError.field("email", `no person with email ${options.email}`);
-      const created = await issueApiToken(tend.context(), person.id, options.name);
+      const created = await issueApiToken(tend.context(), person.id, {
+        name: options.name,
+        scopes: options.scopes,
+        ...(options.expiresInDays !== undefined ? { expiresInDays: options.expiresInDays } : {}),
+      });
       console.log(created.token);
     }),
   );
@@ -168,6 +191,43 @@ sla
         console.log(`\n${clock.policyName} — ${clock.metric}${cycle}: ${clock.state} [${clock.calendar}]`);
         for (const line of clock.explanation) console.log(`  ${line}`);
       }
+    }),
+  );
+
+const audit = program.command("audit").description("The hash-chained audit trail");
+audit
+  .command("verify")
+  .description("Check the whole chain; exit 1 naming the first broken link")
+  .action(() =>
+    withTend(async (tend) => {
+      const verdict = await verifyAuditTrail(tend.context());
+      if (verdict.intact) {
+        console.log(`chain intact: ${verdict.count} records`);
+        return;
+      }
+      console.error(`chain broken at seq ${verdict.brokenAt}: ${verdict.reason}`);
+      process.exitCode = 1;
+    }),
+  );
+audit
+  .command("export")
+  .description("Write a period's records as JSON Lines, hashes included (stdout without --file)")
+  .requiredOption("--from <iso>", "at or after this time")
+  .requiredOption("--to <iso>", "before this time")
+  .option("--file <path>", "where to write")
+  .action((options: { from: string; to: string; file?: string }) =>
+    withTend(async (tend) => {
+      const period = { from: options.from, to: options.to };
+      if (!options.file) {
+        await exportAudit(tend.context(), period, (line) => void process.stdout.write(`${line}\n`));
+        return;
+      }
+      const out = createWriteStream(options.file);
+      const count = await exportAudit(tend.context(), period, (line) => void out.write(`${line}\n`));
+      await new Promise<void>((resolve, reject) =>
+        out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+      console.log(`Wrote ${count} records to ${options.file}.`);
     }),
   );
 

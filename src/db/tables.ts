@@ -58,6 +58,17 @@ export interface ApiTokensTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** JSON array of "read" | "write" | "admin". */
+  scopes: string;
+  expires_at: string | null;
+}
+
+/** Failed sign-ins per account or per address, for lockouts that hold across processes. */
+export interface SignInThrottlesTable {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
 }
 
 export interface CountersTable {
@@ -243,6 +254,36 @@ export interface SavedRepliesTable {
   updated_at: string;
 }
 
+export interface AuditLogTable {
+  id: string;
+  /** Strictly increasing and gap-free: the chain's order. */
+  seq: number;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  actor_display: string;
+  channel: string;
+  ip: string | null;
+  user_agent: string | null;
+  token_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** Canonical JSON of the changed fields before and after, secrets redacted. */
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  /** Always "audit": the one row appends lock. */
+  id: string;
+  last_seq: number;
+  last_hash: string;
+}
+
 export interface Tables {
   organizations: OrganizationsTable;
   organization_domains: OrganizationDomainsTable;
@@ -251,6 +292,7 @@ export interface Tables {
   group_memberships: GroupMembershipsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  sign_in_throttles: SignInThrottlesTable;
   counters: CountersTable;
   tickets: TicketsTable;
   ticket_tags: TicketTagsTable;
@@ -267,4 +309,6 @@ export interface Tables {
   ticket_health_settings: TicketHealthSettingsTable;
   ticket_health_flags: TicketHealthFlagsTable;
   saved_replies: SavedRepliesTable;
+  audit_log: AuditLogTable;
+  audit_chain_head: AuditChainHeadTable;
 }

@@ -8,7 +8,8 @@ import ajvFormatsModule from "ajv-formats";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { Logger } from "pino";
 import type { Database } from "../db/database.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError, TooManyRequestsError } from "../errors.js";
+import { auditRoutes } from "../modules/audit/audit-routes.js";
 import { ticketHealthRoutes } from "../modules/health/health-routes.js";
 import { identityRoutes } from "../modules/identity/identity-routes.js";
 import {
@@ -24,9 +25,11 @@ import { CommentSchema, TicketEventSchema, TicketSchema } from "../modules/ticke
 import type { Clock } from "../shared/clock.js";
 import { healthRoutes } from "./health-routes.js";
 import { homePage } from "./home-page.js";
+import { inputHygiene } from "./input-hygiene.js";
 import { sendProblem, toProblem } from "./problem-details.js";
 import { requestContext } from "./request-context.js";
 import { ProblemSchema } from "./schemas.js";
+import { apiDocsContentSecurityPolicy, registerSecurityHeaders } from "./security-headers.js";
 
 export interface AppDependencies {
   database: Database;
@@ -64,6 +67,9 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
     routerOptions: { querystringParser: parseQuery },
+    // The router's own refusals (a malformed %-escape, a path parameter over 100 characters) would
+    // otherwise answer in Fastify's JSON shape instead of problem+json.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, request)),
     ajv: {
       // Unknown fields are an error naming the field, never silently dropped.
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: true },
@@ -76,6 +82,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     const problem = toProblem(error, request);
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ status: problem.status, reason: problem.detail }, "request refused");
+    if (error instanceof TooManyRequestsError) reply.header("retry-after", String(error.retryAfterSeconds));
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -85,6 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     ),
   );
 
+  await registerSecurityHeaders(app, deps.publicUrl);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -109,7 +117,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: apiDocsContentSecurityPolicy });
 
   for (const schema of [
     ProblemSchema,
@@ -124,6 +132,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     app.addSchema(schema);
   }
 
+  await app.register(inputHygiene);
   await app.register(requestContext, {
     base: { db: deps.database.db, dialect: deps.database.dialect, clock: deps.clock },
   });
@@ -137,6 +146,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(slaConfigRoutes);
       await api.register(ticketSlaRoutes);
       await api.register(ticketHealthRoutes);
+      await api.register(auditRoutes);
     },
     { prefix: "/api/v1" },
   );

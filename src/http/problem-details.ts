@@ -73,12 +73,18 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemDetai
   if (status && status >= 400 && status < 500) {
     const slugs: Record<number, string> = {
       413: "body-too-large",
+      414: "uri-too-long",
       415: "unsupported-media-type",
       400: "bad-request",
     };
+    const titles: Record<number, string> = {
+      413: "Request body too large",
+      414: "URI too long",
+      415: "Unsupported media type",
+    };
     return {
       type: problemType(slugs[status] ?? "client-error"),
-      title: status === 413 ? "Request body too large" : "Bad request",
+      title: titles[status] ?? "Bad request",
       status,
       detail: fastifyError.message,
       instance,

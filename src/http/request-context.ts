@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { UnauthorizedError } from "../errors.js";
+import { ForbiddenError, UnauthorizedError } from "../errors.js";
 import { anonymousActor } from "../modules/identity/actor.js";
 import { actorForApiToken, actorForSession, sessionCookieName } from "../modules/identity/sessions.js";
+import { tokenAllowsMethod } from "../modules/identity/token-scopes.js";
 import type { Context } from "../shared/context.js";
 
 declare module "fastify" {
@@ -21,7 +22,15 @@ export const requestContext = fp(
   async (app: FastifyInstance, options: { base: Omit<Context, "actor" | "channel" | "logger"> }) => {
     app.decorateRequest("ctx", null as unknown as Context);
     app.addHook("onRequest", async (request: FastifyRequest) => {
-      const ctx: Context = { ...options.base, actor: anonymousActor, channel: "api", logger: request.log };
+      // Where the request came from goes into every audit record it causes.
+      const origin = { ip: request.ip, userAgent: request.headers["user-agent"] ?? null, tokenId: null };
+      const ctx: Context = {
+        ...options.base,
+        actor: anonymousActor,
+        channel: "api",
+        origin,
+        logger: request.log,
+      };
       request.ctx = ctx;
       const authorization = request.headers.authorization;
       if (authorization !== undefined) {
@@ -32,9 +41,18 @@ export const requestContext = fp(
             { reason: match ? "unknown or revoked token" : "malformed Authorization header" },
             "authentication refused",
           );
-          throw new UnauthorizedError("The bearer token is unknown, revoked or malformed.");
+          throw new UnauthorizedError("The bearer token is unknown, revoked, expired or malformed.");
         }
-        request.ctx = { ...ctx, actor };
+        if (
+          actor.kind === "person" &&
+          actor.token &&
+          !tokenAllowsMethod(actor.token.scopes, request.method)
+        ) {
+          request.log.info({ tokenId: actor.token.id, reason: "token scope" }, "request refused");
+          throw new ForbiddenError("The token scope is read: it may only make GET and HEAD requests.");
+        }
+        const tokenId = actor.kind === "person" ? (actor.token?.id ?? null) : null;
+        request.ctx = { ...ctx, actor, origin: { ...origin, tokenId } };
         return;
       }
       const sessionSecret = request.cookies[sessionCookieName];

@@ -6,6 +6,14 @@ import type { Logger } from "./logger.js";
 /** How a change reached Tend; recorded on every ticket event. */
 export type Channel = "web" | "api" | "email" | "chat" | "portal" | "phone" | "cli" | "system";
 
+/** Where an HTTP request came from, for the audit trail. The CLI and jobs have none. */
+export interface Origin {
+  ip: string | null;
+  userAgent: string | null;
+  /** The API token the caller authenticated with, when it did. */
+  tokenId: string | null;
+}
+
 /**
  * What every use case receives: who acts, through which channel, the database (or the open
  * transaction), the clock and the logger.
@@ -13,6 +21,7 @@ export type Channel = "web" | "api" | "email" | "chat" | "portal" | "phone" | "c
 export interface Context {
   actor: Actor;
   channel: Channel;
+  origin?: Origin;
   db: Db;
   dialect: DialectKind;
   clock: Clock;

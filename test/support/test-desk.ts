@@ -70,7 +70,11 @@ export function useTestDesk(): TestDesk {
     };
 
     const withToken = async (person: PersonView): Promise<Person> => {
-      const { token } = await issueApiToken(system, person.id, "test");
+      // Tokens act with all their person's rights, as a signed-in person would.
+      const { token } = await issueApiToken(system, person.id, {
+        name: "test",
+        scopes: person.role === "admin" ? ["write", "admin"] : ["write"],
+      });
       return {
         ...person,
         actor: {

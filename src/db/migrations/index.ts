@@ -6,6 +6,8 @@ import * as createTicketSearch from "./2026-11-23T0930-create-ticket-search.js";
 import * as seedDefaultGroups from "./2026-11-23T0940-seed-default-groups.js";
 import * as createSla from "./2026-11-23T1000-create-sla.js";
 import * as createTicketHealth from "./2026-11-23T1100-create-ticket-health.js";
+import * as hardenAccounts from "./2026-11-23T1200-harden-accounts.js";
+import * as createAuditLog from "./2026-11-23T1210-create-audit-log.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-23T0940-seed-default-groups": seedDefaultGroups,
   "2026-11-23T1000-create-sla": createSla,
   "2026-11-23T1100-create-ticket-health": createTicketHealth,
+  "2026-11-23T1200-harden-accounts": hardenAccounts,
+  "2026-11-23T1210-create-audit-log": createAuditLog,
 };

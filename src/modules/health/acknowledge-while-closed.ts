@@ -1,5 +1,6 @@
 import { type Context, withActor } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { systemActor } from "../identity/actor.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { commentBody } from "../tickets/comment-body.js";
@@ -67,6 +68,12 @@ export async function acknowledgeIfSupportClosed(
       reason: `Automatic acknowledgement: support was closed; it opens ${acknowledgement.nextOpenAt.toISOString()}`,
     }),
   ]);
+  await recordAudit(tend, {
+    action: "comment.added",
+    targetType: "ticket",
+    targetId: ticket.id,
+    after: { commentId, visibility: "public", channel: automaticCommentChannel },
+  });
   ctx.logger.info(
     { ticketId: ticket.id, nextOpenAt: acknowledgement.nextOpenAt },
     "acknowledged while closed",

@@ -1,5 +1,6 @@
 import { type FieldProblem, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin, requireStaff } from "../identity/identity-policy.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { findCalendarById } from "../sla/calendar-repository.js";
@@ -27,6 +28,7 @@ export async function updateHealthSettings({
   return inTransaction(ctx, async (tx) => {
     problems.push(...(await referenceProblems(tx, input)));
     if (problems.length > 0) throw new ValidationError(problems);
+    const before = await findSettingsRow(tx.db);
     await updateSettingsRow(tx.db, {
       calendar_id: input.calendarId,
       unacknowledged_enabled: input.unacknowledgedEndOfDay.enabled ? 1 : 0,
@@ -38,8 +40,16 @@ export async function updateHealthSettings({
       closed_ack_author_id: input.closedHoursAcknowledgement.authorId,
       updated_at: tx.clock.now().toISOString(),
     });
+    const after = await findSettingsRow(tx.db);
+    await recordAudit(tx, {
+      action: "health_settings.updated",
+      targetType: "health_settings",
+      targetId: "desk",
+      before,
+      after,
+    });
     tx.logger.info({ calendarId: input.calendarId }, "ticket health settings updated");
-    return presentSettings(await findSettingsRow(tx.db));
+    return presentSettings(after);
   });
 }
 

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin, requireStaff } from "../identity/identity-policy.js";
 import { presentSavedReply, type SavedReplyView } from "./health-presenter.js";
 import {
@@ -70,6 +71,12 @@ export async function createSavedReply({
     const now = tx.clock.now().toISOString();
     const row: SavedReplyRow = { id: newId(), name, body, created_at: now, updated_at: now };
     await insertSavedReply(tx.db, row);
+    await recordAudit(tx, {
+      action: "saved_reply.created",
+      targetType: "saved_reply",
+      targetId: row.id,
+      after: row,
+    });
     tx.logger.info({ savedReplyId: row.id }, "saved reply created");
     return presentSavedReply(row);
   });
@@ -98,6 +105,13 @@ export async function updateSavedReply({
       updated_at: tx.clock.now().toISOString(),
     };
     await updateSavedReplyRow(tx.db, row);
+    await recordAudit(tx, {
+      action: "saved_reply.updated",
+      targetType: "saved_reply",
+      targetId: id,
+      before: existing,
+      after: row,
+    });
     tx.logger.info({ savedReplyId: id }, "saved reply updated");
     return presentSavedReply(row);
   });
@@ -106,8 +120,15 @@ export async function updateSavedReply({
 export async function deleteSavedReply({ ctx, id }: { ctx: Context; id: string }): Promise<void> {
   requireAdmin(ctx.actor);
   await inTransaction(ctx, async (tx) => {
-    if (!(await findSavedReplyById(tx.db, id))) throw new NotFoundError(`No saved reply ${id}.`);
+    const existing = await findSavedReplyById(tx.db, id);
+    if (!existing) throw new NotFoundError(`No saved reply ${id}.`);
     await deleteSavedReplyRow(tx.db, id);
+    await recordAudit(tx, {
+      action: "saved_reply.deleted",
+      targetType: "saved_reply",
+      targetId: id,
+      before: existing,
+    });
     tx.logger.info({ savedReplyId: id }, "saved reply deleted");
   });
 }

@@ -1,9 +1,19 @@
+import type { TokenScope } from "./token-scopes.js";
+
 export const roles = ["customer", "agent", "admin"] as const;
 export type Role = (typeof roles)[number];
 
 /** Who is acting. Every use case receives one and asks the module's policy before doing anything. */
 export type Actor =
-  | { kind: "person"; personId: string; role: Role; organizationId: string | null }
+  | {
+      kind: "person";
+      personId: string;
+      /** The role this request acts with: an admin's token without the `admin` scope acts as an agent. */
+      role: Role;
+      organizationId: string | null;
+      /** Present when the person acts through an API token. */
+      token?: { id: string; scopes: TokenScope[] };
+    }
   | { kind: "system"; reason: string }
   | { kind: "anonymous" };
 

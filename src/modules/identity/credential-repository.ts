@@ -27,7 +27,9 @@ export async function revokeApiTokenRow(db: DbExecutor, id: string, at: string):
 export async function findTokenHolder(
   db: DbExecutor,
   tokenHash: string,
-): Promise<(Holder & { token_id: string; last_used_at: string | null }) | undefined> {
+): Promise<
+  (Holder & { token_id: string } & Pick<ApiTokenRow, "last_used_at" | "scopes" | "expires_at">) | undefined
+> {
   return db
     .selectFrom("api_tokens")
     .innerJoin("people", "people.id", "api_tokens.person_id")
@@ -37,6 +39,8 @@ export async function findTokenHolder(
       "people.organization_id",
       "api_tokens.id as token_id",
       "api_tokens.last_used_at",
+      "api_tokens.scopes",
+      "api_tokens.expires_at",
     ])
     .where("api_tokens.token_hash", "=", tokenHash)
     .where("api_tokens.revoked_at", "is", null)

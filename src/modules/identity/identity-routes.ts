@@ -12,8 +12,14 @@ import {
   PersonSchema,
   PersonUpdateBody,
   RoleSchema,
+  TokenScopeSchema,
 } from "./identity-schemas.js";
-import { createApiToken, listApiTokens, revokeApiToken } from "./manage-api-tokens.js";
+import {
+  createApiToken,
+  listApiTokens,
+  maximumTokenLifetimeDays,
+  revokeApiToken,
+} from "./manage-api-tokens.js";
 import { addGroupMember, createGroup, getGroup, listGroups, removeGroupMember } from "./manage-groups.js";
 import {
   createOrganization,
@@ -39,7 +45,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean 
       },
     },
     async (request, reply) => {
-      const { sessionSecret, actor } = await signIn(request.ctx, request.body.email, request.body.password);
+      const { sessionSecret, actor } = await signIn(
+        request.ctx,
+        request.body.email,
+        request.body.password,
+        request.ip,
+      );
       reply.setCookie(sessionCookieName, sessionSecret, {
         path: "/",
         httpOnly: true,
@@ -300,6 +311,20 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean 
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
             personId: Type.Optional(Type.String({ format: "uuid" })),
+            scopes: Type.Optional(
+              Type.Array(TokenScopeSchema, {
+                minItems: 1,
+                uniqueItems: true,
+                description: 'Default ["write"]; an admin\'s admin-only actions need "admin"',
+              }),
+            ),
+            expiresInDays: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: maximumTokenLifetimeDays,
+                description: "Without it the token works until revoked",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),

@@ -2,6 +2,7 @@ import { Type } from "typebox";
 import { NullableString, Timestamp } from "../../http/schemas.js";
 import { roles } from "./actor.js";
 import { plans, stages } from "./organization.js";
+import { tokenScopes } from "./token-scopes.js";
 
 export const RoleSchema = Type.Enum([...roles]);
 export const PlanSchema = Type.Enum([...plans]);
@@ -85,13 +86,24 @@ export const GroupSchema = Type.Object(
   { $id: "Group" },
 );
 
+export const TokenScopeSchema = Type.Enum([...tokenScopes], {
+  description:
+    "read: GET and HEAD only; write: act as the person (an admin acts as an agent); admin: an admin's admin-only actions",
+});
+
 export const ApiTokenSchema = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
     personId: Type.String(),
+    scopes: Type.Array(TokenScopeSchema),
     createdAt: Timestamp,
-    lastUsedAt: NullableString,
+    expiresAt: Type.Union([Type.String(), Type.Null()], {
+      description: "When the token stops working; null: until revoked",
+    }),
+    lastUsedAt: Type.Union([Type.String(), Type.Null()], {
+      description: "Last request made with the token, to the minute",
+    }),
     revokedAt: NullableString,
   },
   { $id: "ApiToken" },

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import {
   addMembership,
   findGroupById,
@@ -73,6 +74,7 @@ export async function createGroup({
       updated_at: now,
     };
     await insertGroup(tx.db, row);
+    await recordAudit(tx, { action: "group.created", targetType: "group", targetId: row.id, after: row });
     return presentGroup(row, []);
   });
 }
@@ -95,6 +97,12 @@ export async function addGroupMember({
     if (person.role === "customer")
       throw ValidationError.field("personId", "customers cannot join a support group");
     await addMembership(tx.db, groupId, personId);
+    await recordAudit(tx, {
+      action: "group.member_added",
+      targetType: "group",
+      targetId: groupId,
+      after: { personId },
+    });
     return getGroup({ ctx: tx, id: groupId });
   });
 }
@@ -112,6 +120,12 @@ export async function removeGroupMember({
   return inTransaction(ctx, async (tx) => {
     if (!(await findGroupById(tx.db, groupId))) throw new NotFoundError(`No group ${groupId}.`);
     await removeMembership(tx.db, groupId, personId);
+    await recordAudit(tx, {
+      action: "group.member_removed",
+      targetType: "group",
+      targetId: groupId,
+      before: { personId },
+    });
     return getGroup({ ctx: tx, id: groupId });
   });
 }

@@ -2,8 +2,9 @@ import { ConflictError, NotFoundError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { recomputeTicketSla, unfinishedTicketIdsOf } from "../sla/recompute-ticket-sla.js";
-import { canSeeOrganization, requireAdmin, requireStaff } from "./identity-policy.js";
+import { canSeeOrganization, isStaff, requireAdmin, requireStaff } from "./identity-policy.js";
 import { normalizeDomains, type Plan, type Stage } from "./organization.js";
 import { type OrganizationView, presentOrganization } from "./organization-presenter.js";
 import {
@@ -62,6 +63,12 @@ export async function createOrganization({
       updated_at: now,
     };
     await insertOrganization(tx.db, row);
+    await recordAudit(tx, {
+      action: "organization.created",
+      targetType: "organization",
+      targetId: row.id,
+      after: row,
+    });
     tx.logger.info({ organizationId: row.id }, "organization created");
     return presentOrganization(row);
   });
@@ -97,6 +104,14 @@ export async function updateOrganization({
       // Which promises hold follows the plan and stage: re-derive them for every ticket still being worked.
       for (const ticketId of await unfinishedTicketIdsOf(tx.db, id)) await recomputeTicketSla(tx, ticketId);
     }
+    // After the tickets' locks: the audit chain head is taken last, so it never waits in a cycle.
+    await recordAudit(tx, {
+      action: "organization.updated",
+      targetType: "organization",
+      targetId: id,
+      before: existing,
+      after: row,
+    });
     return presentOrganization(row);
   });
 }
@@ -106,7 +121,12 @@ export async function getOrganization({ ctx, id }: { ctx: Context; id: string })
   if (!canSeeOrganization(ctx.actor, id)) throw new NotFoundError(`No organization ${id}.`);
   const row = await findOrganizationById(ctx.db, id);
   if (!row) throw new NotFoundError(`No organization ${id}.`);
-  return presentOrganization(row);
+  return forViewer(ctx, presentOrganization(row));
+}
+
+/** Notes are the support team's own words about a customer: customers read them blank. */
+function forViewer(ctx: Context, view: OrganizationView): OrganizationView {
+  return isStaff(ctx.actor) ? view : { ...view, notes: "" };
 }
 
 export async function listOrganizations({
@@ -134,7 +154,7 @@ export async function listOrganizations({
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map(presentOrganization),
+    items: page.map((row) => forViewer(ctx, presentOrganization(row))),
     nextCursor: rows.length > limit && last ? encodeCursor({ value: last.name, id: last.id }) : null,
   };
 }

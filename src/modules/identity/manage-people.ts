@@ -2,6 +2,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { type Context, inTransaction } from "../../shared/context.js";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import type { Role } from "./actor.js";
 import { canSeePerson, isAdmin, requirePerson, requireStaff } from "./identity-policy.js";
 import { domainOfEmail } from "./organization.js";
@@ -96,6 +97,7 @@ async function insertNewPerson(
     updated_at: now,
   };
   await insertPerson(ctx.db, row);
+  await recordAudit(ctx, { action: "person.created", targetType: "person", targetId: row.id, after: row });
   ctx.logger.info({ personId: row.id, role: row.role }, "person created");
   return row;
 }
@@ -141,6 +143,8 @@ export async function listPeople({
   if (actor.role === "customer") {
     // Scope is forced, not checked: a customer's list is their organization whatever they ask for.
     if (!actor.organizationId) {
+      // Alone, they are in no organization's list: asking for one finds nobody, not themselves.
+      if (query.organizationId) return { items: [], nextCursor: null };
       const me = await findPersonById(ctx.db, actor.personId);
       return { items: me ? [presentPerson(me)] : [], nextCursor: null };
     }
@@ -197,6 +201,12 @@ export async function updatePerson({
   return inTransaction(ctx, async (tx) => {
     const existing = await findPersonById(tx.db, id);
     if (!existing) throw new NotFoundError(`No person ${id}.`);
+    // Otherwise an admin's write-scoped token could set a password and sign in with full rights.
+    if (passwordHash !== undefined && existing.role === "admin" && !admin) {
+      throw new ForbiddenError(
+        "Changing an admin's password needs admin rights: sign in, or use a token with the admin scope.",
+      );
+    }
     const role = input.role ?? (existing.role as Role);
     let organizationId = input.organizationId === undefined ? existing.organization_id : input.organizationId;
     if (role !== "customer") organizationId = null;
@@ -215,6 +225,13 @@ export async function updatePerson({
       updated_at: tx.clock.now().toISOString(),
     };
     await updatePersonRow(tx.db, row);
+    await recordAudit(tx, {
+      action: row.role !== existing.role ? "person.role_changed" : "person.updated",
+      targetType: "person",
+      targetId: id,
+      before: existing,
+      after: row,
+    });
     return presentPerson(row);
   });
 }

@@ -1,5 +1,6 @@
 import argon2 from "argon2";
 import { ValidationError } from "../../errors.js";
+import { commonPasswordList } from "./common-passwords.js";
 
 export const minimumPasswordLength = 12;
 
@@ -7,9 +8,43 @@ export const minimumPasswordLength = 12;
 // dear enough for an attacker holding the hashes.
 const hashOptions = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+const commonPasswords = new Set(
+  commonPasswordList
+    .split("\n")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean),
+);
+
+/**
+ * Whether a password is one of the most common, or one of them dressed up. Every entry is shorter
+ * than the minimum length, so the forms that get past the length rule matter most: a common word
+ * padded with digits or symbols ("password1234!"), a common run of digits made longer
+ * ("123456789012"), and a short pattern repeated ("qwertyqwerty", "aaaaaaaaaaaa").
+ */
+export function isCommonPassword(password: string): boolean {
+  const lower = password.toLowerCase();
+  if (commonPasswords.has(lower)) return true;
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, "");
+  if (core !== "" && commonPasswords.has(core)) return true;
+  if (core === "") {
+    for (let length = 6; length < lower.length; length += 1) {
+      if (commonPasswords.has(lower.slice(0, length))) return true;
+    }
+  }
+  const unit = /^(.+?)\1+$/su.exec(lower)?.[1];
+  return unit !== undefined && (unit.length <= 6 || commonPasswords.has(unit));
+}
+
+/** NIST SP 800-63B: a minimum length and a check against known-common passwords, no composition rules. */
 export function assertAcceptablePassword(password: string, field = "password"): void {
   if (password.length < minimumPasswordLength) {
     throw ValidationError.field(field, `must be at least ${minimumPasswordLength} characters`);
+  }
+  if (isCommonPassword(password)) {
+    throw ValidationError.field(
+      field,
+      "is one of the most common passwords (or one with digits added or a pattern repeated); choose another, such as a few unrelated words",
+    );
   }
 }
 

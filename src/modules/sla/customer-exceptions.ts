@@ -1,6 +1,7 @@
 import { type FieldProblem, NotFoundError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin, requireStaff } from "../identity/identity-policy.js";
 import { findOrganizationById } from "../identity/organization-repository.js";
 import { checkConditionsAndTargets, type TargetInput } from "./manage-policies.js";
@@ -124,6 +125,12 @@ export async function createCustomerException({
       created_at: now.toISOString(),
     };
     await insertException(tx.db, row);
+    await recordAudit(tx, {
+      action: "sla_exception.created",
+      targetType: "sla_exception",
+      targetId: row.id,
+      after: row,
+    });
     tx.logger.info({ organizationId, exceptionId: row.id }, "SLA customer exception created");
     return presentException(row, policy?.name ?? null, now);
   });
@@ -145,6 +152,12 @@ export async function deleteCustomerException({
       throw new NotFoundError(`No exception ${exceptionId} for organization ${organizationId}.`);
     }
     await deleteExceptionRow(tx.db, exceptionId);
+    await recordAudit(tx, {
+      action: "sla_exception.deleted",
+      targetType: "sla_exception",
+      targetId: exceptionId,
+      before: existing,
+    });
     tx.logger.info({ organizationId, exceptionId }, "SLA customer exception deleted");
   });
 }

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { BusinessCalendar, NoOpenTimeError } from "../calendar/index.js";
 import { requireAdmin, requireStaff } from "../identity/identity-policy.js";
 import {
@@ -121,6 +122,12 @@ export async function createCalendar({
       updated_at: now,
     };
     await insertCalendar(tx.db, row);
+    await recordAudit(tx, {
+      action: "calendar.created",
+      targetType: "calendar",
+      targetId: row.id,
+      after: row,
+    });
     tx.logger.info({ calendarId: row.id }, "business calendar created");
     return presentCalendar(row);
   });
@@ -152,6 +159,13 @@ export async function updateCalendar({
       updated_at: new Date(updatedAt).toISOString(),
     };
     await updateCalendarRow(tx.db, row);
+    await recordAudit(tx, {
+      action: "calendar.updated",
+      targetType: "calendar",
+      targetId: id,
+      before: existing,
+      after: row,
+    });
     tx.logger.info({ calendarId: id }, "business calendar updated");
     return presentCalendar(row);
   });
@@ -172,6 +186,12 @@ export async function deleteCalendar({ ctx, id }: { ctx: Context; id: string }):
       throw new ConflictError(`Calendar "${existing.name}" is in use by ${users.join(" and ")}.`);
     }
     await deleteCalendarRow(tx.db, id);
+    await recordAudit(tx, {
+      action: "calendar.deleted",
+      targetType: "calendar",
+      targetId: id,
+      before: existing,
+    });
     tx.logger.info({ calendarId: id }, "business calendar deleted");
   });
 }

@@ -2,6 +2,7 @@ import type { DbExecutor } from "../../db/database.js";
 import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin, requireStaff } from "../identity/identity-policy.js";
 import { plans, stages } from "../identity/organization.js";
 import { categories, normalizeTags, severities, ticketChannels } from "../tickets/ticket.js";
@@ -266,6 +267,12 @@ export async function createPolicy({
       updated_at: now,
     });
     if (input.position !== undefined) await movePolicy(tx, id, input.position);
+    await recordAudit(tx, {
+      action: "sla_policy.created",
+      targetType: "sla_policy",
+      targetId: id,
+      after: await findPolicyById(tx.db, id),
+    });
     tx.logger.info({ policyId: id }, "SLA policy created");
     return presentPolicy((await findPolicyById(tx.db, id))!);
   });
@@ -302,6 +309,13 @@ export async function updatePolicy({
       updated_at: tx.clock.now().toISOString(),
     });
     if (input.position !== undefined) await movePolicy(tx, id, input.position);
+    await recordAudit(tx, {
+      action: "sla_policy.updated",
+      targetType: "sla_policy",
+      targetId: id,
+      before: existing,
+      after: await findPolicyById(tx.db, id),
+    });
     tx.logger.info({ policyId: id }, "SLA policy updated");
     return presentPolicy((await findPolicyById(tx.db, id))!);
   });
@@ -320,6 +334,12 @@ export async function deletePolicy({ ctx, id }: { ctx: Context; id: string }): P
       rest,
       rest.map((policy) => policy.id),
     );
+    await recordAudit(tx, {
+      action: "sla_policy.deleted",
+      targetType: "sla_policy",
+      targetId: id,
+      before: existing,
+    });
     tx.logger.info({ policyId: id }, "SLA policy deleted");
   });
 }
@@ -352,6 +372,13 @@ export async function reorderPolicies({
     }
     if (problems.length > 0) throw new ValidationError(problems);
     await setPolicyPositions(tx.db, current, policyIds);
+    await recordAudit(tx, {
+      action: "sla_policy.reordered",
+      targetType: "sla_policy",
+      targetId: null,
+      before: { order: current.map((policy) => policy.id) },
+      after: { order: policyIds },
+    });
     return (await listPolicyRows(tx.db)).map(presentPolicy);
   });
 }

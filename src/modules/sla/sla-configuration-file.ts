@@ -1,6 +1,7 @@
 import { Value } from "typebox/value";
 import { type FieldProblem, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin, requireStaff } from "../identity/identity-policy.js";
 import { findCalendarByName, listCalendarRows } from "./calendar-repository.js";
 import { createCalendar, updateCalendar } from "./manage-calendars.js";
@@ -19,6 +20,12 @@ export async function exportSlaConfiguration(ctx: Context): Promise<SlaConfigura
   const calendars = await listCalendarRows(ctx.db);
   const nameOf = new Map(calendars.map((calendar) => [calendar.id, calendar.name]));
   const policies = await listPolicyRows(ctx.db);
+  await recordAudit(ctx, {
+    action: "sla_configuration.exported",
+    targetType: "sla_configuration",
+    targetId: null,
+    after: { calendars: calendars.length, policies: policies.length },
+  });
   return {
     format: "tend-sla-configuration",
     version: 1,
@@ -136,6 +143,12 @@ export async function importSlaConfiguration(ctx: Context, json: string): Promis
       ...fileOrder,
       ...current.filter((policy) => !inFile.has(policy.id)).map((policy) => policy.id),
     ]);
+    await recordAudit(tx, {
+      action: "sla_configuration.imported",
+      targetType: "sla_configuration",
+      targetId: null,
+      after: { ...summary },
+    });
     tx.logger.info(summary, "SLA configuration imported");
     return summary;
   });

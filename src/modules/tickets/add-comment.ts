@@ -1,6 +1,7 @@
 import { ConflictError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
@@ -60,11 +61,12 @@ export async function addComment({
     throw ValidationError.field("visibility", "customers write public replies");
   if (!staff && input.status !== undefined)
     throw ValidationError.field("status", "only agents may set the status");
-  const qualification = qualifyReply(input, { visibility, staff });
-  const body = commentBody(withQualificationSections(input, qualification));
 
   return inTransaction(ctx, async (tx) => {
     const ticket = assertCanViewTicket(tx.actor, await findTicketByNumber(tx.db, number), number);
+    // The body is checked only once the caller may see the ticket: a refusal comes before any verdict.
+    const qualification = qualifyReply(input, { visibility, staff });
+    const body = commentBody(withQualificationSections(input, qualification));
     const current = ticket.status as TicketStatus;
 
     let nextStatus = current;
@@ -135,6 +137,12 @@ export async function addComment({
     ]);
     await indexSearchDocuments(tx.db, tx.dialect, [{ ticketId: ticket.id, visibility, text: body.text }]);
     await recomputeTicketSla(tx, ticket.id);
+    await recordAudit(tx, {
+      action: "comment.added",
+      targetType: "ticket",
+      targetId: ticket.id,
+      after: { commentId, visibility, channel: tx.channel },
+    });
 
     const comment = await findCommentRow(tx.db, commentId);
     const updated = await findTicketById(tx.db, ticket.id);

@@ -1,6 +1,7 @@
-import { ValidationError } from "../../errors.js";
+import { UnauthorizedError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { acknowledgeIfSupportClosed } from "../health/acknowledge-while-closed.js";
 import type { Actor } from "../identity/actor.js";
 import { findGroupById, findGroupByName } from "../identity/group-repository.js";
@@ -107,6 +108,7 @@ export async function createTicket({
   ctx: Context;
   input: CreateTicketInput;
 }): Promise<TicketView> {
+  if (ctx.actor.kind === "anonymous") throw new UnauthorizedError("Sign in or send a bearer token.");
   refuseStaffOnlyFields(ctx.actor, input);
   const subject = input.subject.trim();
   if (!subject) throw ValidationError.field("subject", "must not be empty");
@@ -170,6 +172,12 @@ export async function createTicket({
     ]);
     await acknowledgeIfSupportClosed(tx, row);
     await recomputeTicketSla(tx, row.id);
+    await recordAudit(tx, {
+      action: "ticket.created",
+      targetType: "ticket",
+      targetId: row.id,
+      after: { ...row, tags },
+    });
     tx.logger.info({ ticket: row.number, channel: row.channel }, "ticket created");
 
     const created = await findTicketById(tx.db, row.id);

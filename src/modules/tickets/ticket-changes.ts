@@ -1,5 +1,6 @@
 import { ConflictError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
+import { recordAudit } from "../audit/record-audit.js";
 import { eventRow } from "./ticket-events.js";
 import { presentTicket } from "./ticket-presenter.js";
 import {
@@ -51,7 +52,11 @@ export async function applyTicketChanges(
   const columns: Partial<TicketRow> = { updated_at: now };
   if (options.activity !== false) columns.last_activity_at = now;
   const events: TicketEventRow[] = [];
+  const before: Record<string, string | null> = {};
+  const after: Record<string, string | null> = {};
   const record = (field: keyof FieldChanges, from: string | null, to: string | null) => {
+    before[field] = from;
+    after[field] = to;
     events.push(
       eventRow(ctx, current.id, now, {
         kind: "field_changed",
@@ -91,6 +96,14 @@ export async function applyTicketChanges(
   }
   if (tagsChanged && changes.tags) await replaceTicketTags(ctx.db, current.id, changes.tags);
   await insertTicketEvents(ctx.db, events);
+  if (events.length > 0)
+    await recordAudit(ctx, {
+      action: "ticket.updated",
+      targetType: "ticket",
+      targetId: current.id,
+      before,
+      after,
+    });
 }
 
 export async function staleVersion(ctx: Context, ticketId: string, number: number): Promise<ConflictError> {

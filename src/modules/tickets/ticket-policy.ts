@@ -42,6 +42,9 @@ export function assertCanViewTicket<T extends TicketOwnership>(
   ticket: T | undefined,
   number: number,
 ): T {
+  // Who is asking is settled before whether the ticket exists: an anonymous caller gets the same
+  // 401 for every number, not a 401 for real ones and a 404 for the rest.
+  ticketScopeOf(actor);
   if (!ticket || !canViewTicket(actor, ticket)) throw new NotFoundError(`No ticket #${number}.`);
   return ticket;
 }

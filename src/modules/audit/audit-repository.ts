@@ -1,0 +1,116 @@
+import type { DbExecutor, DialectKind } from "../../db/database.js";
+import type { AuditLogTable } from "../../db/tables.js";
+import type { CursorPosition } from "../../shared/cursor.js";
+import type { AuditRecord, ChainLink } from "./audit-record.js";
+
+export type AuditRow = AuditLogTable;
+
+const headId = "audit";
+
+/**
+ * Reads the chain head; on PostgreSQL inside a transaction it also locks it, so concurrent appends
+ * queue here and each one chains onto the last committed record. SQLite runs one writer at a time.
+ */
+export async function lockChainHead(db: DbExecutor, dialect: DialectKind): Promise<ChainLink> {
+  let query = db.selectFrom("audit_chain_head").select(["last_seq", "last_hash"]).where("id", "=", headId);
+  if (dialect === "postgres" && db.isTransaction) query = query.forUpdate();
+  const head = await query.executeTakeFirstOrThrow();
+  return { seq: head.last_seq, hash: head.last_hash };
+}
+
+/** Reads the chain head without locking it: the verifier only needs to know where the chain ends. */
+export async function readChainHead(db: DbExecutor): Promise<ChainLink> {
+  const head = await db
+    .selectFrom("audit_chain_head")
+    .select(["last_seq", "last_hash"])
+    .where("id", "=", headId)
+    .executeTakeFirstOrThrow();
+  return { seq: head.last_seq, hash: head.last_hash };
+}
+
+export async function appendAuditRow(db: DbExecutor, row: AuditRow): Promise<void> {
+  await db.insertInto("audit_log").values(row).execute();
+  await db
+    .updateTable("audit_chain_head")
+    .set({ last_seq: row.seq, last_hash: row.hash })
+    .where("id", "=", headId)
+    .execute();
+}
+
+export interface AuditFilter {
+  from?: string;
+  to?: string;
+  actorId?: string;
+  targetId?: string;
+  action?: string;
+}
+
+/** Newest first, keyset-paged on seq. */
+export async function listAuditRows(
+  db: DbExecutor,
+  filter: AuditFilter,
+  limit: number,
+  after: CursorPosition | undefined,
+): Promise<AuditRow[]> {
+  let query = db.selectFrom("audit_log").selectAll();
+  if (filter.from) query = query.where("at", ">=", filter.from);
+  if (filter.to) query = query.where("at", "<", filter.to);
+  if (filter.actorId) query = query.where("actor_id", "=", filter.actorId);
+  if (filter.targetId) query = query.where("target_id", "=", filter.targetId);
+  if (filter.action) query = query.where("action", "=", filter.action);
+  if (after) query = query.where("seq", "<", Number(after.value));
+  return query.orderBy("seq", "desc").limit(limit).execute();
+}
+
+/** Oldest first after `afterSeq`, optionally within a period: the verifier's and the export's batches. */
+export async function auditRowsInOrder(
+  db: DbExecutor,
+  afterSeq: number,
+  limit: number,
+  period: { from?: string; to?: string } = {},
+): Promise<AuditRow[]> {
+  let query = db.selectFrom("audit_log").selectAll().where("seq", ">", afterSeq);
+  if (period.from) query = query.where("at", ">=", period.from);
+  if (period.to) query = query.where("at", "<", period.to);
+  return query.orderBy("seq", "asc").limit(limit).execute();
+}
+
+export function toAuditRow(record: AuditRecord, before: string | null, after: string | null): AuditRow {
+  return {
+    id: record.id,
+    seq: record.seq,
+    at: record.at,
+    actor_kind: record.actor.kind,
+    actor_id: record.actor.id,
+    actor_role: record.actor.role,
+    actor_display: record.actor.display,
+    channel: record.channel,
+    ip: record.origin.ip,
+    user_agent: record.origin.userAgent,
+    token_id: record.origin.tokenId,
+    action: record.action,
+    target_type: record.target.type,
+    target_id: record.target.id,
+    before,
+    after,
+    prev_hash: record.prevHash,
+    hash: record.hash,
+  };
+}
+
+export function fromAuditRow(row: AuditRow): AuditRecord {
+  return {
+    seq: row.seq,
+    id: row.id,
+    at: row.at,
+    actor: { kind: row.actor_kind, id: row.actor_id, role: row.actor_role, display: row.actor_display },
+    channel: row.channel,
+    origin: { ip: row.ip, userAgent: row.user_agent, tokenId: row.token_id },
+    action: row.action,
+    target: { type: row.target_type, id: row.target_id },
+    before: row.before === null ? null : JSON.parse(row.before),
+    after: row.after === null ? null : JSON.parse(row.after),
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

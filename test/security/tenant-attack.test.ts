@@ -1,0 +1,321 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { useTestDesk } from "../support/test-desk.js";
+import {
+  type ApiRoute,
+  apiRoutesOf,
+  type JsonSchema,
+  type ResourceKind,
+  sampleBody,
+  unattackableParams,
+  urlOf,
+} from "./attack-surface.js";
+import {
+  type Attacker,
+  buildVictimDesk,
+  fingerprint,
+  type Trust,
+  type VictimDesk,
+  victimFingerprint,
+} from "./victim-desk.js";
+
+/**
+ * The generated tenant attack: every documented route × every kind of caller, aimed at organization
+ * A's ids. A caller who may not act must get 401, 403 or 404 — a 404 word for word the same as for
+ * an id that does not exist —, must read none of A's secrets, must find nothing by searching for
+ * them, and must leave the database exactly as it was. Runs on SQLite and on PostgreSQL.
+ */
+
+const desk = useTestDesk();
+let victim: VictimDesk;
+let routes: ApiRoute[];
+let schemas: Record<string, JsonSchema>;
+
+beforeAll(async () => {
+  victim = await buildVictimDesk(desk);
+  ({ routes, schemas } = apiRoutesOf(desk.app));
+});
+
+/** Routes anyone may call; each still must not say anything about A. */
+const publicRoutes = ["GET /healthz", "GET /readyz", "POST /api/v1/auth/login", "POST /api/v1/auth/logout"];
+
+/** Routes any customer may call successfully, scoped to what they may see. */
+const customerRoutes = [
+  ...publicRoutes,
+  "GET /api/v1/me",
+  "GET /api/v1/organizations",
+  "GET /api/v1/people",
+  "GET /api/v1/tickets",
+  "POST /api/v1/tickets",
+  "GET /api/v1/tokens",
+  "POST /api/v1/tokens",
+];
+
+/** What a customer of organization A may also do with A's ids. */
+const memberRoutes = [
+  ...customerRoutes,
+  "GET /api/v1/organizations/{id}",
+  "GET /api/v1/people/{id}",
+  "GET /api/v1/tickets/{number}",
+  "PATCH /api/v1/tickets/{number}",
+  "GET /api/v1/tickets/{number}/comments",
+  "POST /api/v1/tickets/{number}/comments",
+  "GET /api/v1/tickets/{number}/events",
+];
+
+/** Writes an agent may make; every other write is for admins. Agents read everything. */
+const agentWrites = [
+  ...publicRoutes,
+  "POST /api/v1/tickets",
+  "PATCH /api/v1/tickets/{number}",
+  "POST /api/v1/tickets/{number}/comments",
+  "POST /api/v1/organizations",
+  "POST /api/v1/people",
+  "POST /api/v1/tokens",
+  "POST /api/v1/sla/preview",
+];
+
+function mayAct(trust: Trust, route: ApiRoute): boolean {
+  switch (trust) {
+    case "public":
+      return publicRoutes.includes(route.key);
+    case "outsider":
+      return customerRoutes.includes(route.key);
+    case "member":
+      return memberRoutes.includes(route.key);
+    case "agent":
+      return route.method === "GET" || agentWrites.includes(route.key);
+    case "admin":
+      return true;
+  }
+}
+
+/**
+ * Whether the suite sends the request. Writes the caller may legitimately make to A's own data are
+ * not attacks (and would change what later attacks compare against), so they are left out; an
+ * outsider's allowed writes are sent, aimed at A.
+ */
+function isAttack(trust: Trust, route: ApiRoute): boolean {
+  if (route.method === "GET") return true;
+  if (!mayAct(trust, route)) return true;
+  return trust === "public" || trust === "outsider";
+}
+
+interface Probe {
+  query: Record<string, string>;
+  /** The query is built from a secret: a caller who may not know it must find nothing. */
+  secretFor: Trust[];
+}
+
+const outsiders: Trust[] = ["public", "outsider"];
+
+/** Query values built from A's data, by parameter name: each becomes its own request. */
+function probesFor(route: ApiRoute): Probe[] {
+  const probes: Probe[] = [{ query: {}, secretFor: [] }];
+  const byName: Record<string, Probe[]> = {
+    text: [
+      { query: { text: victim.words.subject }, secretFor: outsiders },
+      { query: { text: victim.words.body }, secretFor: outsiders },
+      { query: { text: victim.words.reply }, secretFor: outsiders },
+      { query: { text: victim.words.note }, secretFor: [...outsiders, "member"] },
+    ],
+    organizationId: [{ query: { organizationId: victim.organizationId }, secretFor: outsiders }],
+    requesterId: [{ query: { requesterId: victim.victim.id }, secretFor: outsiders }],
+    assignee: [{ query: { assignee: victim.agent.id }, secretFor: outsiders }],
+  };
+  for (const param of route.queryParams) probes.push(...(byName[param] ?? []));
+  return probes;
+}
+
+const refusals = [401, 403, 404];
+
+function bodyFor(route: ApiRoute): unknown {
+  if (!route.body) return undefined;
+  return sampleBody(route.body, schemas, {
+    organizationId: victim.organizationId,
+    requesterId: victim.victim.id,
+    personId: victim.victim.id,
+    email: victim.victim.email,
+    password: "not the victim's password",
+  });
+}
+
+/** Path values replaced by a placeholder, so a refusal for A's id and for a missing id compare. */
+function withoutIds(text: string, ids: Record<ResourceKind, string>): string {
+  let out = text;
+  for (const [kind, value] of Object.entries(ids)) {
+    out =
+      kind === "ticket"
+        ? out.replace(new RegExp(`(?<=[#/])${value}(?!\\d)`, "g"), "{number}")
+        : out.split(value).join("{id}");
+  }
+  return out;
+}
+
+interface AttackReport {
+  cases: number;
+  violations: string[];
+}
+
+async function attackAs(attacker: Attacker): Promise<AttackReport> {
+  const report: AttackReport = { cases: 0, violations: [] };
+  const db = desk.database.db;
+  for (const route of routes) {
+    if (!isAttack(attacker.trust, route)) continue;
+    const allowed = mayAct(attacker.trust, route);
+    const url = urlOf(route, victim.ids);
+    const payload = bodyFor(route);
+    for (const probe of route.method === "GET" ? probesFor(route) : [{ query: {}, secretFor: [] }]) {
+      report.cases += 1;
+      const label = `${attacker.name}: ${route.key} ${JSON.stringify(probe.query)}`;
+      const fail = (why: string) => report.violations.push(`${label} → ${why}`);
+      const write = route.method !== "GET";
+      const before = write
+        ? allowed
+          ? await victimFingerprint(db, victim.organizationId)
+          : await fingerprint(db)
+        : undefined;
+      const response = await desk.app.inject({
+        method: route.method as "GET",
+        url,
+        query: probe.query,
+        headers: attacker.headers,
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      });
+      const status = response.statusCode;
+      if (status >= 500) {
+        fail(`${status} ${response.body}`);
+        continue;
+      }
+      if (!allowed && !refusals.includes(status))
+        fail(`expected 401/403/404, got ${status} ${response.body}`);
+      if (attacker.trust === "admin" && route.method === "GET" && status !== 200)
+        fail(`the admin control read failed with ${status}: the ids attacked are not real`);
+
+      // A secret the caller sent is not one they learned.
+      const sent = `${url} ${JSON.stringify(probe.query)} ${JSON.stringify(payload ?? null)}`;
+      for (const secret of victim.secrets) {
+        const hidden =
+          attacker.trust === "public" ||
+          attacker.trust === "outsider" ||
+          (attacker.trust === "member" && secret.staffOnly);
+        if (hidden && response.body.includes(secret.value) && !sent.includes(secret.value))
+          fail(`leaks the ${secret.label}: ${response.body.slice(0, 300)}`);
+      }
+
+      if (status === 200 && Object.keys(probe.query).length > 0) {
+        const page = response.json() as { items?: unknown[]; nextCursor?: unknown };
+        if (probe.secretFor.includes(attacker.trust)) {
+          if (page.items?.length !== 0)
+            fail(`a search built from A's data found ${page.items?.length} items`);
+          const extra = Object.keys(page).filter((k) => k !== "items" && k !== "nextCursor");
+          if (extra.length > 0 || page.nextCursor !== null) fail(`the empty page carries ${response.body}`);
+        }
+        if (attacker.trust === "admin" && !page.items?.length)
+          fail("the admin control search found nothing: the probe cannot catch a leak");
+      }
+
+      if (before !== undefined) {
+        const after = allowed ? await victimFingerprint(db, victim.organizationId) : await fingerprint(db);
+        if (after !== before) fail(`changed the database (status ${status})`);
+      }
+
+      // Refused on A's ids must read exactly as refused on ids that do not exist.
+      const guessing = attacker.trust !== "agent" && attacker.trust !== "admin";
+      if (guessing && !allowed && route.pathParams.length > 0) {
+        const twin = await desk.app.inject({
+          method: route.method as "GET",
+          url: urlOf(route, victim.missingIds),
+          query: probe.query,
+          headers: attacker.headers,
+          ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+        });
+        const real = `${status} ${withoutIds(response.body, victim.ids)}`;
+        const missing = `${twin.statusCode} ${withoutIds(twin.body, victim.missingIds)}`;
+        if (real !== missing) fail(`tells A's resource from a missing one: ${real} vs ${missing}`);
+      }
+    }
+  }
+  return report;
+}
+
+describe("tenant attack", () => {
+  it("knows how to attack every documented route", () => {
+    expect(routes.length).toBeGreaterThanOrEqual(40);
+    expect(unattackableParams(routes)).toEqual([]);
+  });
+
+  const attackerNames = [
+    "anonymous",
+    "garbage bearer token",
+    "revoked token (org A)",
+    "signed-out session",
+    "customer of org B",
+    "customer without organization",
+    "customer of org A (colleague)",
+    "agent",
+    "admin",
+  ];
+  let totalCases = 0;
+  for (const name of attackerNames) {
+    it(`refuses ${name} everything A's data does not allow`, async () => {
+      const attacker = victim.attackers.find((a) => a.name === name);
+      if (!attacker) throw new Error(`no attacker ${name}`);
+      const report = await attackAs(attacker);
+      totalCases += report.cases;
+      expect(report.cases).toBeGreaterThan(0);
+      expect(report.violations).toEqual([]);
+    });
+  }
+
+  it("covers every attacker in the desk", () => {
+    expect(victim.attackers.map((a) => a.name).sort()).toEqual([...attackerNames].sort());
+    expect(totalCases).toBeGreaterThan(routes.length * 4);
+  });
+
+  it("gives another organization's ticket the very 404 of a missing one", async () => {
+    const outsider = victim.attackers.find((a) => a.name === "customer of org B");
+    if (!outsider) throw new Error("no outsider");
+    const real = await desk.app.inject({
+      url: `/api/v1/tickets/${victim.ticketNumber}`,
+      headers: outsider.headers,
+    });
+    const missing = await desk.app.inject({ url: "/api/v1/tickets/999999", headers: outsider.headers });
+    expect(real.statusCode).toBe(404);
+    expect(real.json()).toEqual({
+      ...missing.json(),
+      detail: `No ticket #${victim.ticketNumber}.`,
+      instance: `/api/v1/tickets/${victim.ticketNumber}`,
+    });
+  });
+
+  it("shows A's own customers their conversation and timeline, never the staff's", async () => {
+    const headers = victim.colleague.auth;
+    const comments = await desk.app.inject({
+      url: `/api/v1/tickets/${victim.ticketNumber}/comments`,
+      headers,
+    });
+    expect(comments.statusCode).toBe(200);
+    expect(comments.body).toContain(victim.words.reply);
+    expect(comments.body).not.toContain(victim.words.note);
+    const events = await desk.app.inject({ url: `/api/v1/tickets/${victim.ticketNumber}/events`, headers });
+    expect(events.statusCode).toBe(200);
+    const seen = (events.json() as { kind: string; field: string | null }[]).map((e) =>
+      e.kind === "field_changed" ? `${e.kind}:${e.field}` : e.kind,
+    );
+    expect(seen.length).toBeGreaterThan(0);
+    for (const kind of seen)
+      expect(["created", "public_reply_added", "follow_up_created", "field_changed:status"]).toContain(kind);
+
+    // The staff see what the customer does not: the probes above look for something that exists.
+    const staffEvents = await desk.app.inject({
+      url: `/api/v1/tickets/${victim.ticketNumber}/events`,
+      headers: victim.agent.auth,
+    });
+    expect(staffEvents.json().length).toBeGreaterThan(seen.length);
+    const staffComments = await desk.app.inject({
+      url: `/api/v1/tickets/${victim.ticketNumber}/comments`,
+      headers: victim.agent.auth,
+    });
+    expect(staffComments.body).toContain(victim.words.note);
+  });
+});

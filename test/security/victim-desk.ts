@@ -1,0 +1,293 @@
+import { createHash, randomInt } from "node:crypto";
+import { sql } from "kysely";
+import { expect } from "vitest";
+import type { Db } from "../../src/db/database.js";
+import { installHealthDefaults } from "../../src/modules/health/install-health-defaults.js";
+import { updateOrganization } from "../../src/modules/identity/manage-organizations.js";
+import { createCustomerException } from "../../src/modules/sla/customer-exceptions.js";
+import { installDefaultPolicies } from "../../src/modules/sla/default-policies.js";
+import type { Person, TestDesk } from "../support/test-desk.js";
+import type { ResourceKind } from "./attack-surface.js";
+
+/**
+ * Organization A's data, which every attacker below goes after: a ticket with a public reply, an
+ * internal note, staff-only events and running SLA clocks, an SLA exception, an API token — each
+ * carrying a word that exists nowhere else, so a leak shows as that word in a response.
+ */
+
+/** How far a caller is trusted, which decides what they may see of organization A. */
+export type Trust = "public" | "outsider" | "member" | "agent" | "admin";
+
+export interface Attacker {
+  name: string;
+  trust: Trust;
+  headers: Record<string, string>;
+}
+
+export interface Secret {
+  label: string;
+  value: string;
+  /** Staff-only: hidden from organization A's own customers too. */
+  staffOnly: boolean;
+}
+
+export interface VictimDesk {
+  organizationId: string;
+  victim: Person;
+  ticketNumber: number;
+  ticketId: string;
+  ids: Record<ResourceKind, string>;
+  /** Ids that look right but name nothing: a refusal must read the same as for these. */
+  missingIds: Record<ResourceKind, string>;
+  secrets: Secret[];
+  words: { subject: string; body: string; reply: string; note: string };
+  attackers: Attacker[];
+  agent: Person;
+  admin: Person;
+  colleague: Person;
+}
+
+const letters = "abcdefghijklmnopqrstuvwxyz";
+/** Letters only, so both full-text engines index it as one word. */
+const secretWord = (label: string) =>
+  `${label}${Array.from({ length: 10 }, () => letters[randomInt(letters.length)]).join("")}`;
+
+async function call(
+  desk: TestDesk,
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  url: string,
+  headers: Record<string, string>,
+  payload?: unknown,
+) {
+  const response = await desk.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+  expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
+  return response;
+}
+
+export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
+  await installDefaultPolicies(desk.system);
+  await installHealthDefaults(desk.system);
+  const agentPassword = "a long agent password 4 tests";
+  const agent = await desk.makeAgent({ password: agentPassword });
+  const admin = await desk.makeAgent({ role: "admin" });
+
+  const organization = await desk.makeOrganization({ plan: "cloud" });
+  const words = {
+    subject: secretWord("subject"),
+    body: secretWord("body"),
+    reply: secretWord("reply"),
+    note: secretWord("note"),
+  };
+  const orgNotes = secretWord("orgnotes");
+  const exceptionReason = secretWord("exception");
+  const tokenName = secretWord("token");
+  await updateOrganization({ ctx: desk.as(admin.actor), id: organization.id, input: { notes: orgNotes } });
+
+  const victim = await desk.makeCustomer(organization.id);
+  const colleague = await desk.makeCustomer(organization.id);
+  const revoked = await desk.makeCustomer(organization.id);
+
+  const ticket = (
+    await call(desk, "POST", "/tickets", victim.auth, {
+      subject: `Outage of ${words.subject}`,
+      body: `Our ${words.body} cluster stopped answering.`,
+    })
+  ).json();
+  const assigned = (
+    await call(desk, "PATCH", `/tickets/${ticket.number}`, agent.auth, {
+      version: ticket.version,
+      assigneeId: agent.id,
+      tags: ["escalated"],
+    })
+  ).json();
+  await call(desk, "POST", `/tickets/${ticket.number}/comments`, agent.auth, {
+    body: `The renewal is at risk: ${words.note}.`,
+    visibility: "internal",
+  });
+  await call(desk, "POST", `/tickets/${ticket.number}/comments`, agent.auth, {
+    body: `We are looking at ${words.reply} now.`,
+    visibility: "public",
+    summary: "Checked the cluster.",
+    nextSteps: "We restart it and report back.",
+  });
+  expect(assigned.version).toBeGreaterThan(ticket.version);
+
+  // The default promises run on the ticket, so its clocks are there to leak and to guard.
+  const sla = (await call(desk, "GET", `/tickets/${ticket.number}/sla`, agent.auth)).json();
+  expect(sla.clocks.length).toBeGreaterThan(0);
+
+  const victimToken = (await call(desk, "POST", "/tokens", victim.auth, { name: tokenName })).json();
+  const exception = await createCustomerException({
+    ctx: desk.as(admin.actor),
+    organizationId: organization.id,
+    input: {
+      targets: [{ metric: "first_response", durationMs: 3_600_000 }],
+      reason: exceptionReason,
+      expiresAt: "2030-01-01T00:00:00.000Z",
+    },
+  });
+
+  const firstId = async (url: string, pick: (items: { id: string; name?: string }[]) => unknown) => {
+    const body = (await call(desk, "GET", url, admin.auth)).json();
+    const items = (Array.isArray(body) ? body : body.items) as { id: string; name?: string }[];
+    const found = pick(items) as { id: string } | undefined;
+    if (!found) throw new Error(`nothing to attack at ${url}`);
+    return found.id;
+  };
+
+  // A token that worked, then was revoked through the API: it must now open nothing.
+  const revokedTokenId = await firstId("/tokens", (items) =>
+    (items as { id: string; personId: string }[]).find((t) => t.personId === revoked.id),
+  );
+  await call(desk, "GET", "/me", revoked.auth);
+  await call(desk, "DELETE", `/tokens/${revokedTokenId}`, revoked.auth);
+
+  // A session cookie that worked, then was signed out.
+  const login = await desk.app.inject({
+    method: "POST",
+    url: "/api/v1/auth/login",
+    payload: { email: agent.email, password: agentPassword },
+  });
+  expect(login.statusCode).toBe(200);
+  const cookie = login.cookies.find((c) => c.name === "tend_session");
+  if (!cookie) throw new Error("login set no session cookie");
+  const sessionHeaders = { cookie: `tend_session=${cookie.value}` };
+  await call(desk, "POST", "/auth/logout", sessionHeaders);
+
+  const outsiderOrganization = await desk.makeOrganization({ plan: "cloud" });
+  const outsider = await desk.makeCustomer(outsiderOrganization.id);
+  const loner = await desk.makeCustomer(null);
+
+  const ids: Record<ResourceKind, string> = {
+    ticket: String(ticket.number),
+    organization: organization.id,
+    person: victim.id,
+    group: await firstId("/groups", (items) => items.find((g) => g.name === "Tier 1")),
+    groupMember: agent.id,
+    apiToken: victimToken.id,
+    slaCalendar: await firstId("/sla/calendars", (items) => items[0]),
+    slaPolicy: await firstId("/sla/policies", (items) => items[0]),
+    slaException: exception.id,
+    savedReply: await firstId("/saved-replies", (items) => items[0]),
+  };
+  const missingUuid = "0190c0de-0000-7000-8000-00000000dead";
+  const missingIds = Object.fromEntries(
+    Object.keys(ids).map((kind) => [kind, kind === "ticket" ? "999999" : missingUuid]),
+  ) as Record<ResourceKind, string>;
+
+  const secret = (label: string, value: string, staffOnly = false): Secret => ({ label, value, staffOnly });
+  return {
+    organizationId: organization.id,
+    victim,
+    ticketNumber: ticket.number,
+    ticketId: ticket.id,
+    ids,
+    missingIds,
+    words,
+    agent,
+    admin,
+    colleague,
+    secrets: [
+      secret("ticket subject", words.subject),
+      secret("ticket body", words.body),
+      secret("public reply", words.reply),
+      secret("internal note", words.note, true),
+      secret("organization notes", orgNotes, true),
+      secret("SLA exception reason", exceptionReason, true),
+      secret("API token name", tokenName),
+      secret("organization name", organization.name),
+      secret("organization domain", organization.domain),
+      secret("victim email", victim.email),
+      secret("victim name", victim.name),
+      secret("colleague email", colleague.email),
+    ],
+    attackers: [
+      { name: "anonymous", trust: "public", headers: {} },
+      {
+        name: "garbage bearer token",
+        trust: "public",
+        headers: { authorization: "Bearer tend_notatoken0000" },
+      },
+      { name: "revoked token (org A)", trust: "public", headers: revoked.auth },
+      { name: "signed-out session", trust: "public", headers: sessionHeaders },
+      { name: "customer of org B", trust: "outsider", headers: outsider.auth },
+      { name: "customer without organization", trust: "outsider", headers: loner.auth },
+      { name: "customer of org A (colleague)", trust: "member", headers: colleague.auth },
+      { name: "agent", trust: "agent", headers: agent.auth },
+      { name: "admin", trust: "admin", headers: admin.auth },
+    ],
+  };
+}
+
+/** Tables whose rows a refused write must leave exactly as they were. */
+const guardedTables = [
+  "organizations",
+  "organization_domains",
+  "people",
+  "groups",
+  "group_memberships",
+  "tickets",
+  "ticket_tags",
+  "comments",
+  "ticket_events",
+  "business_calendars",
+  "sla_policies",
+  "sla_customer_exceptions",
+  "sla_clocks",
+  "ticket_health_settings",
+  "ticket_health_flags",
+  "saved_replies",
+] as const;
+
+/** Tokens as a refused request must leave them; `last_used_at` moves with every authenticated call. */
+const tokensWithoutUse = sql`select id, person_id, name, token_hash, created_at, revoked_at from api_tokens`;
+
+/** A fingerprint of every guarded row (rows sorted, so storage order does not matter). */
+export async function fingerprint(db: Db): Promise<string> {
+  const hash = createHash("sha256");
+  for (const table of guardedTables) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
+    const lines = rows.map((row) => JSON.stringify(row)).sort();
+    hash.update(`${table}:${lines.length}\n${lines.join("\n")}\n`);
+  }
+  const { rows } = await sql<Record<string, unknown>>`${tokensWithoutUse}`.execute(db);
+  hash.update(
+    rows
+      .map((row) => JSON.stringify(row))
+      .sort()
+      .join("\n"),
+  );
+  return hash.digest("hex");
+}
+
+/** A fingerprint of organization A's own rows, for writes an attacker may make in their own scope. */
+export async function victimFingerprint(db: Db, organizationId: string): Promise<string> {
+  const hash = createHash("sha256");
+  const ticketsOfA = sql`(select id from tickets where organization_id = ${organizationId})`;
+  const queries = [
+    sql`select * from organizations where id = ${organizationId}`,
+    sql`select * from people where organization_id = ${organizationId}`,
+    sql`select * from tickets where organization_id = ${organizationId}`,
+    sql`select * from comments where ticket_id in ${ticketsOfA}`,
+    sql`select * from ticket_events where ticket_id in ${ticketsOfA}`,
+    sql`select * from ticket_tags where ticket_id in ${ticketsOfA}`,
+    sql`select * from sla_clocks where ticket_id in ${ticketsOfA}`,
+    sql`select * from sla_customer_exceptions where organization_id = ${organizationId}`,
+    sql`${tokensWithoutUse} where person_id in (select id from people where organization_id = ${organizationId})`,
+  ];
+  for (const query of queries) {
+    const { rows } = await (query as ReturnType<typeof sql<Record<string, unknown>>>).execute(db);
+    hash.update(
+      `${rows
+        .map((row) => JSON.stringify(row))
+        .sort()
+        .join("\n")}\n--\n`,
+    );
+  }
+  return hash.digest("hex");
+}
