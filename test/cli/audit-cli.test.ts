@@ -1,34 +1,16 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifyExportedRecords } from "../../src/modules/audit/read-audit.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { useCliDesk } from "../support/cli-desk.js";
 
-const run = promisify(execFile);
+const cli = useCliDesk();
+const tend = (...args: string[]) => cli.tend(...args);
 
-let database: TestDatabase;
-let environment: NodeJS.ProcessEnv;
-
-async function tend(...args: string[]) {
-  return run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { env: environment });
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const target = database.target;
-  environment = {
-    PATH: process.env.PATH,
-    LOG_LEVEL: "silent",
-    ...(target.kind === "postgres" ? { DATABASE_URL: target.url } : { TEND_DATA_DIR: dirname(target.file) }),
-  };
-});
-afterAll(async () => database?.drop());
-
-describe("tend audit", () => {
+// Several CLI processes, each compiling the CLI with tsx: slow on a loaded two-core machine.
+describe("tend audit", { timeout: 120_000 }, () => {
   it("verifies the chain, exports a period an auditor can re-verify, and names a broken link", async () => {
     await tend("admin", "create", "--email", "auditor@tend.example", "--name", "Audit Admin");
     const intact = await tend("audit", "verify");
@@ -59,19 +41,19 @@ describe("tend audit", () => {
     expect(verifyExportedRecords(records)).toMatchObject({ intact: true, count });
 
     // The export itself is recorded, after what it exported.
-    const last = await database.db
+    const last = await cli.database.db
       .selectFrom("audit_log")
       .select(["seq", "action"])
       .orderBy("seq", "desc")
       .executeTakeFirst();
     expect(last).toEqual({ seq: count + 1, action: "audit.exported" });
 
-    if (database.dialect === "postgres") {
-      await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(database.db);
+    if (cli.database.dialect === "postgres") {
+      await sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`.execute(cli.database.db);
     } else {
-      await sql`DROP TRIGGER audit_log_no_update`.execute(database.db);
+      await sql`DROP TRIGGER audit_log_no_update`.execute(cli.database.db);
     }
-    await sql`UPDATE audit_log SET actor_display = 'someone else' WHERE seq = 2`.execute(database.db);
+    await sql`UPDATE audit_log SET actor_display = 'someone else' WHERE seq = 2`.execute(cli.database.db);
     await expect(tend("audit", "verify")).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining("chain broken at seq 2: its contents do not match its hash"),

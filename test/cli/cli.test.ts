@@ -1,34 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import pino from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildApp } from "../../src/http/build-app.js";
 import { systemClock } from "../../src/shared/clock.js";
-import { createTestDatabase, type TestDatabase } from "../support/test-database.js";
+import { useCliDesk } from "../support/cli-desk.js";
 
-const run = promisify(execFile);
-
-let database: TestDatabase;
-let environment: NodeJS.ProcessEnv;
-
-/** Runs `tend` as an operator would, against this file's database (SQLite file or PostgreSQL). */
-async function tend(...args: string[]) {
-  return run(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { env: environment });
-}
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  const target = database.target;
-  environment = {
-    PATH: process.env.PATH,
-    LOG_LEVEL: "silent",
-    ...(target.kind === "postgres" ? { DATABASE_URL: target.url } : { TEND_DATA_DIR: dirname(target.file) }),
-  };
-});
-afterAll(async () => database?.drop());
+const cli = useCliDesk();
+const tend = (...args: string[]) => cli.tend(...args);
 
 // Each test runs the CLI in child processes that compile it with tsx: slow on a loaded two-core machine.
 describe("the tend CLI", { timeout: 120_000 }, () => {
@@ -42,7 +22,7 @@ describe("the tend CLI", { timeout: 120_000 }, () => {
     const token = (await tend("token", "create", "--email", "ops@tend.example")).stdout.trim();
     expect(token).toMatch(/^tend_/);
     const app = await buildApp({
-      database,
+      database: cli.database,
       logger: pino({ level: "silent" }),
       clock: systemClock,
       publicUrl: "http://localhost:8080",
@@ -67,7 +47,7 @@ describe("the tend CLI", { timeout: 120_000 }, () => {
       )
     ).stdout.trim();
     const app = await buildApp({
-      database,
+      database: cli.database,
       logger: pino({ level: "silent" }),
       clock: systemClock,
       publicUrl: "http://localhost:8080",
@@ -91,11 +71,7 @@ describe("the tend CLI", { timeout: 120_000 }, () => {
   });
 
   it("refuses a bad setting naming the variable, and an unknown person", async () => {
-    await expect(
-      run(process.execPath, ["--import", "tsx", "src/cli/main.ts", "migrate"], {
-        env: { ...environment, PORT: "eighty" },
-      }),
-    ).rejects.toMatchObject({
+    await expect(cli.tendWith({ PORT: "eighty" }, "migrate")).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining("PORT"),
     });

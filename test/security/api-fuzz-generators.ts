@@ -1,50 +1,11 @@
 import fc from "fast-check";
+import type { JsonSchema, OpenApiDocument } from "./openapi-document.js";
 
 /**
  * Requests for the API fuzzer, generated from the OpenAPI document the app serves: bodies, queries
  * and path parameters shaped by each operation's schemas, laced with hostile values. A route added
  * tomorrow is fuzzed tomorrow without touching this file.
  */
-
-/** The slice of JSON Schema the request schemas use. */
-export interface JsonSchema {
-  $ref?: string;
-  type?: string | string[];
-  format?: string;
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema | JsonSchema[];
-  minItems?: number;
-  maxItems?: number;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  exclusiveMinimum?: number;
-  maximum?: number;
-}
-
-interface OpenApiParameter {
-  name: string;
-  in: "path" | "query" | "header" | "cookie";
-  required?: boolean;
-  schema?: JsonSchema;
-}
-
-interface OpenApiDocument {
-  paths: Record<
-    string,
-    Record<
-      string,
-      { parameters?: OpenApiParameter[]; requestBody?: { content?: Record<string, { schema?: JsonSchema }> } }
-    >
-  >;
-  components?: { schemas?: Record<string, JsonSchema> };
-}
 
 export interface FuzzOperation {
   /** `PATCH /api/v1/tickets/{number}` */

@@ -20,9 +20,9 @@ import {
   hostileStrings,
   htmlFieldsOf,
   type IdPools,
-  type JsonSchema,
   xssPayloads,
 } from "./api-fuzz-generators.js";
+import type { JsonSchema } from "./openapi-document.js";
 
 /**
  * Hostile input everywhere: every operation in the app's own OpenAPI document gets schema-shaped

@@ -1,46 +1,11 @@
 import type { TendApp } from "../../src/http/build-app.js";
+import type { JsonSchema, OpenApiDocument } from "./openapi-document.js";
 
 /**
  * The API's attack surface, read from the OpenAPI document the app serves: every documented route
  * with its path parameters, query parameters and body schema. A route added tomorrow is attacked
  * tomorrow, and one whose path parameter this file cannot fill fails the suite instead of slipping by.
  */
-
-/** The slice of JSON Schema the request schemas use. */
-export interface JsonSchema {
-  $ref?: string;
-  type?: string | string[];
-  format?: string;
-  enum?: unknown[];
-  const?: unknown;
-  anyOf?: JsonSchema[];
-  oneOf?: JsonSchema[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema | JsonSchema[];
-  minItems?: number;
-  minLength?: number;
-  minimum?: number;
-  exclusiveMinimum?: number;
-  maximum?: number;
-  default?: unknown;
-}
-
-interface OpenApiParameter {
-  name: string;
-  in: "path" | "query" | "header" | "cookie";
-  schema?: JsonSchema;
-}
-
-interface OpenApiOperation {
-  parameters?: OpenApiParameter[];
-  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
-}
-
-interface OpenApiDocument {
-  paths: Record<string, Record<string, OpenApiOperation>>;
-  components?: { schemas?: Record<string, JsonSchema> };
-}
 
 export interface ApiRoute {
   /** `GET /api/v1/tickets/{number}`: the name the allow-lists below use. */

@@ -3,12 +3,12 @@ import { useTestDesk } from "../support/test-desk.js";
 import {
   type ApiRoute,
   apiRoutesOf,
-  type JsonSchema,
   type ResourceKind,
   sampleBody,
   unattackableParams,
   urlOf,
 } from "./attack-surface.js";
+import type { JsonSchema } from "./openapi-document.js";
 import {
   type Attacker,
   buildVictimDesk,
