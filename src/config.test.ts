@@ -21,4 +21,13 @@ describe("configuration", () => {
     expect(() => loadConfig({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL: must be a postgres/);
     expect(() => loadConfig({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
   });
+
+  it("reads which proxies to trust for the client address", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TEND_TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadConfig({ TEND_TRUST_PROXY: "10.0.0.0/8, 127.0.0.1" }).trustProxy).toBe(
+      "10.0.0.0/8, 127.0.0.1",
+    );
+    expect(() => loadConfig({ TEND_TRUST_PROXY: "everyone" })).toThrow(/TEND_TRUST_PROXY/);
+  });
 });

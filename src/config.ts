@@ -23,7 +23,26 @@ const environmentSchema = z.object({
     .default(1024 * 1024)
     .describe("Largest accepted request body"),
   TEND_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe("PostgreSQL pool size"),
+  TEND_TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/, {
+      message: "must be false, true, or a comma-separated list of proxy addresses or CIDR ranges",
+    })
+    .default("false")
+    .describe("Which reverse proxies to believe in X-Forwarded-For"),
 });
+
+/**
+ * Fastify's `trustProxy`: false (default: the connection's address is the client), the proxies'
+ * addresses or ranges, or true (any sender — only when nothing but the proxy can reach Tend).
+ */
+export type TrustProxy = boolean | string;
+
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === "false") return false;
+  if (value === "true") return true;
+  return value;
+}
 
 export interface Config {
   port: number;
@@ -33,6 +52,7 @@ export interface Config {
   publicUrl: string;
   logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
   bodyLimitBytes: number;
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {}
@@ -57,5 +77,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     publicUrl: (env.TEND_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.TEND_BODY_LIMIT_BYTES,
+    trustProxy: parseTrustProxy(env.TEND_TRUST_PROXY),
   };
 }

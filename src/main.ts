@@ -79,6 +79,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       clock: tend.clock,
       publicUrl: tend.config.publicUrl,
       bodyLimitBytes: tend.config.bodyLimitBytes,
+      trustProxy: tend.config.trustProxy,
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }

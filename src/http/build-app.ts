@@ -7,6 +7,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import ajvFormatsModule from "ajv-formats";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { Logger } from "pino";
+import type { TrustProxy } from "../config.js";
 import type { Database } from "../db/database.js";
 import { NotFoundError, TooManyRequestsError } from "../errors.js";
 import { auditRoutes } from "../modules/audit/audit-routes.js";
@@ -37,6 +38,8 @@ export interface AppDependencies {
   clock: Clock;
   publicUrl: string;
   bodyLimitBytes: number;
+  /** Which reverse proxies' X-Forwarded-For to believe (the client IP behind sign-in limits and audit). */
+  trustProxy?: TrustProxy;
 }
 
 /** Query values that accept several entries take them repeated (`?status=a&status=b`) or comma-separated. */
@@ -66,6 +69,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
   const app = Fastify<RawServerDefault>({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
+    trustProxy: deps.trustProxy ?? false,
     routerOptions: { querystringParser: parseQuery },
     // The router's own refusals (a malformed %-escape, a path parameter over 100 characters) would
     // otherwise answer in Fastify's JSON shape instead of problem+json.
