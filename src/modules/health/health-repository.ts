@@ -118,34 +118,62 @@ function agentOrStatusEventAfter(ticketRef: string, after: RawBuilder<unknown>, 
 }
 
 /**
- * New tickets that arrived by `arrivedBy`, were never flagged unacknowledged, and no agent answered in
- * public: with `arrivedBy` the latest arrival whose deadline has passed, exactly the ones now due.
+ * Ids of tickets in `status` that arrived by `arrivedBy`, carry no `flag` (only a still-raised one counts
+ * when `raisedOnly`) and meet `condition`: one page, in id order after `afterId`.
  */
-export async function unacknowledgedCandidates(
+async function candidatePage(
   db: DbExecutor,
-  arrivedBy: string,
+  filter: {
+    status: "new" | "open";
+    arrivedBy: string;
+    flag: HealthFlagKind;
+    raisedOnly: boolean;
+    condition: RawBuilder<boolean>;
+  },
   afterId: string | null,
   limit: number,
 ): Promise<string[]> {
   let query = db
     .selectFrom("tickets as t")
     .select("t.id")
-    .where("t.status", "=", "new")
-    .where("t.created_at", "<=", arrivedBy)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("ticket_health_flags as f")
-            .select("f.id")
-            .whereRef("f.ticket_id", "=", "t.id")
-            .where("f.flag", "=", "unacknowledged_end_of_day"),
-        ),
-      ),
-    )
-    .where(sql<boolean>`not ${agentRepliedOnT}`);
+    .where("t.status", "=", filter.status)
+    .where("t.created_at", "<=", filter.arrivedBy)
+    .where(({ not, exists, selectFrom }) => {
+      let flags = selectFrom("ticket_health_flags as f")
+        .select("f.id")
+        .whereRef("f.ticket_id", "=", "t.id")
+        .where("f.flag", "=", filter.flag);
+      if (filter.raisedOnly) flags = flags.where("f.cleared_at", "is", null);
+      return not(exists(flags));
+    })
+    .where(filter.condition);
   if (afterId !== null) query = query.where("t.id", ">", afterId);
   const rows = await query.orderBy("t.id").limit(limit).execute();
   return rows.map((row) => row.id);
+}
+
+/**
+ * New tickets that arrived by `arrivedBy`, were never flagged unacknowledged, and no agent answered in
+ * public: with `arrivedBy` the latest arrival whose deadline has passed, exactly the ones now due.
+ */
+export function unacknowledgedCandidates(
+  db: DbExecutor,
+  arrivedBy: string,
+  afterId: string | null,
+  limit: number,
+): Promise<string[]> {
+  return candidatePage(
+    db,
+    {
+      status: "new",
+      arrivedBy,
+      flag: "unacknowledged_end_of_day",
+      raisedOnly: false,
+      condition: sql<boolean>`not ${agentRepliedOnT}`,
+    },
+    afterId,
+    limit,
+  );
 }
 
 /**
@@ -153,32 +181,24 @@ export async function unacknowledgedCandidates(
  * restart the silence: no agent update and no (re)opening. With `silentSince` the latest start of a
  * silence long enough by now, exactly the ones now due.
  */
-export async function idleCandidates(
+export function idleCandidates(
   db: DbExecutor,
   silentSince: string,
   afterId: string | null,
   limit: number,
 ): Promise<string[]> {
-  let query = db
-    .selectFrom("tickets as t")
-    .select("t.id")
-    .where("t.status", "=", "open")
-    .where("t.created_at", "<=", silentSince)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("ticket_health_flags as f")
-            .select("f.id")
-            .whereRef("f.ticket_id", "=", "t.id")
-            .where("f.flag", "=", "open_over_a_day")
-            .where("f.cleared_at", "is", null),
-        ),
-      ),
-    )
-    .where(sql<boolean>`not ${agentOrStatusEventAfter("t.id", sql`${silentSince}`, "e.to_value = 'open'")}`);
-  if (afterId !== null) query = query.where("t.id", ">", afterId);
-  const rows = await query.orderBy("t.id").limit(limit).execute();
-  return rows.map((row) => row.id);
+  return candidatePage(
+    db,
+    {
+      status: "open",
+      arrivedBy: silentSince,
+      flag: "open_over_a_day",
+      raisedOnly: true,
+      condition: sql<boolean>`not ${agentOrStatusEventAfter("t.id", sql`${silentSince}`, "e.to_value = 'open'")}`,
+    },
+    afterId,
+    limit,
+  );
 }
 
 /** Raised flags whose condition has ended: the ticket was acknowledged, or an agent updated it. */
