@@ -82,6 +82,19 @@ export async function signIn(
   // Success forgives the account's failures, not the address's: one valid account must not
   // reset the budget of a client guessing at others.
   await clearFailures(ctx.db, throttles[0]?.key ?? "");
+  return startSession(ctx, person, "password");
+}
+
+/**
+ * Opens a new session for a person who has proven who they are (password, second factor, single
+ * sign-on). Always a fresh secret: a session is never carried across a sign-in, so a secret
+ * planted before it (session fixation) is worthless after.
+ */
+export async function startSession(
+  ctx: Context,
+  person: { id: string; email: string; role: string; organization_id: string | null },
+  method: string,
+): Promise<{ sessionSecret: string; expiresAt: Date; actor: Actor }> {
   const now = ctx.clock.now();
   const sessionSecret = newSecret("");
   const expiresAt = new Date(now.getTime() + sessionAbsoluteLifetimeMs);
@@ -92,12 +105,12 @@ export async function signIn(
     last_seen_at: now.toISOString(),
     expires_at: expiresAt.toISOString(),
   });
-  ctx.logger.info({ personId: person.id }, "signed in");
+  ctx.logger.info({ personId: person.id, method }, "signed in");
   await recordAudit(withActor(ctx, personActor(person)), {
     action: "auth.signed_in",
     targetType: "person",
     targetId: person.id,
-    after: { email: person.email },
+    after: { email: person.email, method },
   });
   return { sessionSecret, expiresAt, actor: personActor(person) };
 }
