@@ -30,4 +30,83 @@ describe("configuration", () => {
     );
     expect(() => loadConfig({ TEND_TRUST_PROXY: "everyone" })).toThrow(/TEND_TRUST_PROXY/);
   });
+
+  it("reads the key that encrypts two-factor secrets, refusing a short one", () => {
+    expect(loadConfig({}).secretKey).toBeNull();
+    const key = "k".repeat(32);
+    expect(loadConfig({ TEND_SECRET_KEY: key }).secretKey).toBe(key);
+    expect(() => loadConfig({ TEND_SECRET_KEY: "short" })).toThrow(/TEND_SECRET_KEY: must be at least 32/);
+  });
+
+  it("turns single sign-on on with an issuer, and stops on combinations that cannot work", () => {
+    expect(loadConfig({}).singleSignOn).toBeNull();
+    const sso = {
+      TEND_PUBLIC_URL: "https://desk.agency.example/",
+      TEND_OIDC_ISSUER: "https://login.agency.example",
+      TEND_OIDC_CLIENT_ID: "tend",
+    };
+    expect(
+      loadConfig({ ...sso, TEND_OIDC_ALLOWED_DOMAINS: "Agency.example, field.agency.example" }).singleSignOn,
+    ).toEqual({
+      issuer: "https://login.agency.example",
+      clientId: "tend",
+      clientSecret: null,
+      redirectUri: "https://desk.agency.example/api/v1/auth/sso/callback",
+      defaultGroup: "Tier 1",
+      mandatory: false,
+      allowedDomains: ["agency.example", "field.agency.example"],
+      allowInsecureRequests: false,
+    });
+    expect(() => loadConfig({ TEND_OIDC_MANDATORY: "true" })).toThrow(
+      /TEND_OIDC_MANDATORY: needs TEND_OIDC_ISSUER/,
+    );
+    expect(() => loadConfig({ ...sso, TEND_OIDC_CLIENT_ID: "" })).toThrow(/TEND_OIDC_CLIENT_ID/);
+    expect(() => loadConfig({ ...sso, TEND_PUBLIC_URL: "" })).toThrow(/TEND_PUBLIC_URL/);
+    expect(() => loadConfig({ ...sso, TEND_OIDC_MANDATORY: "yes" })).toThrow(/TEND_OIDC_MANDATORY/);
+    expect(() => loadConfig({ ...sso, TEND_OIDC_ALLOWED_DOMAINS: "agency" })).toThrow(
+      /TEND_OIDC_ALLOWED_DOMAINS/,
+    );
+    expect(() => loadConfig({ ...sso, TEND_OIDC_ISSUER: "ftp://login.agency.example" })).toThrow(
+      /TEND_OIDC_ISSUER/,
+    );
+  });
+
+  it("accepts a plain-HTTP issuer only on loopback or when told to", () => {
+    const sso = { TEND_PUBLIC_URL: "http://localhost:8080", TEND_OIDC_CLIENT_ID: "tend" };
+    expect(
+      loadConfig({ ...sso, TEND_OIDC_ISSUER: "http://127.0.0.1:9000" }).singleSignOn?.allowInsecureRequests,
+    ).toBe(true);
+    expect(() => loadConfig({ ...sso, TEND_OIDC_ISSUER: "http://login.agency.example" })).toThrow(
+      /TEND_OIDC_ISSUER: must be https/,
+    );
+    expect(
+      loadConfig({ ...sso, TEND_OIDC_ISSUER: "http://idp.test", TEND_OIDC_ALLOW_INSECURE_ISSUER: "true" })
+        .singleSignOn?.allowInsecureRequests,
+    ).toBe(true);
+  });
+
+  it("derives the email settings from the public address unless told otherwise", () => {
+    expect(loadConfig({ TEND_PUBLIC_URL: "https://help.example.com", HOST: "127.0.0.1" }).email).toEqual({
+      smtpPort: 2525,
+      smtpHost: "127.0.0.1",
+      supportAddresses: ["support@help.example.com"],
+      maxMessageBytes: 25 * 1024 * 1024,
+      relayUrl: null,
+      mailFrom: "support@help.example.com",
+    });
+    const email = loadConfig({
+      TEND_SUPPORT_ADDRESSES: "Help@Example.com, billing@example.com",
+      TEND_SMTP_PORT: "25",
+      TEND_SMTP_RELAY_URL: "smtp://relay.example.com:587",
+      TEND_MAIL_FROM: "Example Support <help@example.com>",
+    }).email;
+    expect(email).toMatchObject({
+      smtpPort: 25,
+      supportAddresses: ["help@example.com", "billing@example.com"],
+      relayUrl: "smtp://relay.example.com:587",
+      mailFrom: "Example Support <help@example.com>",
+    });
+    expect(() => loadConfig({ TEND_SUPPORT_ADDRESSES: "support" })).toThrow(/TEND_SUPPORT_ADDRESSES/);
+    expect(() => loadConfig({ TEND_SMTP_RELAY_URL: "http://relay" })).toThrow(/TEND_SMTP_RELAY_URL/);
+  });
 });

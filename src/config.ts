@@ -30,6 +30,65 @@ const environmentSchema = z.object({
     })
     .default("false")
     .describe("Which reverse proxies to believe in X-Forwarded-For"),
+  TEND_SECRET_KEY: z
+    .string()
+    .min(32, "must be at least 32 characters")
+    .optional()
+    .describe("Encrypts two-factor secrets in the database (secret); unset stores them unencrypted"),
+  TEND_OIDC_ISSUER: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("OpenID Connect issuer for agents' single sign-on; unset turns single sign-on off"),
+  TEND_OIDC_CLIENT_ID: z.string().min(1).optional().describe("Tend's client id at the OpenID provider"),
+  TEND_OIDC_CLIENT_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Tend's client secret at the provider (secret); unset means a public client (PKCE only)"),
+  TEND_OIDC_DEFAULT_GROUP: z
+    .string()
+    .min(1)
+    .max(100)
+    .default("Tier 1")
+    .describe("The group agents provisioned at their first single sign-on join, if it exists"),
+  TEND_OIDC_MANDATORY: z
+    .enum(["true", "false"])
+    .default("false")
+    .describe("true: agents sign in only through single sign-on; admins keep password sign-in"),
+  TEND_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .regex(/^[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}(\s*,\s*[a-zA-Z0-9.-]+\.[a-zA-Z]{2,})*$/, {
+      message: "must be a comma-separated list of email domains",
+    })
+    .optional()
+    .describe("Email domains single sign-on may provision new agents from; unset allows any"),
+  TEND_OIDC_ALLOW_INSECURE_ISSUER: z
+    .enum(["true", "false"])
+    .default("false")
+    .describe("true: accept an http:// issuer on another host (test rigs only; loopback is always allowed)"),
+  TEND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).default(2525).describe("Inbound SMTP port"),
+  TEND_SMTP_HOST: z.string().min(1).optional().describe("Inbound SMTP listen address; defaults to HOST"),
+  TEND_SUPPORT_ADDRESSES: z
+    .string()
+    .regex(/^[^\s@,]+@[^\s@,]+(\s*,\s*[^\s@,]+@[^\s@,]+)*$/, "must be a comma-separated list of addresses")
+    .optional()
+    .describe("The addresses Tend accepts mail for; defaults to support@<host of TEND_PUBLIC_URL>"),
+  TEND_SMTP_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024)
+    .describe("Largest inbound message; larger ones are refused with 552"),
+  TEND_SMTP_RELAY_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional()
+    .describe("Outbound relay (secret: may carry credentials); unset keeps outbound mail queued"),
+  TEND_MAIL_FROM: z
+    .string()
+    .min(3)
+    .optional()
+    .describe("From address of outbound mail; defaults to the first support address"),
 });
 
 /**
@@ -44,6 +103,59 @@ function parseTrustProxy(value: string): TrustProxy {
   return value;
 }
 
+export interface SingleSignOnConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string | null;
+  /** TEND_PUBLIC_URL + the callback route: what the provider must have registered for Tend. */
+  redirectUri: string;
+  defaultGroup: string;
+  /** Agents may not sign in with a password; admins may, as break-glass when the provider is down. */
+  mandatory: boolean;
+  /** Lower-case; null means any domain may be provisioned. */
+  allowedDomains: string[] | null;
+  /** Plain-HTTP issuer: only on this machine (tests, a local provider) or by explicit choice. */
+  allowInsecureRequests: boolean;
+}
+
+const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+function parseSingleSignOn(env: z.infer<typeof environmentSchema>): SingleSignOnConfig | null {
+  const refuse = (variable: string, message: string) =>
+    new ConfigError(`Invalid configuration:\n  ${variable}: ${message}`);
+  if (!env.TEND_OIDC_ISSUER) {
+    // Mandatory single sign-on without a provider would lock every agent out.
+    if (env.TEND_OIDC_MANDATORY === "true")
+      throw refuse("TEND_OIDC_MANDATORY", "needs TEND_OIDC_ISSUER (single sign-on is off without it)");
+    if (env.TEND_OIDC_CLIENT_ID)
+      throw refuse("TEND_OIDC_CLIENT_ID", "set without TEND_OIDC_ISSUER (single sign-on is off without it)");
+    return null;
+  }
+  if (!env.TEND_OIDC_CLIENT_ID) throw refuse("TEND_OIDC_CLIENT_ID", "is required with TEND_OIDC_ISSUER");
+  // The provider redirects browsers to a registered address; a guessed localhost one never matches.
+  if (!env.TEND_PUBLIC_URL) throw refuse("TEND_PUBLIC_URL", "is required with TEND_OIDC_ISSUER");
+  const issuer = new URL(env.TEND_OIDC_ISSUER);
+  const insecure = issuer.protocol === "http:";
+  if (insecure && !loopbackHosts.has(issuer.hostname) && env.TEND_OIDC_ALLOW_INSECURE_ISSUER !== "true") {
+    throw refuse(
+      "TEND_OIDC_ISSUER",
+      "must be https:// (plain http is accepted on loopback, or with TEND_OIDC_ALLOW_INSECURE_ISSUER=true)",
+    );
+  }
+  return {
+    issuer: env.TEND_OIDC_ISSUER,
+    clientId: env.TEND_OIDC_CLIENT_ID,
+    clientSecret: env.TEND_OIDC_CLIENT_SECRET ?? null,
+    redirectUri: `${env.TEND_PUBLIC_URL.replace(/\/$/, "")}/api/v1/auth/sso/callback`,
+    defaultGroup: env.TEND_OIDC_DEFAULT_GROUP,
+    mandatory: env.TEND_OIDC_MANDATORY === "true",
+    allowedDomains: env.TEND_OIDC_ALLOWED_DOMAINS
+      ? env.TEND_OIDC_ALLOWED_DOMAINS.split(",").map((domain) => domain.trim().toLowerCase())
+      : null,
+    allowInsecureRequests: insecure,
+  };
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -53,6 +165,21 @@ export interface Config {
   logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
   bodyLimitBytes: number;
   trustProxy: TrustProxy;
+  /** Key material for the secret box (src/shared/secret-box.ts); null when unset. */
+  secretKey: string | null;
+  /** Null when single sign-on is off (no TEND_OIDC_ISSUER). */
+  singleSignOn: SingleSignOnConfig | null;
+  email: EmailConfig;
+}
+
+export interface EmailConfig {
+  smtpPort: number;
+  smtpHost: string;
+  /** Lower-case; mail to these and their plus-addresses (`support+1042@…`) is accepted. */
+  supportAddresses: string[];
+  maxMessageBytes: number;
+  relayUrl: string | null;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +194,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   }
   const env = parsed.data;
   const dataDir = path.resolve(env.TEND_DATA_DIR);
+  const publicUrl = (env.TEND_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, "");
+  const supportAddresses = (env.TEND_SUPPORT_ADDRESSES ?? `support@${new URL(publicUrl).hostname}`)
+    .split(",")
+    .map((address) => address.trim().toLowerCase());
   return {
     port: env.PORT,
     host: env.HOST,
@@ -74,9 +205,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     database: env.DATABASE_URL
       ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.TEND_DB_POOL_SIZE }
       : { kind: "sqlite", file: path.join(dataDir, "tend.sqlite") },
-    publicUrl: (env.TEND_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    publicUrl,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.TEND_BODY_LIMIT_BYTES,
     trustProxy: parseTrustProxy(env.TEND_TRUST_PROXY),
+    secretKey: env.TEND_SECRET_KEY ?? null,
+    singleSignOn: parseSingleSignOn(env),
+    email: {
+      smtpPort: env.TEND_SMTP_PORT,
+      smtpHost: env.TEND_SMTP_HOST ?? env.HOST,
+      supportAddresses,
+      maxMessageBytes: env.TEND_SMTP_MAX_MESSAGE_BYTES,
+      relayUrl: env.TEND_SMTP_RELAY_URL ?? null,
+      mailFrom: env.TEND_MAIL_FROM ?? (supportAddresses[0] as string),
+    },
   };
 }

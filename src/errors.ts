@@ -45,6 +45,15 @@ export class UnauthorizedError extends DomainError {
   readonly title = "Authentication required";
 }
 
+/**
+ * Signed in with a password while an admin requires a second factor the person has not set up: the
+ * session may enrol (and read who it is, or sign out), nothing else.
+ */
+export class TwoFactorEnrollmentRequiredError extends DomainError {
+  readonly status = 403;
+  readonly title = "Two-factor enrollment required";
+}
+
 /** A request that conflicts with the resource's current state: a stale version or an invalid transition. */
 export class ConflictError extends DomainError {
   readonly status = 409;

@@ -3,14 +3,16 @@ import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
 import { buildApp, type TendApp } from "./http/build-app.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { registerJobs } from "./jobs/schedule.js";
+import { type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { installDefaultPolicies } from "./modules/sla/default-policies.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import type { Channel, Context } from "./shared/context.js";
 import { createLogger } from "./shared/logger.js";
+import { secretBoxFor } from "./shared/secret-box.js";
 
-export const allRoles = ["web", "worker", "scheduler"] as const;
+export const allRoles = ["web", "worker", "scheduler", "smtp"] as const;
 export type Role = (typeof allRoles)[number];
 
 /** The composition root: one place that wires configuration, database, HTTP and jobs together. */
@@ -23,6 +25,7 @@ export interface Tend {
   /** A use-case context for work that does not come through HTTP (CLI, jobs, imports). */
   context(actor?: Actor, channel?: Channel): Context;
   app?: TendApp;
+  smtp?: SmtpListener;
   stop(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
 
+  const secretBox = config.secretKey ? secretBoxFor(config.secretKey) : undefined;
   const context = (actor: Actor = systemActor("operator"), channel: Channel = "cli"): Context => ({
     actor,
     channel,
@@ -43,6 +47,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     dialect: database.dialect,
     clock,
     logger,
+    ...(secretBox ? { secretBox } : {}),
   });
   const slaDefaults = await installDefaultPolicies(context(systemActor("SLA defaults"), "system"));
   if (slaDefaults.installed)
@@ -52,7 +57,9 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     context(systemActor("ticket health defaults"), "system"),
   );
   if (healthDefaults.installed) logger.info(healthDefaults, "installed the ticket health defaults");
-  const jobs = registerJobs(new JobRunner(context(systemActor("job runner"), "system")));
+  const jobs = registerJobs(new JobRunner(context(systemActor("job runner"), "system")), {
+    email: config.email,
+  });
 
   const tend: Tend = {
     config,
@@ -62,6 +69,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     jobs,
     context,
     async stop() {
+      await tend.smtp?.close();
       await jobs.stop();
       await tend.app?.close();
       await database.destroy();
@@ -70,7 +78,10 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   return tend;
 }
 
-/** Starts the given roles: `web` listens for HTTP, `worker` runs jobs, `scheduler` enqueues timers. */
+/**
+ * Starts the given roles: `web` listens for HTTP, `worker` runs jobs, `scheduler` enqueues timers,
+ * `smtp` receives mail for the support addresses.
+ */
 export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<void> {
   if (roles.includes("web")) {
     tend.app = await buildApp({
@@ -80,8 +91,19 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       publicUrl: tend.config.publicUrl,
       bodyLimitBytes: tend.config.bodyLimitBytes,
       trustProxy: tend.config.trustProxy,
+      secretKey: tend.config.secretKey,
+      singleSignOn: tend.config.singleSignOn,
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
+  }
+  if (roles.includes("smtp")) {
+    const { email } = tend.config;
+    tend.smtp = await startSmtpListener(tend.context(systemActor("inbound email"), "email"), {
+      host: email.smtpHost,
+      port: email.smtpPort,
+      supportAddresses: email.supportAddresses,
+      maxMessageBytes: email.maxMessageBytes,
+    });
   }
   if (roles.includes("worker") || roles.includes("scheduler")) {
     await tend.jobs.start({ schedule: roles.includes("scheduler"), work: roles.includes("worker") });

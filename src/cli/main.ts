@@ -8,10 +8,13 @@ import { allRoles, createTend, type Role, startRoles, type Tend } from "../main.
 import { exportAudit, verifyAuditTrail } from "../modules/audit/read-audit.js";
 import { issueApiToken } from "../modules/identity/manage-api-tokens.js";
 import { createPerson } from "../modules/identity/manage-people.js";
+import { resetTwoFactor } from "../modules/identity/manage-two-factor.js";
 import { findPersonByEmail } from "../modules/identity/person-repository.js";
 import { type TokenScope, tokenScopes } from "../modules/identity/token-scopes.js";
+import { type ErasureReport, erasePerson } from "../modules/privacy/erase-person.js";
 import { exportSlaConfiguration, importSlaConfiguration } from "../modules/sla/sla-configuration-file.js";
 import { getTicketSla } from "../modules/sla/ticket-sla.js";
+import { registerBackupCommands } from "./backup-commands.js";
 import { buildDemoDesk, deskIsEmpty } from "./demo-desk.js";
 
 /** `tend <command>`: the operator's door. Each command calls the same use cases as the API. */
@@ -146,6 +149,21 @@ token
     }),
   );
 
+const person = program.command("person").description("Operator actions on a person's account");
+person
+  .command("reset-2fa <email>")
+  .description(
+    "Reset a person's two-factor sign-in and end their sessions (the way in for a locked-out admin)",
+  )
+  .action((email: string) =>
+    withTend(async (tend) => {
+      const found = await findPersonByEmail(tend.database.db, email);
+      if (!found) throw ValidationError.field("email", `no person with email ${email}`);
+      await resetTwoFactor({ ctx: tend.context(), personId: found.id });
+      console.log(`Two-factor sign-in reset for ${found.name} <${found.email}>; their sessions are ended.`);
+    }),
+  );
+
 const sla = program.command("sla").description("Business calendars, SLA policies and clocks");
 sla
   .command("export")
@@ -231,6 +249,42 @@ audit
     }),
   );
 
+function printErasure(report: ErasureReport): void {
+  const width = Math.max(...report.items.map((item) => item.kind.length));
+  for (const item of report.items) console.log(`  ${item.kind.padEnd(width)}  ${item.count}`);
+  const tickets = report.ticketNumbers.map((number) => `#${number}`).join(", ") || "none";
+  console.log(`Tickets they requested (kept, subject and their messages erased): ${tickets}`);
+}
+
+const erase = program.command("erase").description("Erase personal data at a person's request");
+erase
+  .command("person <email>")
+  .description("Erase a person's profile, messages and the audit trail's copies; tickets and statistics stay")
+  .option("--dry-run", "list what would be erased and change nothing")
+  .option("--yes", "erase for real; there is no undo")
+  .action((email: string, options: { dryRun?: boolean; yes?: boolean }) => {
+    if (!options.dryRun && !options.yes) {
+      console.error("Erasure cannot be undone: run with --dry-run to see what would go, then add --yes.");
+      process.exitCode = 2;
+      return;
+    }
+    return withTend(async (tend) => {
+      const person = await findPersonByEmail(tend.database.db, email);
+      if (!person) throw ValidationError.field("email", `no person with email ${email}`);
+      const report = await erasePerson({
+        ctx: tend.context(),
+        input: { personId: person.id, dryRun: options.dryRun === true },
+      });
+      console.log(
+        report.dryRun
+          ? `Dry run: erasing ${person.name} <${person.email}> (${person.id}) would remove:`
+          : `Erased person ${person.id}:`,
+      );
+      printErasure(report);
+      if (report.dryRun) console.log("Nothing was changed. Add --yes (without --dry-run) to erase.");
+    });
+  });
+
 program
   .command("demo")
   .description("Build a realistic demo desk: organizations, agents in both tiers, tickets in every status")
@@ -245,6 +299,8 @@ program
       );
     }),
   );
+
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

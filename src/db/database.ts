@@ -1,7 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from "kysely";
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type Transaction,
+} from "kysely";
 import pg from "pg";
 import { migrations } from "./migrations/index.js";
 import type { Tables } from "./tables.js";
@@ -47,8 +58,32 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  // An erasure must not leave the erased bytes in free pages or cells: deleted content is zeroed.
+  sqlite.pragma("secure_delete = ON");
+  const db = new Kysely<Tables>({
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
   return { db, dialect: "sqlite", destroy: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE. A deferred one that reads and then writes fails at once with
+ * SQLITE_BUSY when another process (a `tend` command beside `tend serve`) committed in between;
+ * an immediate one takes the write lock first and waits its turn (busy_timeout). A reader that
+ * must not hold the lock (the backup's snapshot) begins its own deferred transaction.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+    super(sqliteConfig);
+  }
+
+  override createDriver(): Driver {
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+        await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+      }
+    })(this.sqliteConfig);
+  }
 }
 
 /**
@@ -81,6 +116,14 @@ function withStatementCache(sqlite: SqliteDatabase.Database): SqliteDatabase.Dat
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/** Applies pending migrations up to and including `name`: a restore rebuilds the schema its backup was taken on. */
+export async function migrateUpTo(db: Db, name: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateTo(name);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

@@ -48,6 +48,7 @@ export interface SessionsTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  sign_in_method: string;
 }
 
 export interface ApiTokensTable {
@@ -273,8 +274,32 @@ export interface AuditLogTable {
   /** Canonical JSON of the changed fields before and after, secrets redacted. */
   before: string | null;
   after: string | null;
+  /** sha256(salt ‖ personal part): what the hash seals instead of the personal fields. */
+  content_digest: string;
+  /** Null once an erasure redacted the record's personal fields. */
+  salt: string | null;
   prev_hash: string;
   hash: string;
+}
+
+/** A ticket whose subject and messages an erasure or a retention policy replaced with a tombstone. */
+export interface TicketErasuresTable {
+  ticket_id: string;
+  erased_at: string;
+  /** "person_erased" | "retention" */
+  cause: string;
+}
+
+/** How long closed tickets are kept: the desk's default (id "desk") or one organization's. */
+export interface RetentionPoliciesTable {
+  /** "desk", or the organization's id. */
+  id: string;
+  organization_id: string | null;
+  /** Months after closing; null keeps closed tickets for ever. */
+  closed_ticket_months: number | null;
+  /** "delete" | "anonymize" */
+  closed_ticket_action: string;
+  updated_at: string;
 }
 
 export interface AuditChainHeadTable {
@@ -282,6 +307,107 @@ export interface AuditChainHeadTable {
   id: string;
   last_seq: number;
   last_hash: string;
+}
+
+/** Every inbound message as it arrived, before parsing: the SMTP 250 waits for this row. */
+export interface RawEmailsTable {
+  id: string;
+  sha256: string;
+  raw: Buffer;
+  size_bytes: number;
+  mail_from: string | null;
+  /** JSON array of envelope recipients. */
+  rcpt_to: string;
+  remote_address: string | null;
+  received_at: string;
+  /** received | processed | failed | ignored */
+  status: string;
+  status_reason: string | null;
+  message_id: string | null;
+  ticket_id: string | null;
+  processed_at: string | null;
+}
+
+/** One mail of a ticket's thread, inbound or outbound, with its unique Message-ID. */
+export interface EmailMessagesTable {
+  id: string;
+  direction: string;
+  /** null only while an outbound mail waits for its first attempt. */
+  message_id: string | null;
+  ticket_id: string;
+  comment_id: string | null;
+  raw_email_id: string | null;
+  from_address: string;
+  from_name: string | null;
+  /** JSON arrays of lower-case addresses. */
+  to_addresses: string;
+  cc_addresses: string;
+  subject: string;
+  in_reply_to: string | null;
+  /** JSON array of Message-IDs. */
+  reference_ids: string;
+  body_text: string;
+  body_html: string;
+  delivery_state: string | null;
+  delivery_answer: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+export interface TwoFactorCredentialsTable {
+  person_id: string;
+  /** Base32 TOTP secret. */
+  secret: string;
+  /** Null while enrollment awaits its first code: the second factor is on only once confirmed. */
+  confirmed_at: string | null;
+  /** The 30-second step of the last code accepted; no code at or before it is accepted again. */
+  last_accepted_step: number | null;
+  created_at: string;
+}
+
+export interface RecoveryCodesTable {
+  /** SHA-256 of the normalized code: the code itself is shown once and never stored. */
+  code_hash: string;
+  person_id: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** A correct password awaiting its second factor: short-lived, single-use, dies after wrong codes. */
+export interface SignInChallengesTable {
+  id_hash: string;
+  person_id: string;
+  created_at: string;
+  expires_at: string;
+  failures: Generated<number>;
+}
+
+export interface SecuritySettingsTable {
+  /** Always "security": one row. */
+  id: string;
+  /** "none" | "admins" | "staff". */
+  require_two_factor_for: string;
+  updated_at: string;
+}
+
+/** A sign-in sent to the OpenID provider, awaiting its callback: single-use, short-lived. */
+export interface SsoLoginAttemptsTable {
+  /** SHA-256 of the `state` parameter. */
+  state_hash: string;
+  nonce: string;
+  /** The PKCE verifier; only its S256 challenge ever left the server. */
+  code_verifier: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A person's identity at an OpenID provider: `iss` + `sub`, stable across email changes. */
+export interface SsoIdentitiesTable {
+  issuer: string;
+  subject: string;
+  person_id: string;
+  created_at: string;
+  last_signed_in_at: string;
 }
 
 export interface Tables {
@@ -311,4 +437,14 @@ export interface Tables {
   saved_replies: SavedRepliesTable;
   audit_log: AuditLogTable;
   audit_chain_head: AuditChainHeadTable;
+  retention_policies: RetentionPoliciesTable;
+  ticket_erasures: TicketErasuresTable;
+  sso_login_attempts: SsoLoginAttemptsTable;
+  sso_identities: SsoIdentitiesTable;
+  raw_emails: RawEmailsTable;
+  email_messages: EmailMessagesTable;
+  two_factor_credentials: TwoFactorCredentialsTable;
+  recovery_codes: RecoveryCodesTable;
+  sign_in_challenges: SignInChallengesTable;
+  security_settings: SecuritySettingsTable;
 }

@@ -7,10 +7,11 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import ajvFormatsModule from "ajv-formats";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { Logger } from "pino";
-import type { TrustProxy } from "../config.js";
+import type { SingleSignOnConfig, TrustProxy } from "../config.js";
 import type { Database } from "../db/database.js";
 import { NotFoundError, TooManyRequestsError } from "../errors.js";
 import { auditRoutes } from "../modules/audit/audit-routes.js";
+import { emailRoutes } from "../modules/email/email-routes.js";
 import { ticketHealthRoutes } from "../modules/health/health-routes.js";
 import { identityRoutes } from "../modules/identity/identity-routes.js";
 import {
@@ -19,11 +20,16 @@ import {
   OrganizationSchema,
   PersonSchema,
 } from "../modules/identity/identity-schemas.js";
+import { singleSignOnProvider } from "../modules/identity/single-sign-on.js";
+import { singleSignOnRoutes } from "../modules/identity/single-sign-on-routes.js";
+import { twoFactorRoutes } from "../modules/identity/two-factor-routes.js";
+import { privacyRoutes } from "../modules/privacy/privacy-routes.js";
 import { slaConfigRoutes } from "../modules/sla/sla-config-routes.js";
 import { ticketSlaRoutes } from "../modules/sla/ticket-sla-routes.js";
 import { ticketRoutes } from "../modules/tickets/ticket-routes.js";
 import { CommentSchema, TicketEventSchema, TicketSchema } from "../modules/tickets/ticket-schemas.js";
 import type { Clock } from "../shared/clock.js";
+import { secretBoxFor } from "../shared/secret-box.js";
 import { healthRoutes } from "./health-routes.js";
 import { homePage } from "./home-page.js";
 import { inputHygiene } from "./input-hygiene.js";
@@ -40,6 +46,10 @@ export interface AppDependencies {
   bodyLimitBytes: number;
   /** Which reverse proxies' X-Forwarded-For to believe (the client IP behind sign-in limits and audit). */
   trustProxy?: TrustProxy;
+  /** TEND_SECRET_KEY: encrypts two-factor secrets at rest; absent or null stores them as they are. */
+  secretKey?: string | null;
+  /** The OpenID Connect provider agents sign in through; absent or null turns single sign-on off. */
+  singleSignOn?: SingleSignOnConfig | null;
 }
 
 /** Query values that accept several entries take them repeated (`?status=a&status=b`) or comma-separated. */
@@ -114,7 +124,14 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
             scheme: "bearer",
             description: "An API token from POST /api/v1/tokens or `tend token create`",
           },
-          session: { type: "apiKey", in: "cookie", name: "tend_session" },
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: "tend_session",
+            description:
+              "Set by sign-in; its POST, PUT, PATCH and DELETE requests also need the X-CSRF-Token header " +
+              "(from the sign-in response or GET /api/v1/auth/session)",
+          },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
@@ -138,19 +155,35 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
 
   await app.register(inputHygiene);
   await app.register(requestContext, {
-    base: { db: deps.database.db, dialect: deps.database.dialect, clock: deps.clock },
+    base: {
+      db: deps.database.db,
+      dialect: deps.database.dialect,
+      clock: deps.clock,
+      ...(deps.secretKey ? { secretBox: secretBoxFor(deps.secretKey) } : {}),
+    },
+    publicUrl: deps.publicUrl,
   });
   await app.register(healthRoutes, { db: deps.database.db });
   await app.register(homePage, { publicUrl: deps.publicUrl });
   await app.register(
     async (api) => {
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-      await api.register(identityRoutes, { secureCookies: deps.publicUrl.startsWith("https://") });
+      await api.register(identityRoutes, {
+        secureCookies: deps.publicUrl.startsWith("https://"),
+        agentsMustUseSingleSignOn: deps.singleSignOn?.mandatory ?? false,
+      });
+      await api.register(singleSignOnRoutes, {
+        provider: deps.singleSignOn ? singleSignOnProvider(deps.singleSignOn) : null,
+        secureCookies: deps.publicUrl.startsWith("https://"),
+      });
+      await api.register(twoFactorRoutes, { secureCookies: deps.publicUrl.startsWith("https://") });
       await api.register(ticketRoutes);
       await api.register(slaConfigRoutes);
       await api.register(ticketSlaRoutes);
       await api.register(ticketHealthRoutes);
       await api.register(auditRoutes);
+      await api.register(emailRoutes);
+      await api.register(privacyRoutes);
     },
     { prefix: "/api/v1" },
   );

@@ -1,15 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { ForbiddenError, UnauthorizedError } from "../errors.js";
+import { ForbiddenError, TwoFactorEnrollmentRequiredError, UnauthorizedError } from "../errors.js";
 import { anonymousActor } from "../modules/identity/actor.js";
-import { actorForApiToken, actorForSession, sessionCookieName } from "../modules/identity/sessions.js";
+import {
+  actorForApiToken,
+  actorForSession,
+  csrfTokenFor,
+  sessionCookieName,
+} from "../modules/identity/sessions.js";
 import { tokenAllowsMethod } from "../modules/identity/token-scopes.js";
 import type { Context } from "../shared/context.js";
+import { csrfHeaderName, csrfTokenMatches, isUnsafeMethod, originAllowed } from "./csrf.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     /** The use-case context for this request: its actor, channel, database, clock and logger. */
     ctx: Context;
+  }
+  interface FastifyContextConfig {
+    /** The route serves a session that must enrol a second factor first (enrolment, who am I, sign-out). */
+    allowedBeforeTwoFactorEnrollment?: boolean;
   }
 }
 
@@ -17,9 +27,18 @@ declare module "fastify" {
  * Resolves who is calling, once per request: a bearer token (channel `api`) or the session cookie
  * (channel `web`). A bearer token that does not match is refused outright rather than ignored, so
  * a revoked integration fails loudly instead of acting anonymously.
+ *
+ * A write that is not bearer-authenticated must come from Tend's own pages (`Origin`, when the
+ * browser sends one), and one the session cookie authenticates must carry the session's
+ * `X-CSRF-Token` (src/http/csrf.ts). The rule goes by method and kind of credential, not by route,
+ * so every route added later is covered. Sign-in has no session yet: its `Origin` check (and a body
+ * only JSON parses into) is what stops a forged sign-in into the attacker's account.
  */
 export const requestContext = fp(
-  async (app: FastifyInstance, options: { base: Omit<Context, "actor" | "channel" | "logger"> }) => {
+  async (
+    app: FastifyInstance,
+    options: { base: Omit<Context, "actor" | "channel" | "logger">; publicUrl: string },
+  ) => {
     app.decorateRequest("ctx", null as unknown as Context);
     app.addHook("onRequest", async (request: FastifyRequest) => {
       // Where the request came from goes into every audit record it causes.
@@ -55,10 +74,40 @@ export const requestContext = fp(
         request.ctx = { ...ctx, actor, origin: { ...origin, tokenId } };
         return;
       }
+      const unsafe = isUnsafeMethod(request.method);
+      const sentFrom = request.headers.origin;
+      const allowed = { publicUrl: options.publicUrl, host: request.host };
+      if (unsafe && sentFrom !== undefined && !originAllowed(sentFrom, allowed)) {
+        request.log.info({ origin: sentFrom, reason: "foreign origin" }, "request refused as cross-site");
+        throw new ForbiddenError(
+          "Writes are only accepted from Tend's own pages, and this one came from another site.",
+        );
+      }
       const sessionSecret = request.cookies[sessionCookieName];
       if (sessionSecret) {
         const actor = await actorForSession(ctx, sessionSecret);
-        if (actor) request.ctx = { ...ctx, actor, channel: "web" };
+        if (!actor) return;
+        if (unsafe && !csrfTokenMatches(csrfTokenFor(sessionSecret), request.headers[csrfHeaderName])) {
+          const personId = actor.kind === "person" ? actor.personId : null;
+          request.log.info(
+            { personId, reason: "missing or wrong CSRF token" },
+            "request refused as cross-site",
+          );
+          throw new ForbiddenError(
+            "A write signed in by cookie needs the X-CSRF-Token header from GET /api/v1/auth/session.",
+          );
+        }
+        if (
+          actor.kind === "person" &&
+          actor.mustEnrollTwoFactor &&
+          !request.routeOptions.config?.allowedBeforeTwoFactorEnrollment
+        ) {
+          request.log.info({ personId: actor.personId }, "request refused until two-factor enrollment");
+          throw new TwoFactorEnrollmentRequiredError(
+            "An admin requires two-factor sign-in for your role: set it up at /api/v1/auth/two-factor/enrollment first.",
+          );
+        }
+        request.ctx = { ...ctx, actor, channel: "web" };
       }
     });
   },

@@ -1,11 +1,32 @@
+import { processInboundEmail } from "../modules/email/process-inbound-email.js";
+import { sendOutboundEmailJob } from "../modules/email/queue-reply-email.js";
+import { type OutboundEmailSettings, sendOutboundEmail } from "../modules/email/send-outbound-email.js";
+import { processInboundEmailJob } from "../modules/email/store-inbound-email.js";
 import { scanTicketHealth } from "../modules/health/scan-ticket-health.js";
+import { applyRetentionPolicies } from "../modules/privacy/retention.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
-import { MINUTE, SECOND } from "../shared/clock.js";
+import { DAY, MINUTE, SECOND } from "../shared/clock.js";
 import type { JobRunner } from "./job-runner.js";
 
-/** Every job kind Tend runs, and the recurring ones with their intervals. A new timer goes here. */
-export function registerJobs(runner: JobRunner): JobRunner {
+/**
+ * Every job kind Tend runs, and the recurring ones with their intervals. A new timer goes here.
+ * The email jobs need the support addresses; a runner built without them (tests of other
+ * capabilities) leaves email jobs queued.
+ */
+export function registerJobs(runner: JobRunner, settings: { email?: OutboundEmailSettings } = {}): JobRunner {
+  const { email } = settings;
+  if (email) {
+    runner
+      .register(processInboundEmailJob, async (ctx, payload) => {
+        const { rawEmailId } = payload as { rawEmailId: string };
+        await processInboundEmail(ctx, rawEmailId, email);
+      })
+      .register(sendOutboundEmailJob, async (ctx, payload) => {
+        const { emailMessageId } = payload as { emailMessageId: string };
+        await sendOutboundEmail(ctx, emailMessageId, email);
+      });
+  }
   return (
     runner
       .register("tickets.auto-solve-pending", async (ctx) => {
@@ -24,11 +45,17 @@ export function registerJobs(runner: JobRunner): JobRunner {
         const { raised, cleared } = await scanTicketHealth(ctx);
         if (raised + cleared > 0) ctx.logger.info({ raised, cleared }, "ticket health flags changed");
       })
+      .register("privacy.retention", async (ctx) => {
+        const { deleted, anonymized } = await applyRetentionPolicies(ctx);
+        if (deleted + anonymized > 0) ctx.logger.info({ deleted, anonymized }, "retention policies applied");
+      })
       // Breaches and warnings land within this interval of their instant.
       .every({ name: "sla.scan", kind: "sla.scan", intervalMs: 15 * SECOND })
       .every({ name: "tickets.auto-solve-pending", kind: "tickets.auto-solve-pending", intervalMs: MINUTE })
       .every({ name: "tickets.auto-close-solved", kind: "tickets.auto-close-solved", intervalMs: MINUTE })
       // Health flags go up within a minute of the deadline they mark.
       .every({ name: "tickets.health-scan", kind: "tickets.health-scan", intervalMs: MINUTE })
+      // Retention counts in months: once a day is prompt enough, and each run only finds what fell due.
+      .every({ name: "privacy.retention", kind: "privacy.retention", intervalMs: DAY })
   );
 }

@@ -2,6 +2,7 @@ import type { Db, DialectKind } from "../db/database.js";
 import type { Actor } from "../modules/identity/actor.js";
 import type { Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
+import type { SecretBox } from "./secret-box.js";
 
 /** How a change reached Tend; recorded on every ticket event. */
 export type Channel = "web" | "api" | "email" | "chat" | "portal" | "phone" | "cli" | "system";
@@ -26,6 +27,8 @@ export interface Context {
   dialect: DialectKind;
   clock: Clock;
   logger: Logger;
+  /** Encrypts secrets kept for reading back (TOTP seeds); absent when TEND_SECRET_KEY is unset. */
+  secretBox?: SecretBox;
 }
 
 export function withActor(ctx: Context, actor: Actor, channel: Channel = ctx.channel): Context {

@@ -34,7 +34,13 @@ describe("accounts and sessions", () => {
     const me = await desk.app.inject({ url: "/api/v1/me", headers: { cookie } });
     expect(me.json()).toMatchObject({ id: agent.id, email: agent.email });
 
-    await desk.app.inject({ method: "POST", url: "/api/v1/auth/logout", headers: { cookie } });
+    const csrfToken = login.json().csrfToken;
+    const logout = await desk.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/logout",
+      headers: { cookie, "x-csrf-token": csrfToken },
+    });
+    expect(logout.statusCode).toBe(204);
     expect((await desk.app.inject({ url: "/api/v1/me", headers: { cookie } })).statusCode).toBe(401);
   });
 

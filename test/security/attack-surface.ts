@@ -50,7 +50,8 @@ export type ResourceKind =
   | "slaCalendar"
   | "slaPolicy"
   | "slaException"
-  | "savedReply";
+  | "savedReply"
+  | "inboundEmail";
 
 /**
  * Which resource each path parameter names, by the path it sits under. Keep it small and explicit:
@@ -71,6 +72,7 @@ const pathParameterKinds: { param: string; under: RegExp; kind: ResourceKind }[]
   { param: "id", under: /^\/api\/v1\/sla\/calendars\/\{id\}/, kind: "slaCalendar" },
   { param: "id", under: /^\/api\/v1\/sla\/policies\/\{id\}/, kind: "slaPolicy" },
   { param: "id", under: /^\/api\/v1\/saved-replies\/\{id\}/, kind: "savedReply" },
+  { param: "id", under: /^\/api\/v1\/email\/inbound\/\{id\}/, kind: "inboundEmail" },
 ];
 
 export function resourceKindOf(route: ApiRoute, param: string): ResourceKind | undefined {

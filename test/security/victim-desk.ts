@@ -2,10 +2,14 @@ import { createHash, randomInt } from "node:crypto";
 import { sql } from "kysely";
 import { expect } from "vitest";
 import type { Db } from "../../src/db/database.js";
+import { storeInboundEmail } from "../../src/modules/email/store-inbound-email.js";
 import { installHealthDefaults } from "../../src/modules/health/install-health-defaults.js";
+import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
 import { updateOrganization } from "../../src/modules/identity/manage-organizations.js";
+import { sessionIdleLifetimeMs } from "../../src/modules/identity/sessions.js";
 import { createCustomerException } from "../../src/modules/sla/customer-exceptions.js";
 import { installDefaultPolicies } from "../../src/modules/sla/default-policies.js";
+import { DAY } from "../../src/shared/clock.js";
 import type { Person, TestDesk } from "../support/test-desk.js";
 import type { ResourceKind } from "./attack-surface.js";
 
@@ -22,6 +26,8 @@ export interface Attacker {
   name: string;
   trust: Trust;
   headers: Record<string, string>;
+  /** A credential that worked and ran out: every route it may not use answers 401, nothing else. */
+  lapsed?: boolean;
 }
 
 export interface Secret {
@@ -67,6 +73,18 @@ async function call(
   });
   expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
   return response;
+}
+
+/** A message A's customer sent to the support address, stored as the SMTP listener stores it. */
+async function victimInboundEmail(desk: TestDesk, from: string, subject: string): Promise<string> {
+  const raw = Buffer.from(`From: ${from}\r\nTo: support@tend.test\r\nSubject: ${subject}\r\n\r\nHello\r\n`);
+  const { rawEmailId } = await storeInboundEmail(desk.system, raw, {
+    mailFrom: from,
+    rcptTo: ["support@tend.test"],
+    remoteAddress: "192.0.2.1",
+  });
+  if (!rawEmailId) throw new Error("the victim's inbound email was not stored");
+  return rawEmailId;
 }
 
 export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
@@ -148,16 +166,9 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
   await call(desk, "DELETE", `/tokens/${revokedTokenId}`, revoked.auth);
 
   // A session cookie that worked, then was signed out.
-  const login = await desk.app.inject({
-    method: "POST",
-    url: "/api/v1/auth/login",
-    payload: { email: agent.email, password: agentPassword },
-  });
-  expect(login.statusCode).toBe(200);
-  const cookie = login.cookies.find((c) => c.name === "tend_session");
-  if (!cookie) throw new Error("login set no session cookie");
-  const sessionHeaders = { cookie: `tend_session=${cookie.value}` };
-  await call(desk, "POST", "/auth/logout", sessionHeaders);
+  const signedOut = await desk.signIn(agent.email, agentPassword);
+  await call(desk, "POST", "/auth/logout", signedOut.headers);
+  const sessionHeaders = signedOut.headers;
 
   const outsiderOrganization = await desk.makeOrganization({ plan: "cloud" });
   const outsider = await desk.makeCustomer(outsiderOrganization.id);
@@ -174,11 +185,27 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
     slaPolicy: await firstId("/sla/policies", (items) => items[0]),
     slaException: exception.id,
     savedReply: await firstId("/saved-replies", (items) => items[0]),
+    inboundEmail: await victimInboundEmail(desk, victim.email, words.subject),
   };
   const missingUuid = "0190c0de-0000-7000-8000-00000000dead";
   const missingIds = Object.fromEntries(
     Object.keys(ids).map((kind) => [kind, kind === "ticket" ? "999999" : missingUuid]),
   ) as Record<ResourceKind, string>;
+
+  // Last, because it moves the clock: a day-long token of A's customer and an agent's session, both
+  // proven to work, then left until the token has expired and the session has sat idle too long.
+  const lapsedCustomer = await desk.makeCustomer(organization.id);
+  const { token: expiringToken } = await issueApiToken(desk.system, lapsedCustomer.id, {
+    name: "expires in a day",
+    scopes: ["write"],
+    expiresInDays: 1,
+  });
+  const expiredTokenHeaders = { authorization: `Bearer ${expiringToken}` };
+  await call(desk, "GET", "/me", expiredTokenHeaders);
+  desk.clock.advance(DAY - sessionIdleLifetimeMs);
+  const idleSession = await desk.signIn(agent.email, agentPassword);
+  await call(desk, "GET", "/me", idleSession.headers);
+  desk.clock.advance(sessionIdleLifetimeMs);
 
   const secret = (label: string, value: string, staffOnly = false): Secret => ({ label, value, staffOnly });
   return {
@@ -215,6 +242,8 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
       },
       { name: "revoked token (org A)", trust: "public", headers: revoked.auth },
       { name: "signed-out session", trust: "public", headers: sessionHeaders },
+      { name: "expired token (org A)", trust: "public", headers: expiredTokenHeaders, lapsed: true },
+      { name: "idle-timed-out session", trust: "public", headers: idleSession.headers, lapsed: true },
       { name: "customer of org B", trust: "outsider", headers: outsider.auth },
       { name: "customer without organization", trust: "outsider", headers: loner.auth },
       { name: "customer of org A (colleague)", trust: "member", headers: colleague.auth },
@@ -242,6 +271,8 @@ const guardedTables = [
   "ticket_health_settings",
   "ticket_health_flags",
   "saved_replies",
+  "raw_emails",
+  "email_messages",
 ] as const;
 
 /** Tokens as a refused request must leave them; `last_used_at` moves with every authenticated call. */

@@ -18,7 +18,10 @@ export interface TestDatabase extends Database {
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 export const testDialect = testDatabaseUrl ? "postgres" : "sqlite";
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `migrate` lets a test of a migration stop before it and write the data it rewrites. */
+export async function createTestDatabase(
+  migrate: (db: Database["db"]) => Promise<unknown> = migrateToLatest,
+): Promise<TestDatabase> {
   if (testDatabaseUrl) {
     const name = `tend_test_${randomBytes(6).toString("hex")}`;
     const admin = new pg.Client({ connectionString: testDatabaseUrl });
@@ -29,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url.pathname = `/${name}`;
     const target = { kind: "postgres" as const, url: url.toString(), poolSize: 5 };
     const database = openDatabase(target);
-    await migrateToLatest(database.db);
+    await migrate(database.db);
     return {
       ...database,
       target,
@@ -45,7 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), "tend-test-"));
   const target = { kind: "sqlite" as const, file: join(dir, "tend.sqlite") };
   const database = openDatabase(target);
-  await migrateToLatest(database.db);
+  await migrate(database.db);
   return {
     ...database,
     target,

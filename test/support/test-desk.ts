@@ -11,6 +11,7 @@ import type { PersonView } from "../../src/modules/identity/person-presenter.js"
 import { ManualClock } from "../../src/shared/clock.js";
 import type { Channel, Context } from "../../src/shared/context.js";
 import { newId } from "../../src/shared/ids.js";
+import { secretBoxFor } from "../../src/shared/secret-box.js";
 import { createTestDatabase, type TestDatabase } from "./test-database.js";
 
 /**
@@ -31,6 +32,14 @@ export interface TestDesk {
   }): Promise<{ id: string; name: string; domain: string }>;
   makeCustomer(organizationId: string | null): Promise<Person>;
   makeAgent(options?: { role?: "agent" | "admin"; group?: string; password?: string }): Promise<Person>;
+  /** Signs in through the API as a browser would; `headers` carry the cookie and the CSRF token. */
+  signIn(email: string, password: string): Promise<BrowserSession>;
+}
+
+export interface BrowserSession {
+  cookie: string;
+  csrfToken: string;
+  headers: { cookie: string; "x-csrf-token": string };
 }
 
 export interface Person extends PersonView {
@@ -41,6 +50,8 @@ export interface Person extends PersonView {
 }
 
 const silent = pino({ level: "silent" });
+/** The desk runs as a deployment that set TEND_SECRET_KEY: secrets kept for reading back are encrypted. */
+const secretKey = "test desk secret key, long enough to derive from";
 
 export function useTestDesk(): TestDesk {
   const desk = {} as TestDesk;
@@ -54,6 +65,7 @@ export function useTestDesk(): TestDesk {
       dialect: database.dialect,
       clock,
       logger: silent,
+      secretBox: secretBoxFor(secretKey),
     });
     const system = as({ kind: "system", reason: "test setup" }, "cli");
     const app = await buildApp({
@@ -62,6 +74,7 @@ export function useTestDesk(): TestDesk {
       clock,
       publicUrl: "http://localhost:8080",
       bodyLimitBytes: 64 * 1024,
+      secretKey,
     });
     let counter = 0;
     const unique = () => {
@@ -136,6 +149,18 @@ export function useTestDesk(): TestDesk {
         const group = await findGroupByName(database.db, options.group ?? "Tier 1");
         if (group) await addGroupMember({ ctx: system, groupId: group.id, personId: person.id });
         return withToken(person);
+      },
+      async signIn(email: string, password: string) {
+        const login = await app.inject({
+          method: "POST",
+          url: "/api/v1/auth/login",
+          payload: { email, password },
+        });
+        const session = login.cookies.find((c) => c.name === "tend_session");
+        if (login.statusCode !== 200 || !session) throw new Error(`sign-in failed: ${login.body}`);
+        const cookie = `tend_session=${session.value}`;
+        const { csrfToken } = login.json() as { csrfToken: string };
+        return { cookie, csrfToken, headers: { cookie, "x-csrf-token": csrfToken } };
       },
     } satisfies Partial<TestDesk>);
   });

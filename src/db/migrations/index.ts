@@ -8,6 +8,10 @@ import * as createSla from "./2026-11-23T1000-create-sla.js";
 import * as createTicketHealth from "./2026-11-23T1100-create-ticket-health.js";
 import * as hardenAccounts from "./2026-11-23T1200-harden-accounts.js";
 import * as createAuditLog from "./2026-11-23T1210-create-audit-log.js";
+import * as twoFactor from "./2026-11-23T1220-two-factor.js";
+import * as singleSignOn from "./2026-11-23T1230-single-sign-on.js";
+import * as erasure from "./2026-11-23T1240-erasure.js";
+import * as createEmail from "./2026-11-23T1300-create-email.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +24,8 @@ export const migrations: Record<string, Migration> = {
   "2026-11-23T1100-create-ticket-health": createTicketHealth,
   "2026-11-23T1200-harden-accounts": hardenAccounts,
   "2026-11-23T1210-create-audit-log": createAuditLog,
+  "2026-11-23T1220-two-factor": twoFactor,
+  "2026-11-23T1230-single-sign-on": singleSignOn,
+  "2026-11-23T1240-erasure": erasure,
+  "2026-11-23T1300-create-email": createEmail,
 };

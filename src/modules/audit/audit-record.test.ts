@@ -3,8 +3,11 @@ import {
   type AuditRecord,
   canonicalJson,
   checkChainEnd,
+  contentDigest,
+  erasedContent,
   genesisHash,
   hashRecord,
+  redactRecord,
   verifyChain,
 } from "./audit-record.js";
 import { changedFields, redacted, redactSecrets } from "./audit-redaction.js";
@@ -14,17 +17,23 @@ function chain(length: number): AuditRecord[] {
   const records: AuditRecord[] = [];
   let prevHash = genesisHash;
   for (let seq = 1; seq <= length; seq += 1) {
+    const personal = {
+      actor: { kind: "person", id: "agent-1", role: "agent", display: "Ada <ada@support.example>" },
+      origin: { ip: "203.0.113.7", userAgent: "curl/8", tokenId: null },
+      before: { status: "new" },
+      after: { status: "open", assignee_id: `agent-${seq}` },
+    };
+    const salt = `salt-${seq}`;
     const unsealed: Omit<AuditRecord, "hash"> = {
+      ...personal,
       seq,
       id: `record-${seq}`,
       at: new Date(Date.UTC(2026, 10, 23, 9, seq)).toISOString(),
-      actor: { kind: "person", id: "agent-1", role: "agent", display: "Ada <ada@support.example>" },
       channel: "api",
-      origin: { ip: "203.0.113.7", userAgent: "curl/8", tokenId: null },
       action: "ticket.updated",
       target: { type: "ticket", id: "ticket-1" },
-      before: { status: "new" },
-      after: { status: "open", assignee_id: `agent-${seq}` },
+      contentDigest: contentDigest(personal, salt),
+      salt,
       prevHash,
     };
     const record = { ...unsealed, hash: hashRecord(unsealed) };
@@ -60,12 +69,38 @@ describe("the audit chain verifier", () => {
     const doctored = records.map((r) => {
       if (r.seq !== 3) return r;
       const changed = { ...r, origin: { ...r.origin, ip: "198.51.100.1" } };
-      return { ...changed, hash: hashRecord(changed) };
+      const resealed = { ...changed, contentDigest: contentDigest(changed, r.salt ?? "") };
+      return { ...resealed, hash: hashRecord(resealed) };
     });
     expect(verifyChain(doctored)).toMatchObject({
       intact: false,
       brokenAt: 4,
       reason: expect.stringMatching(/previous-hash/),
+    });
+  });
+
+  it("still verifies a chain whose records were redacted, which keep no trace of what they held", () => {
+    const records = chain(5).map((r) => (r.seq === 2 || r.seq === 4 ? redactRecord(r) : r));
+    expect(verifyChain(records)).toMatchObject({ intact: true, count: 5 });
+    const redactedRecord = records[1] as AuditRecord;
+    expect(redactedRecord).toMatchObject({
+      actor: { display: erasedContent },
+      origin: { ip: null, userAgent: null },
+      before: erasedContent,
+      after: erasedContent,
+      salt: null,
+    });
+    expect(JSON.stringify(redactedRecord)).not.toMatch(/Ada|ada@|203\.0\.113|curl|agent-2/);
+  });
+
+  it("refuses a redacted record that shows anything but the marker", () => {
+    const records = chain(3).map((r) =>
+      r.seq === 2 ? { ...redactRecord(r), after: { status: "solved" } } : r,
+    );
+    expect(verifyChain(records)).toMatchObject({
+      intact: false,
+      brokenAt: 2,
+      reason: "its contents do not match its hash",
     });
   });
 

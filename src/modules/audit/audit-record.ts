@@ -5,7 +5,10 @@ export const genesisHash = "0".repeat(64);
 
 /**
  * One audit record as the API, the export and the verifier see it. `before` and `after` hold only
- * the fields that changed, secrets redacted; `hash` seals every other field and `prevHash`.
+ * the fields that changed, secrets redacted. The personal part (who acted, from where, before and
+ * after) is sealed through `contentDigest`, a salted digest, and `hash` seals the digest with every
+ * other field and `prevHash`: erasing a person deletes the personal part and the salt, the digest
+ * stays and the chain still verifies, while the digest alone reveals nothing of what it sealed.
  */
 export interface AuditRecord {
   seq: number;
@@ -18,8 +21,51 @@ export interface AuditRecord {
   target: { type: string; id: string | null };
   before: unknown;
   after: unknown;
+  /** sha256(salt ‖ canonical JSON of the personal part), hex. */
+  contentDigest: string;
+  /** Random per record; null once the record was redacted, which makes the digest unverifiable by design. */
+  salt: string | null;
   prevHash: string;
   hash: string;
+}
+
+/** What stands in for every personal field of a redacted record. */
+export const erasedContent = "[erased]";
+
+/** The fields of a record that can hold a person's data, and that an erasure may therefore remove. */
+function personalPart(record: Pick<AuditRecord, "actor" | "origin" | "before" | "after">) {
+  return {
+    actorDisplay: record.actor.display,
+    ip: record.origin.ip,
+    userAgent: record.origin.userAgent,
+    before: record.before ?? null,
+    after: record.after ?? null,
+  };
+}
+
+export function contentDigest(
+  record: Pick<AuditRecord, "actor" | "origin" | "before" | "after">,
+  salt: string,
+): string {
+  return createHash("sha256")
+    .update(salt)
+    .update(canonicalJson(personalPart(record)))
+    .digest("hex");
+}
+
+/**
+ * The record as an erasure leaves it: personal fields replaced by the marker, the salt gone, the
+ * digest and the hash untouched. The database's trigger allows exactly this change and no other.
+ */
+export function redactRecord(record: AuditRecord): AuditRecord {
+  return {
+    ...record,
+    actor: { ...record.actor, display: erasedContent },
+    origin: { ...record.origin, ip: null, userAgent: null },
+    before: erasedContent,
+    after: erasedContent,
+    salt: null,
+  };
 }
 
 /**
@@ -44,29 +90,32 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** A redacted record shows the marker and nothing else where its personal part was. */
+function isRedacted(record: AuditRecord): boolean {
+  return canonicalJson(personalPart(record)) === canonicalJson(personalPart(redactRecord(record)));
+}
+
 /**
- * SHA-256 over a fixed-order array of every field but the hash itself. A version tag leads, so a
- * later change of the layout cannot be mistaken for tampering with old records.
+ * SHA-256 over a fixed-order array of every field but the hash itself, the personal part through
+ * its digest. A version tag leads, so a later change of the layout cannot be mistaken for tampering
+ * with old records. v1 sealed the personal part itself; the erasure migration rewrote every v1
+ * record as v2, so no other version exists.
  */
-export function hashRecord(record: Omit<AuditRecord, "hash">): string {
+export function hashRecord(record: Omit<AuditRecord, "hash" | "salt">): string {
   const sealed = [
-    "tend-audit-v1",
+    "tend-audit-v2",
     record.seq,
     record.id,
     record.at,
     record.actor.kind,
     record.actor.id,
     record.actor.role,
-    record.actor.display,
     record.channel,
-    record.origin.ip,
-    record.origin.userAgent,
     record.origin.tokenId,
     record.action,
     record.target.type,
     record.target.id,
-    canonicalJson(record.before ?? null),
-    canonicalJson(record.after ?? null),
+    record.contentDigest,
     record.prevHash,
   ];
   return createHash("sha256").update(JSON.stringify(sealed)).digest("hex");
@@ -109,7 +158,9 @@ export function verifyChain(
         reason: "its previous-hash does not match the record before it",
       };
     }
-    if (hashRecord(record) !== record.hash) {
+    const contentMatches =
+      record.salt === null ? isRedacted(record) : contentDigest(record, record.salt) === record.contentDigest;
+    if (!contentMatches || hashRecord(record) !== record.hash) {
       return { intact: false, count, brokenAt: record.seq, reason: "its contents do not match its hash" };
     }
     previous = { seq: record.seq, hash: record.hash };

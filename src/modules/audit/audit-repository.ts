@@ -1,7 +1,8 @@
+import { sql } from "kysely";
 import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { AuditLogTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
-import type { AuditRecord, ChainLink } from "./audit-record.js";
+import { type AuditRecord, type ChainLink, canonicalJson, erasedContent } from "./audit-record.js";
 
 export type AuditRow = AuditLogTable;
 
@@ -93,6 +94,8 @@ export function toAuditRow(record: AuditRecord, before: string | null, after: st
     target_id: record.target.id,
     before,
     after,
+    content_digest: record.contentDigest,
+    salt: record.salt,
     prev_hash: record.prevHash,
     hash: record.hash,
   };
@@ -110,7 +113,71 @@ export function fromAuditRow(row: AuditRow): AuditRecord {
     target: { type: row.target_type, id: row.target_id },
     before: row.before === null ? null : JSON.parse(row.before),
     after: row.after === null ? null : JSON.parse(row.after),
+    contentDigest: row.content_digest,
+    salt: row.salt,
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** Whose data an erasure looks for in the trail: records by or about them, or naming their address. */
+export interface AuditConcern {
+  actorId?: string;
+  targetIds: string[];
+  /** Matched case-insensitively as a substring of the personal fields (an email address). */
+  mentioning?: string;
+}
+
+const idChunk = 500;
+
+/** Ids of the records an erasure would redact; records already redacted are not counted again. */
+export async function auditRowsConcerning(db: DbExecutor, concern: AuditConcern): Promise<string[]> {
+  const ids = new Set<string>();
+  const unredacted = () => db.selectFrom("audit_log").select("id").where("salt", "is not", null);
+  for (let i = 0; i < concern.targetIds.length; i += idChunk) {
+    const rows = await unredacted()
+      .where("target_id", "in", concern.targetIds.slice(i, i + idChunk))
+      .execute();
+    for (const row of rows) ids.add(row.id);
+  }
+  if (concern.actorId) {
+    for (const row of await unredacted().where("actor_id", "=", concern.actorId).execute()) ids.add(row.id);
+  }
+  if (concern.mentioning) {
+    const pattern = `%${concern.mentioning.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await unredacted()
+      .where((eb) =>
+        eb.or(
+          (["actor_display", "before", "after"] as const).map(
+            (column) => sql<boolean>`lower(${eb.ref(column)}) LIKE ${pattern} ESCAPE '\\'`,
+          ),
+        ),
+      )
+      .execute();
+    for (const row of rows) ids.add(row.id);
+  }
+  return [...ids];
+}
+
+/**
+ * Removes the personal part of records, keeping their digest and hash: the one UPDATE the
+ * append-only trigger lets through (see the erasure migration), so the chain still verifies.
+ */
+export async function redactAuditRows(db: DbExecutor, ids: string[]): Promise<void> {
+  const marker = canonicalJson(erasedContent);
+  for (let i = 0; i < ids.length; i += idChunk) {
+    await db
+      .updateTable("audit_log")
+      .set({
+        actor_display: erasedContent,
+        ip: null,
+        user_agent: null,
+        before: marker,
+        after: marker,
+        salt: null,
+      })
+      .where("id", "in", ids.slice(i, i + idChunk))
+      .where("salt", "is not", null)
+      .execute();
+  }
 }

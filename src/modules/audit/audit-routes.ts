@@ -20,6 +20,13 @@ export const AuditRecordSchema = Type.Object(
     target: Type.Object({ type: Type.String(), id: NullableString }),
     before: Type.Unknown({ description: "The changed fields before, secrets redacted" }),
     after: Type.Unknown({ description: "The changed fields after, secrets redacted" }),
+    contentDigest: Type.String({
+      description:
+        "sha256(salt ‖ canonical JSON of actor display, IP, user agent, before, after): sealed by the hash",
+    }),
+    salt: Type.Union([Type.String(), Type.Null()], {
+      description: 'Null once an erasure redacted the record: its personal fields then read "[erased]"',
+    }),
     prevHash: Type.String(),
     hash: Type.String(),
   },

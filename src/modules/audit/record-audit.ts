@@ -1,8 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import type { Actor } from "../identity/actor.js";
 import { findPersonById } from "../identity/person-repository.js";
-import { type AuditRecord, canonicalJson, hashRecord } from "./audit-record.js";
+import { type AuditRecord, canonicalJson, contentDigest, hashRecord } from "./audit-record.js";
 import { changedFields, redactSecrets } from "./audit-redaction.js";
 import { appendAuditRow, lockChainHead, toAuditRow } from "./audit-repository.js";
 
@@ -32,21 +33,27 @@ export async function recordAudit(ctx: Context, entry: AuditEntry): Promise<void
   await inTransaction(ctx, async (tx) => {
     const actor = await describeActor(tx, tx.actor);
     const head = await lockChainHead(tx.db, tx.dialect);
-    const unsealed: Omit<AuditRecord, "hash"> = {
-      seq: head.seq + 1,
-      id: newId(),
-      at: tx.clock.now().toISOString(),
+    const personal = {
       actor,
-      channel: tx.channel,
       origin: {
         ip: tx.origin?.ip ?? null,
         userAgent: tx.origin?.userAgent ?? null,
         tokenId: tx.origin?.tokenId ?? null,
       },
-      action: entry.action,
-      target: { type: entry.targetType, id: entry.targetId },
       before,
       after,
+    };
+    const salt = randomBytes(16).toString("hex");
+    const unsealed: Omit<AuditRecord, "hash"> = {
+      ...personal,
+      seq: head.seq + 1,
+      id: newId(),
+      at: tx.clock.now().toISOString(),
+      channel: tx.channel,
+      action: entry.action,
+      target: { type: entry.targetType, id: entry.targetId },
+      contentDigest: contentDigest(personal, salt),
+      salt,
       prevHash: head.hash,
     };
     const record: AuditRecord = { ...unsealed, hash: hashRecord(unsealed) };

@@ -1,6 +1,8 @@
 import { type RawBuilder, sql } from "kysely";
 import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { TicketHealthFlagsTable, TicketHealthSettingsTable } from "../../db/tables.js";
+import type { TenantScope } from "../identity/tenant-scope.js";
+import { ticketsIn } from "../tickets/ticket-repository.js";
 import type { HealthFlagKind } from "./health-rules.js";
 
 /**
@@ -91,11 +93,18 @@ export async function clearFlag(db: DbExecutor, id: string, clearedAt: string): 
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function flagsOfTicket(db: DbExecutor, ticketId: string): Promise<HealthFlagRow[]> {
+export async function flagsOfTicket(
+  db: DbExecutor,
+  scope: TenantScope,
+  ticketId: string,
+): Promise<HealthFlagRow[]> {
   return db
     .selectFrom("ticket_health_flags")
     .selectAll()
     .where("ticket_id", "=", ticketId)
+    .$if(scope.kind !== "all", (query) =>
+      query.where("ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
+    )
     .orderBy("raised_at")
     .orderBy("id")
     .execute();
@@ -317,7 +326,11 @@ export async function silenceEndedAt(
   return row?.at ?? null;
 }
 
-export async function findTicketIdByNumber(db: DbExecutor, number: number): Promise<string | undefined> {
-  const row = await db.selectFrom("tickets").select("id").where("number", "=", number).executeTakeFirst();
+export async function findTicketIdByNumber(
+  db: DbExecutor,
+  scope: TenantScope,
+  number: number,
+): Promise<string | undefined> {
+  const row = await ticketsIn(db, scope).select("id").where("number", "=", number).executeTakeFirst();
   return row?.id;
 }

@@ -1,6 +1,7 @@
 import { NotFoundError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
 import { requireStaff } from "../identity/identity-policy.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { type HealthFlagView, presentFlag } from "./health-presenter.js";
 import { findTicketIdByNumber, flagsOfTicket } from "./health-repository.js";
 
@@ -17,7 +18,8 @@ export async function getTicketHealthFlags({
   number: number;
 }): Promise<HealthFlagView[]> {
   requireStaff(ctx.actor);
-  const ticketId = await findTicketIdByNumber(ctx.db, number);
+  const scope = tenantScopeOf(ctx.actor);
+  const ticketId = await findTicketIdByNumber(ctx.db, scope, number);
   if (!ticketId) throw new NotFoundError(`No ticket #${number}.`);
-  return (await flagsOfTicket(ctx.db, ticketId)).map(presentFlag);
+  return (await flagsOfTicket(ctx.db, scope, ticketId)).map(presentFlag);
 }

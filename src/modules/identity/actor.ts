@@ -13,6 +13,8 @@ export type Actor =
       organizationId: string | null;
       /** Present when the person acts through an API token. */
       token?: { id: string; scopes: TokenScope[] };
+      /** A session of someone an admin requires a second factor of, who has none yet: may only enrol. */
+      mustEnrollTwoFactor?: true;
     }
   | { kind: "system"; reason: string }
   | { kind: "anonymous" };

@@ -58,7 +58,7 @@ export async function insertSession(db: DbExecutor, row: SessionRow): Promise<vo
 export async function findSessionHolder(
   db: DbExecutor,
   idHash: string,
-): Promise<(Holder & Pick<SessionRow, "last_seen_at" | "expires_at">) | undefined> {
+): Promise<(Holder & Pick<SessionRow, "last_seen_at" | "expires_at" | "sign_in_method">) | undefined> {
   return db
     .selectFrom("sessions")
     .innerJoin("people", "people.id", "sessions.person_id")
@@ -68,6 +68,7 @@ export async function findSessionHolder(
       "people.organization_id",
       "sessions.last_seen_at",
       "sessions.expires_at",
+      "sessions.sign_in_method",
     ])
     .where("sessions.id_hash", "=", idHash)
     .executeTakeFirst();
@@ -79,4 +80,10 @@ export async function touchSession(db: DbExecutor, idHash: string, at: string): 
 
 export async function deleteSession(db: DbExecutor, idHash: string): Promise<void> {
   await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+}
+
+/** Ends every session of one person; returns how many there were. */
+export async function deleteSessionsOfPerson(db: DbExecutor, personId: string): Promise<number> {
+  const result = await db.deleteFrom("sessions").where("person_id", "=", personId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -10,6 +10,11 @@ export function isAdmin(actor: Actor): boolean {
   return actor.kind === "system" || (actor.kind === "person" && actor.role === "admin");
 }
 
+/** Who is asking is settled before what they ask for: an expired session is a 401 on every route, not a 404. */
+export function requireAuthenticated(actor: Actor): void {
+  if (actor.kind === "anonymous") throw new UnauthorizedError("Sign in or send a bearer token.");
+}
+
 export function requirePerson(actor: Actor): PersonActor {
   if (actor.kind !== "person") throw new UnauthorizedError("Sign in or send a bearer token.");
   return actor;

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { IdParams, PageQuery, pageOf, problemResponses } from "../../http/schemas.js";
+import type { Actor } from "./actor.js";
 import {
   ApiTokenCreatedSchema,
   ApiTokenSchema,
@@ -12,6 +14,8 @@ import {
   PersonSchema,
   PersonUpdateBody,
   RoleSchema,
+  SessionSchema,
+  SignedInSchema,
   TokenScopeSchema,
 } from "./identity-schemas.js";
 import {
@@ -28,9 +32,28 @@ import {
   updateOrganization,
 } from "./manage-organizations.js";
 import { createPerson, getMe, getPerson, listPeople, updatePerson } from "./manage-people.js";
-import { sessionAbsoluteLifetimeMs, sessionCookieName, signIn, signOut } from "./sessions.js";
+import { setSessionCookie } from "./session-cookie.js";
+import { csrfTokenFor, sessionCookieName, signIn, signOut } from "./sessions.js";
+import { SecondFactorRequiredSchema } from "./two-factor-schemas.js";
 
-export const identityRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean }> = async (app, options) => {
+/** Sets a new session's cookie and answers with who signed in and the CSRF token their writes carry. */
+export async function sendSignedIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: { sessionSecret: string; actor: Actor },
+  secureCookies: boolean,
+) {
+  setSessionCookie(reply, session.sessionSecret, secureCookies);
+  return {
+    ...(await getMe({ ...request.ctx, actor: session.actor })),
+    csrfToken: csrfTokenFor(session.sessionSecret),
+  };
+}
+
+export const identityRoutes: FastifyPluginAsyncTypebox<{
+  secureCookies: boolean;
+  agentsMustUseSingleSignOn?: boolean;
+}> = async (app, options) => {
   app.post(
     "/auth/login",
     {
@@ -41,30 +64,48 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean 
           { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Ref("Person"), ...problemResponses },
+        response: { 200: SignedInSchema, 202: SecondFactorRequiredSchema, ...problemResponses },
       },
     },
     async (request, reply) => {
-      const { sessionSecret, actor } = await signIn(
-        request.ctx,
-        request.body.email,
-        request.body.password,
-        request.ip,
-      );
-      reply.setCookie(sessionCookieName, sessionSecret, {
-        path: "/",
-        httpOnly: true,
-        sameSite: "lax",
-        secure: options.secureCookies,
-        maxAge: Math.floor(sessionAbsoluteLifetimeMs / 1000),
+      const outcome = await signIn(request.ctx, request.body.email, request.body.password, request.ip, {
+        agentsMustUseSingleSignOn: options.agentsMustUseSingleSignOn ?? false,
       });
-      return getMe({ ...request.ctx, actor });
+      if ("secondFactorChallenge" in outcome) {
+        return reply.status(202).send({
+          secondFactorRequired: true,
+          challenge: outcome.secondFactorChallenge,
+          expiresAt: outcome.expiresAt.toISOString(),
+        });
+      }
+      return sendSignedIn(request, reply, outcome, options.secureCookies);
+    },
+  );
+
+  app.get(
+    "/auth/session",
+    {
+      config: { allowedBeforeTwoFactorEnrollment: true },
+      schema: {
+        tags: ["auth"],
+        summary: "Who the caller is, and the X-CSRF-Token their session cookie's writes must carry",
+        response: { 200: SessionSchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const person = await getMe(request.ctx);
+      const sessionSecret = request.cookies[sessionCookieName];
+      const bySession = request.ctx.channel === "web" && sessionSecret !== undefined;
+      return { person, csrfToken: bySession ? csrfTokenFor(sessionSecret) : null };
     },
   );
 
   app.post(
     "/auth/logout",
-    { schema: { tags: ["auth"], summary: "Sign out: ends the session", response: { 204: Type.Null() } } },
+    {
+      config: { allowedBeforeTwoFactorEnrollment: true },
+      schema: { tags: ["auth"], summary: "Sign out: ends the session", response: { 204: Type.Null() } },
+    },
     async (request, reply) => {
       const secret = request.cookies[sessionCookieName];
       if (secret) await signOut(request.ctx, secret);
@@ -76,6 +117,7 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean 
   app.get(
     "/me",
     {
+      config: { allowedBeforeTwoFactorEnrollment: true },
       schema: {
         tags: ["people"],
         summary: "Who the caller is",

@@ -51,6 +51,19 @@ export const PersonSchema = Type.Object(
   { $id: "Person" },
 );
 
+/** The sign-in response: the person, and the token their cookie-authenticated writes must carry. */
+export const SignedInSchema = Type.Object({
+  ...PersonSchema.properties,
+  csrfToken: Type.String({ description: "Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE" }),
+});
+
+export const SessionSchema = Type.Object({
+  person: Type.Ref("Person"),
+  csrfToken: Type.Union([Type.String(), Type.Null()], {
+    description: "For the session cookie's writes (X-CSRF-Token); null for a bearer token, which needs none",
+  }),
+});
+
 export const PersonCreateBody = Type.Object(
   {
     name: Name,

@@ -4,7 +4,13 @@ import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
 import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { recomputeTicketSla, unfinishedTicketIdsOf } from "../sla/recompute-ticket-sla.js";
-import { canSeeOrganization, isStaff, requireAdmin, requireStaff } from "./identity-policy.js";
+import {
+  canSeeOrganization,
+  isStaff,
+  requireAdmin,
+  requireAuthenticated,
+  requireStaff,
+} from "./identity-policy.js";
 import { normalizeDomains, type Plan, type Stage } from "./organization.js";
 import { type OrganizationView, presentOrganization } from "./organization-presenter.js";
 import {
@@ -16,6 +22,7 @@ import {
   organizationNameTaken,
   updateOrganizationRow,
 } from "./organization-repository.js";
+import { tenantScopeOf } from "./tenant-scope.js";
 
 export interface OrganizationInput {
   name: string;
@@ -117,6 +124,7 @@ export async function updateOrganization({
 }
 
 export async function getOrganization({ ctx, id }: { ctx: Context; id: string }): Promise<OrganizationView> {
+  requireAuthenticated(ctx.actor);
   // A customer asking for another organization learns nothing, not even that it exists.
   if (!canSeeOrganization(ctx.actor, id)) throw new NotFoundError(`No organization ${id}.`);
   const row = await findOrganizationById(ctx.db, id);
@@ -138,17 +146,9 @@ export async function listOrganizations({
   limit: number;
   cursor?: string;
 }): Promise<Page<OrganizationView>> {
-  const actor = ctx.actor;
-  let onlyId: string | undefined;
-  if (actor.kind === "person" && actor.role === "customer") {
-    if (!actor.organizationId) return { items: [], nextCursor: null };
-    onlyId = actor.organizationId;
-  } else {
-    requireStaff(actor);
-  }
-  const rows = await listOrganizationRows(ctx.db, {
+  // Customers list their own organization (none when they belong to none); staff list all.
+  const rows = await listOrganizationRows(ctx.db, tenantScopeOf(ctx.actor), {
     limit: limit + 1,
-    ...(onlyId ? { onlyId } : {}),
     ...(cursor ? { after: decodeCursor(cursor) } : {}),
   });
   const page = rows.slice(0, limit);

@@ -4,7 +4,13 @@ import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
 import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { Role } from "./actor.js";
-import { canSeePerson, isAdmin, requirePerson, requireStaff } from "./identity-policy.js";
+import {
+  canSeePerson,
+  isAdmin,
+  requireAuthenticated,
+  requirePerson,
+  requireStaff,
+} from "./identity-policy.js";
 import { domainOfEmail } from "./organization.js";
 import { findOrganizationById, findOrganizationIdByDomain } from "./organization-repository.js";
 import { assertAcceptablePassword, hashPassword } from "./passwords.js";
@@ -17,6 +23,8 @@ import {
   type PersonRow,
   updatePersonRow,
 } from "./person-repository.js";
+import { endSessionsOf } from "./sessions.js";
+import { tenantScopeOf } from "./tenant-scope.js";
 
 export interface PersonInput {
   name: string;
@@ -115,6 +123,7 @@ export async function findOrCreateCustomer(
 }
 
 export async function getPerson({ ctx, id }: { ctx: Context; id: string }): Promise<PersonView> {
+  requireAuthenticated(ctx.actor);
   const row = await findPersonById(ctx.db, id);
   if (!row || !canSeePerson(ctx.actor, { id: row.id, organizationId: row.organization_id })) {
     throw new NotFoundError(`No person ${id}.`);
@@ -138,22 +147,11 @@ export async function listPeople({
   limit: number;
   cursor?: string;
 }): Promise<Page<PersonView>> {
-  const actor = requirePerson(ctx.actor);
-  const query = { ...filter };
-  if (actor.role === "customer") {
-    // Scope is forced, not checked: a customer's list is their organization whatever they ask for.
-    if (!actor.organizationId) {
-      // Alone, they are in no organization's list: asking for one finds nobody, not themselves.
-      if (query.organizationId) return { items: [], nextCursor: null };
-      const me = await findPersonById(ctx.db, actor.personId);
-      return { items: me ? [presentPerson(me)] : [], nextCursor: null };
-    }
-    if (query.organizationId && query.organizationId !== actor.organizationId)
-      return { items: [], nextCursor: null };
-    query.organizationId = actor.organizationId;
-  }
-  const rows = await listPersonRows(ctx.db, {
-    ...query,
+  requirePerson(ctx.actor);
+  // The scope is applied on top of the filter, not checked against it: a customer's list is their
+  // organization whatever they ask for, and only themselves when they belong to none.
+  const rows = await listPersonRows(ctx.db, tenantScopeOf(ctx.actor), {
+    ...filter,
     limit: limit + 1,
     ...(cursor ? { after: decodeCursor(cursor) } : {}),
   });
@@ -232,6 +230,8 @@ export async function updatePerson({
       before: existing,
       after: row,
     });
+    if (row.role !== existing.role) await endSessionsOf(tx, id, "role changed");
+    else if (passwordHash !== undefined) await endSessionsOf(tx, id, "password changed");
     return presentPerson(row);
   });
 }

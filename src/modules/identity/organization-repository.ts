@@ -1,6 +1,7 @@
 import type { DbExecutor } from "../../db/database.js";
 import type { OrganizationsTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
+import type { TenantScope } from "./tenant-scope.js";
 
 export type OrganizationRow = OrganizationsTable & { domains: string[] };
 
@@ -77,18 +78,19 @@ async function domainsOf(db: DbExecutor, organizationId: string): Promise<string
 }
 
 export interface OrganizationListQuery {
-  /** Restricts the list to one organization: how a customer's scope is applied. */
-  onlyId?: string;
   limit: number;
   after?: CursorPosition;
 }
 
 export async function listOrganizationRows(
   db: DbExecutor,
+  scope: TenantScope,
   query: OrganizationListQuery,
 ): Promise<OrganizationRow[]> {
+  // A customer in no organization has none to list.
+  if (scope.kind === "requester") return [];
   let select = db.selectFrom("organizations").selectAll();
-  if (query.onlyId) select = select.where("id", "=", query.onlyId);
+  if (scope.kind === "organization") select = select.where("id", "=", scope.organizationId);
   if (query.after) {
     const after = query.after;
     select = select.where((eb) =>

@@ -1,6 +1,7 @@
 import type { DbExecutor } from "../../db/database.js";
 import type { PeopleTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
+import type { TenantScope } from "./tenant-scope.js";
 
 export type PersonRow = PeopleTable;
 
@@ -21,9 +22,21 @@ export async function findPersonByEmail(db: DbExecutor, email: string): Promise<
   return db.selectFrom("people").selectAll().where("email", "=", email.toLowerCase()).executeTakeFirst();
 }
 
-export async function findPeopleByIds(db: DbExecutor, ids: string[]): Promise<PersonRow[]> {
+export async function findPeopleByIds(
+  db: DbExecutor,
+  scope: TenantScope,
+  ids: string[],
+): Promise<PersonRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom("people").selectAll().where("id", "in", ids).execute();
+  return peopleIn(db, scope).selectAll().where("id", "in", ids).execute();
+}
+
+/** The people a scope may see: a customer's organization, or only the customer when they have none. */
+function peopleIn(db: DbExecutor, scope: TenantScope) {
+  const people = db.selectFrom("people");
+  if (scope.kind === "organization") return people.where("organization_id", "=", scope.organizationId);
+  if (scope.kind === "requester") return people.where("id", "=", scope.requesterId);
+  return people;
 }
 
 export interface PersonListQuery {
@@ -33,8 +46,12 @@ export interface PersonListQuery {
   after?: CursorPosition;
 }
 
-export async function listPersonRows(db: DbExecutor, query: PersonListQuery): Promise<PersonRow[]> {
-  let select = db.selectFrom("people").selectAll();
+export async function listPersonRows(
+  db: DbExecutor,
+  scope: TenantScope,
+  query: PersonListQuery,
+): Promise<PersonRow[]> {
+  let select = peopleIn(db, scope).selectAll();
   if (query.organizationId) select = select.where("organization_id", "=", query.organizationId);
   if (query.role) select = select.where("role", "=", query.role);
   if (query.after) {

@@ -1,10 +1,12 @@
-import { TooManyRequestsError, UnauthorizedError } from "../../errors.js";
+import { createHmac } from "node:crypto";
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError } from "../../errors.js";
 import { HOUR, MINUTE } from "../../shared/clock.js";
 import { type Context, withActor } from "../../shared/context.js";
 import { recordAudit } from "../audit/record-audit.js";
-import type { Actor, Role } from "./actor.js";
+import type { Actor, PersonActor, Role } from "./actor.js";
 import {
   deleteSession,
+  deleteSessionsOfPerson,
   findSessionHolder,
   findTokenHolder,
   insertSession,
@@ -14,9 +16,15 @@ import {
 import { spendVerificationTime, verifyPassword } from "./passwords.js";
 import { findPersonByEmail } from "./person-repository.js";
 import { hashSecret, newSecret } from "./secrets.js";
+import { challengeSecondFactor, type SecondFactorRequired } from "./sign-in-challenge.js";
 import { secondsUntil, throttleKeys } from "./sign-in-throttle.js";
 import { activeLockouts, clearFailures, recordFailure } from "./sign-in-throttle-repository.js";
 import { parseTokenScopes, roleThroughToken } from "./token-scopes.js";
+import { type TwoFactorRequirement, twoFactorRequiredFor } from "./two-factor.js";
+import { findTwoFactorStanding, hasTwoFactor } from "./two-factor-repository.js";
+
+/** How a session was opened; recorded on the session and in its `auth.signed_in` audit record. */
+export type SignInMethod = "password" | "password+totp" | "password+recovery-code" | "oidc";
 
 export const sessionCookieName = "tend_session";
 export const sessionAbsoluteLifetimeMs = 12 * HOUR;
@@ -26,16 +34,28 @@ export const sessionIdleLifetimeMs = 2 * HOUR;
 const touchIntervalMs = MINUTE;
 
 /**
- * Signs in with email and password; returns the session secret for the cookie. Failures count
- * against the email and the caller's address (`sign-in-throttle.ts`); while either is locked out
- * the attempt is refused before any password is checked, right or wrong.
+ * The token a cookie-authenticated write must carry in `X-CSRF-Token` (src/http/csrf.ts): an HMAC
+ * keyed with the session's own secret, so it is bound to one session, changes when the session
+ * does, cannot be derived from the stored id hash, and needs no server key to manage. Only a page
+ * that was handed it (the sign-in response, `GET /auth/session`) knows it; another site cannot read it.
+ */
+export function csrfTokenFor(sessionSecret: string): string {
+  return createHmac("sha256", sessionSecret).update("tend csrf token v1").digest("base64url");
+}
+
+/**
+ * Signs in with email and password; returns the session secret for the cookie, or — for someone
+ * with two-factor sign-in on — a challenge to finish with a code (`second-factor-sign-in.ts`).
+ * Failures count against the email and the caller's address (`sign-in-throttle.ts`); while either
+ * is locked out the attempt is refused before any password is checked, right or wrong.
  */
 export async function signIn(
   ctx: Context,
   email: string,
   password: string,
   address?: string,
-): Promise<{ sessionSecret: string; expiresAt: Date; actor: Actor }> {
+  policy: { agentsMustUseSingleSignOn: boolean } = { agentsMustUseSingleSignOn: false },
+): Promise<{ sessionSecret: string; expiresAt: Date; actor: Actor } | SecondFactorRequired> {
   const throttles = throttleKeys(email, address);
   const lockouts = await activeLockouts(
     ctx.db,
@@ -79,6 +99,22 @@ export async function signIn(
     for (const throttle of throttles) await recordFailure(ctx.db, throttle, ctx.clock.now());
     throw new UnauthorizedError("Email or password is wrong.");
   }
+  // Checked after the password, so the refusal tells only someone who knows it that the account
+  // is an agent's. Admins keep their password: the way in when the identity provider is down.
+  if (policy.agentsMustUseSingleSignOn && person.role === "agent") {
+    const reason = "agents must use single sign-on";
+    ctx.logger.info({ personId: person.id, reason }, "sign-in refused");
+    await recordAudit(ctx, {
+      action: "auth.sign_in_failed",
+      targetType: "person",
+      targetId: person.id,
+      after: { email: person.email, reason },
+    });
+    throw new ForbiddenError("Agents sign in through single sign-on: GET /api/v1/auth/sso/start.");
+  }
+  // The password alone forgives nothing when a code must follow: otherwise each correct password
+  // would reset the budget of someone guessing the code.
+  if (await hasTwoFactor(ctx.db, person.id)) return challengeSecondFactor(ctx, person);
   // Success forgives the account's failures, not the address's: one valid account must not
   // reset the budget of a client guessing at others.
   await clearFailures(ctx.db, throttles[0]?.key ?? "");
@@ -93,7 +129,7 @@ export async function signIn(
 export async function startSession(
   ctx: Context,
   person: { id: string; email: string; role: string; organization_id: string | null },
-  method: string,
+  method: SignInMethod,
 ): Promise<{ sessionSecret: string; expiresAt: Date; actor: Actor }> {
   const now = ctx.clock.now();
   const sessionSecret = newSecret("");
@@ -104,6 +140,7 @@ export async function startSession(
     created_at: now.toISOString(),
     last_seen_at: now.toISOString(),
     expires_at: expiresAt.toISOString(),
+    sign_in_method: method,
   });
   ctx.logger.info({ personId: person.id, method }, "signed in");
   await recordAudit(withActor(ctx, personActor(person)), {
@@ -115,6 +152,24 @@ export async function startSession(
   return { sessionSecret, expiresAt, actor: personActor(person) };
 }
 
+/**
+ * Ends every session a person has, in the caller's transaction: after their role or password
+ * changes (or they are deactivated) a browser signed in before must sign in again rather than
+ * keep acting on what it was granted. API tokens are kept: they read the person's role on every
+ * request (`actorForApiToken`), so they act with the new role at once, within their scopes.
+ */
+export async function endSessionsOf(ctx: Context, personId: string, reason: string): Promise<void> {
+  const ended = await deleteSessionsOfPerson(ctx.db, personId);
+  if (ended === 0) return;
+  ctx.logger.info({ personId, sessions: ended, reason }, "sessions ended");
+  await recordAudit(ctx, {
+    action: "auth.sessions_ended",
+    targetType: "person",
+    targetId: personId,
+    after: { sessions: ended, reason },
+  });
+}
+
 export async function signOut(ctx: Context, sessionSecret: string): Promise<void> {
   await deleteSession(ctx.db, hashSecret(sessionSecret));
   await recordAudit(ctx, {
@@ -124,7 +179,7 @@ export async function signOut(ctx: Context, sessionSecret: string): Promise<void
   });
 }
 
-function personActor(holder: { id: string; role: string; organization_id: string | null }): Actor {
+function personActor(holder: { id: string; role: string; organization_id: string | null }): PersonActor {
   return {
     kind: "person",
     personId: holder.id,
@@ -166,5 +221,14 @@ export async function actorForSession(ctx: Context, sessionSecret: string): Prom
     return undefined;
   }
   if (idleFor > touchIntervalMs) await touchSession(ctx.db, idHash, new Date(now).toISOString());
+  // The identity provider authenticated a single sign-on session, under its own MFA policy: Tend's
+  // TOTP requirement is for the accounts whose password Tend checks.
+  if (holder.sign_in_method === "oidc") return personActor(holder);
+  // Read on every request, so a requirement an admin sets binds sessions already open.
+  const standing = await findTwoFactorStanding(ctx.db, holder.id);
+  const requirement = standing.requirement as TwoFactorRequirement;
+  if (!standing.enrolled && twoFactorRequiredFor(requirement, holder.role as Role)) {
+    return { ...personActor(holder), mustEnrollTwoFactor: true };
+  }
   return personActor(holder);
 }

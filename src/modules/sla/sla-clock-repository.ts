@@ -1,6 +1,8 @@
 import type { DbExecutor } from "../../db/database.js";
 import type { SlaClocksTable } from "../../db/tables.js";
 import { newId } from "../../shared/ids.js";
+import type { TenantScope } from "../identity/tenant-scope.js";
+import { ticketsIn } from "../tickets/ticket-repository.js";
 import type { ComputedClock } from "./sla-types.js";
 
 export type SlaClockRow = SlaClocksTable;
@@ -8,11 +10,18 @@ export type SlaClockRow = SlaClocksTable;
 const keyOf = (clock: { policy_id: string; target_key: string; cycle: number }) =>
   `${clock.policy_id}|${clock.target_key}|${clock.cycle}`;
 
-export async function clocksOfTicket(db: DbExecutor, ticketId: string): Promise<SlaClockRow[]> {
+export async function clocksOfTicket(
+  db: DbExecutor,
+  scope: TenantScope,
+  ticketId: string,
+): Promise<SlaClockRow[]> {
   return db
     .selectFrom("sla_clocks")
     .selectAll()
     .where("ticket_id", "=", ticketId)
+    .$if(scope.kind !== "all", (query) =>
+      query.where("ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
+    )
     .orderBy("started_at")
     .orderBy("id")
     .execute();

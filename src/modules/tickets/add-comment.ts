@@ -2,7 +2,9 @@ import { ConflictError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { queueReplyEmail } from "../email/queue-reply-email.js";
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { createTicket } from "./create-ticket.js";
@@ -63,7 +65,11 @@ export async function addComment({
     throw ValidationError.field("status", "only agents may set the status");
 
   return inTransaction(ctx, async (tx) => {
-    const ticket = assertCanViewTicket(tx.actor, await findTicketByNumber(tx.db, number), number);
+    const ticket = assertCanViewTicket(
+      tx.actor,
+      await findTicketByNumber(tx.db, tenantScopeOf(tx.actor), number),
+      number,
+    );
     // The body is checked only once the caller may see the ticket: a refusal comes before any verdict.
     const qualification = qualifyReply(input, { visibility, staff });
     const body = commentBody(withQualificationSections(input, qualification));
@@ -98,7 +104,7 @@ export async function addComment({
             reason: "Customer replied to a closed ticket",
           }),
         ]);
-        const [firstComment] = await listCommentRows(tx.db, followUp.id, ["public"]);
+        const [firstComment] = await listCommentRows(tx.db, tenantScopeOf(tx.actor), followUp.id, ["public"]);
         if (!firstComment) throw new Error(`follow-up ${followUp.number} has no description`);
         return { comment: presentComment(firstComment), ticket: followUp };
       }
@@ -136,6 +142,12 @@ export async function addComment({
       }),
     ]);
     await indexSearchDocuments(tx.db, tx.dialect, [{ ticketId: ticket.id, visibility, text: body.text }]);
+    if (staff && visibility === "public") {
+      await queueReplyEmail(tx, {
+        ticket,
+        comment: { id: commentId, bodyText: body.text, bodyHtml: body.html },
+      });
+    }
     await recomputeTicketSla(tx, ticket.id);
     await recordAudit(tx, {
       action: "comment.added",
@@ -144,12 +156,13 @@ export async function addComment({
       after: { commentId, visibility, channel: tx.channel },
     });
 
-    const comment = await findCommentRow(tx.db, commentId);
-    const updated = await findTicketById(tx.db, ticket.id);
+    const scope = tenantScopeOf(tx.actor);
+    const comment = await findCommentRow(tx.db, scope, commentId);
+    const updated = await findTicketById(tx.db, scope, ticket.id);
     if (!comment || !updated) throw new Error(`comment ${commentId} vanished inside its own transaction`);
     return {
       comment: presentComment(comment),
-      ticket: presentTicket(updated, (await tagsByTicket(tx.db, [ticket.id])).get(ticket.id) ?? []),
+      ticket: presentTicket(updated, (await tagsByTicket(tx.db, scope, [ticket.id])).get(ticket.id) ?? []),
     };
   });
 }

@@ -40,6 +40,11 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow" }) },
 };
 
+/** The one HTML policy for anything shown in a ticket, typed by an agent or arriving by email. */
+export function sanitizeCommentHtml(html: string): string {
+  return sanitizeHtml(html, sanitizeOptions).trim();
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -51,7 +56,7 @@ function textToHtml(text: string): string {
     .join("");
 }
 
-function htmlToText(html: string): string {
+export function htmlToText(html: string): string {
   const withBreaks = html
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/(p|div|li|h[1-6]|tr|blockquote|pre)>/gi, "\n\n");
@@ -77,7 +82,7 @@ export function commentBody(input: { body?: string | undefined; bodyHtml?: strin
   if (raw.length > maxCommentLength)
     throw ValidationError.field(field, `is longer than ${maxCommentLength} characters`);
   if (input.bodyHtml !== undefined) {
-    const html = sanitizeHtml(input.bodyHtml, sanitizeOptions).trim();
+    const html = sanitizeCommentHtml(input.bodyHtml);
     const text = input.body?.trim() || htmlToText(html);
     if (!text) throw ValidationError.field("bodyHtml", "has no text");
     return { text, html };

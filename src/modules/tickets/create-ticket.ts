@@ -8,6 +8,7 @@ import { findGroupById, findGroupByName } from "../identity/group-repository.js"
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
 import { findOrCreateCustomer } from "../identity/manage-people.js";
 import { findPersonById, type PersonRow } from "../identity/person-repository.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { unqualifiedReply } from "./reply-qualification.js";
@@ -180,7 +181,7 @@ export async function createTicket({
     });
     tx.logger.info({ ticket: row.number, channel: row.channel }, "ticket created");
 
-    const created = await findTicketById(tx.db, row.id);
+    const created = await findTicketById(tx.db, tenantScopeOf(tx.actor), row.id);
     if (!created) throw new Error(`ticket ${row.id} vanished inside its own transaction`);
     return presentTicket(created, tags);
   });

@@ -1,5 +1,6 @@
 import { ConflictError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { systemScope } from "../identity/tenant-scope.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { applyTicketChanges } from "./ticket-changes.js";
 import { findTicketById, findTicketsIdleSince } from "./ticket-repository.js";
@@ -42,17 +43,19 @@ const autoClose: TimedRule = {
  * Applies one timed rule to every ticket it is due for. Each ticket is its own transaction and is
  * re-read inside it, so a reply that lands during the sweep wins: the rule re-checks and skips.
  */
+const lifecycleScope = systemScope("lifecycle timers act on every organization's tickets");
+
 async function sweep(ctx: Context, rule: TimedRule): Promise<number> {
   const now = ctx.clock.now();
   const cutoff = new Date(now.getTime() - rule.afterMs).toISOString();
   let changed = 0;
   for (;;) {
-    const due = await findTicketsIdleSince(ctx.db, rule.from, cutoff, batchSize);
+    const due = await findTicketsIdleSince(ctx.db, lifecycleScope, rule.from, cutoff, batchSize);
     const changedBefore = changed;
     for (const candidate of due) {
       try {
         await inTransaction(ctx, async (tx) => {
-          const ticket = await findTicketById(tx.db, candidate.id);
+          const ticket = await findTicketById(tx.db, lifecycleScope, candidate.id);
           if (!ticket || !rule.isDue(ticket, now)) return;
           await applyTicketChanges(
             tx,

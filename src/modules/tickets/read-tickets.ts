@@ -1,9 +1,11 @@
 import { ValidationError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
+import { emailDeliveriesOfComments } from "../email/read-ticket-emails.js";
 import { isStaff } from "../identity/identity-policy.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
 import type { Category, Severity, TicketStatus } from "./ticket.js";
-import { assertCanViewTicket, ticketScopeOf, visibleCommentKinds } from "./ticket-policy.js";
+import { assertCanViewTicket, visibleCommentKinds } from "./ticket-policy.js";
 import {
   type CommentView,
   presentComment,
@@ -24,8 +26,9 @@ import {
 } from "./ticket-repository.js";
 
 export async function getTicket({ ctx, number }: { ctx: Context; number: number }): Promise<TicketView> {
-  const row = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, number), number);
-  return presentTicket(row, (await tagsByTicket(ctx.db, [row.id])).get(row.id) ?? []);
+  const scope = tenantScopeOf(ctx.actor);
+  const row = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, scope, number), number);
+  return presentTicket(row, (await tagsByTicket(ctx.db, scope, [row.id])).get(row.id) ?? []);
 }
 
 export interface TicketListFilter {
@@ -69,7 +72,7 @@ export async function listTickets({
   limit: number;
   cursor?: string;
 }): Promise<Page<TicketView>> {
-  const scope = ticketScopeOf(ctx.actor);
+  const scope = tenantScopeOf(ctx.actor);
   const { key, descending } = parseSort(filter.sort);
   const query: TicketListQuery = { sort: key, descending, limit: limit + 1 };
   if (filter.status) query.statuses = filter.status;
@@ -87,20 +90,13 @@ export async function listTickets({
   if (filter.slaDueBefore) query.slaDueBefore = new Date(filter.slaDueBefore).toISOString();
   if (cursor) query.after = decodeCursor(cursor);
 
-  // The scope overrides whatever the caller asked: another organization's id yields an empty list.
-  if (scope.kind === "organization") {
-    if (query.organizationId && query.organizationId !== scope.organizationId)
-      return { items: [], nextCursor: null };
-    query.organizationId = scope.organizationId;
-  } else if (scope.kind === "requester") {
-    if (query.requesterId && query.requesterId !== scope.requesterId) return { items: [], nextCursor: null };
-    query.requesterId = scope.requesterId;
-  }
-
-  const rows = await listTicketRows(ctx.db, ctx.dialect, query);
+  // The scope is applied on top of whatever the caller asked: another organization's id yields an
+  // empty list, not that organization's tickets.
+  const rows = await listTicketRows(ctx.db, ctx.dialect, scope, query);
   const page = rows.slice(0, limit);
   const tags = await tagsByTicket(
     ctx.db,
+    scope,
     page.map((r) => r.id),
   );
   const last = page.at(-1);
@@ -121,8 +117,18 @@ export async function listComments({
   ctx: Context;
   number: number;
 }): Promise<CommentView[]> {
-  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, number), number);
-  return (await listCommentRows(ctx.db, ticket.id, visibleCommentKinds(ctx.actor))).map(presentComment);
+  const scope = tenantScopeOf(ctx.actor);
+  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, scope, number), number);
+  const rows = await listCommentRows(ctx.db, scope, ticket.id, visibleCommentKinds(ctx.actor));
+  // The relay's answers are the desk's business, not the customer's.
+  const deliveries = isStaff(ctx.actor)
+    ? await emailDeliveriesOfComments(
+        ctx,
+        scope,
+        rows.map((row) => row.id),
+      )
+    : new Map();
+  return rows.map((row) => presentComment(row, deliveries.get(row.id) ?? null));
 }
 
 /** Customers see how their ticket moved and their conversation; staff also see notes and assignments. */
@@ -135,8 +141,9 @@ export async function listTicketEvents({
   ctx: Context;
   number: number;
 }): Promise<TicketEventView[]> {
-  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, number), number);
-  const rows = await listTicketEventRows(ctx.db, ticket.id);
+  const scope = tenantScopeOf(ctx.actor);
+  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, scope, number), number);
+  const rows = await listTicketEventRows(ctx.db, scope, ticket.id);
   const visible = isStaff(ctx.actor)
     ? rows
     : rows.filter(

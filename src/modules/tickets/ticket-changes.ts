@@ -1,6 +1,7 @@
 import { ConflictError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { eventRow } from "./ticket-events.js";
 import { presentTicket } from "./ticket-presenter.js";
 import {
@@ -84,7 +85,10 @@ export async function applyTicketChanges(
   }
   let tagsChanged = false;
   if (changes.tags !== undefined) {
-    const before = options.currentTags ?? (await tagsByTicket(ctx.db, [current.id])).get(current.id) ?? [];
+    const before =
+      options.currentTags ??
+      (await tagsByTicket(ctx.db, tenantScopeOf(ctx.actor), [current.id])).get(current.id) ??
+      [];
     if (before.join(",") !== changes.tags.join(",")) {
       tagsChanged = true;
       record("tags", before.join(" "), changes.tags.join(" "));
@@ -107,8 +111,9 @@ export async function applyTicketChanges(
 }
 
 export async function staleVersion(ctx: Context, ticketId: string, number: number): Promise<ConflictError> {
-  const latest = await findTicketById(ctx.db, ticketId);
-  const tags = (await tagsByTicket(ctx.db, [ticketId])).get(ticketId) ?? [];
+  const scope = tenantScopeOf(ctx.actor);
+  const latest = await findTicketById(ctx.db, scope, ticketId);
+  const tags = (await tagsByTicket(ctx.db, scope, [ticketId])).get(ticketId) ?? [];
   return new ConflictError(
     `Ticket #${number} was changed by someone else; review the current version and try again.`,
     latest ? presentTicket(latest, tags) : undefined,

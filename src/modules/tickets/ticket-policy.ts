@@ -1,6 +1,7 @@
-import { NotFoundError, UnauthorizedError } from "../../errors.js";
+import { NotFoundError } from "../../errors.js";
 import type { Actor } from "../identity/actor.js";
 import { isStaff } from "../identity/identity-policy.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
 import type { Visibility } from "./ticket.js";
 
 interface TicketOwnership {
@@ -9,25 +10,8 @@ interface TicketOwnership {
   requester_id: string;
 }
 
-/**
- * The scope a customer's ticket queries are confined to: their organization's tickets, or only
- * their own when they belong to none. Staff are unscoped.
- */
-export type TicketScope =
-  | { kind: "all" }
-  | { kind: "organization"; organizationId: string }
-  | { kind: "requester"; requesterId: string };
-
-export function ticketScopeOf(actor: Actor): TicketScope {
-  if (actor.kind === "anonymous") throw new UnauthorizedError("Sign in or send a bearer token.");
-  if (isStaff(actor) || actor.kind !== "person") return { kind: "all" };
-  return actor.organizationId
-    ? { kind: "organization", organizationId: actor.organizationId }
-    : { kind: "requester", requesterId: actor.personId };
-}
-
 export function canViewTicket(actor: Actor, ticket: TicketOwnership): boolean {
-  const scope = ticketScopeOf(actor);
+  const scope = tenantScopeOf(actor);
   if (scope.kind === "all") return true;
   if (scope.kind === "organization") return ticket.organization_id === scope.organizationId;
   return ticket.requester_id === scope.requesterId;
@@ -44,7 +28,7 @@ export function assertCanViewTicket<T extends TicketOwnership>(
 ): T {
   // Who is asking is settled before whether the ticket exists: an anonymous caller gets the same
   // 401 for every number, not a 401 for real ones and a 404 for the rest.
-  ticketScopeOf(actor);
+  tenantScopeOf(actor);
   if (!ticket || !canViewTicket(actor, ticket)) throw new NotFoundError(`No ticket #${number}.`);
   return ticket;
 }

@@ -1,3 +1,4 @@
+import type { EmailDeliveryView } from "../email/email-presenter.js";
 import type { Role } from "../identity/actor.js";
 import type { Plan, Stage } from "../identity/organization.js";
 import type { Category, Severity, TicketChannel, TicketStatus, Visibility } from "./ticket.js";
@@ -73,9 +74,14 @@ export interface CommentView {
   qualifyingReason: string | null;
   workaround: boolean;
   createdAt: string;
+  /** Staff only: where the mail carrying this reply stands; null when none was sent. */
+  emailDelivery: EmailDeliveryView | null;
 }
 
-export function presentComment(row: CommentRow & { author_name: string; author_role: string }): CommentView {
+export function presentComment(
+  row: CommentRow & { author_name: string; author_role: string },
+  emailDelivery: EmailDeliveryView | null = null,
+): CommentView {
   return {
     id: row.id,
     visibility: row.visibility as Visibility,
@@ -89,6 +95,7 @@ export function presentComment(row: CommentRow & { author_name: string; author_r
     qualifyingReason: row.qualifying_reason,
     workaround: row.workaround === 1,
     createdAt: row.created_at,
+    emailDelivery,
   };
 }
 

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { CommentsTable, TicketEventsTable, TicketsTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
+import type { TenantScope } from "../identity/tenant-scope.js";
 import type { Visibility } from "./ticket.js";
 import { ticketIdMatches } from "./ticket-search.js";
 import type { TicketStatus } from "./ticket-status.js";
@@ -21,6 +22,18 @@ export type TicketListRow = TicketRow & {
   assignee_name: string | null;
   follow_up_of_number: number | null;
 };
+
+/**
+ * The tickets a scope may see. Every read of a ticket, or of rows hanging off one, starts here, so
+ * a customer's query cannot reach another organization's rows even if a use case forgot to check.
+ */
+export function ticketsIn(db: DbExecutor, scope: TenantScope) {
+  const tickets = db.selectFrom("tickets");
+  if (scope.kind === "organization")
+    return tickets.where("tickets.organization_id", "=", scope.organizationId);
+  if (scope.kind === "requester") return tickets.where("tickets.requester_id", "=", scope.requesterId);
+  return tickets;
+}
 
 export async function nextTicketNumber(db: DbExecutor): Promise<number> {
   const row = await db
@@ -54,13 +67,21 @@ export async function insertTicketEvents(db: DbExecutor, rows: TicketEventRow[])
   if (rows.length > 0) await db.insertInto("ticket_events").values(rows).execute();
 }
 
-export async function findTicketByNumber(db: DbExecutor, number: number): Promise<TicketListRow | undefined> {
-  const row = await db.selectFrom("tickets").selectAll().where("number", "=", number).executeTakeFirst();
+export async function findTicketByNumber(
+  db: DbExecutor,
+  scope: TenantScope,
+  number: number,
+): Promise<TicketListRow | undefined> {
+  const row = await ticketsIn(db, scope).selectAll().where("number", "=", number).executeTakeFirst();
   return row && (await withNames(db, [row]))[0];
 }
 
-export async function findTicketById(db: DbExecutor, id: string): Promise<TicketListRow | undefined> {
-  const row = await db.selectFrom("tickets").selectAll().where("id", "=", id).executeTakeFirst();
+export async function findTicketById(
+  db: DbExecutor,
+  scope: TenantScope,
+  id: string,
+): Promise<TicketListRow | undefined> {
+  const row = await ticketsIn(db, scope).selectAll().where("id", "=", id).executeTakeFirst();
   return row && (await withNames(db, [row]))[0];
 }
 
@@ -83,13 +104,21 @@ export async function updateTicketIfVersion(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function tagsByTicket(db: DbExecutor, ticketIds: string[]): Promise<Map<string, string[]>> {
+export async function tagsByTicket(
+  db: DbExecutor,
+  scope: TenantScope,
+  ticketIds: string[],
+): Promise<Map<string, string[]>> {
   const tags = new Map<string, string[]>(ticketIds.map((id) => [id, []]));
   if (ticketIds.length === 0) return tags;
   const rows = await db
     .selectFrom("ticket_tags")
     .selectAll()
     .where("ticket_id", "in", ticketIds)
+    // Rows hanging off a ticket are filtered through it; staff see every ticket, so no subquery.
+    .$if(scope.kind !== "all", (query) =>
+      query.where("ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
+    )
     .orderBy("tag")
     .execute();
   for (const row of rows) tags.get(row.ticket_id)?.push(row.tag);
@@ -177,9 +206,10 @@ export interface TicketListQuery {
 export async function listTicketRows(
   db: DbExecutor,
   dialect: DialectKind,
+  scope: TenantScope,
   query: TicketListQuery,
 ): Promise<TicketListRow[]> {
-  let select = db.selectFrom("tickets").selectAll("tickets");
+  let select = ticketsIn(db, scope).selectAll("tickets");
   if (query.statuses && query.statuses.length > 0)
     select = select.where("tickets.status", "in", query.statuses);
   if (query.groupId) select = select.where("tickets.group_id", "=", query.groupId);
@@ -227,6 +257,7 @@ export async function listTicketRows(
 
 export async function listCommentRows(
   db: DbExecutor,
+  scope: TenantScope,
   ticketId: string,
   visible: Visibility[],
 ): Promise<(CommentRow & { author_name: string; author_role: string })[]> {
@@ -237,12 +268,16 @@ export async function listCommentRows(
     .select(["people.name as author_name", "people.role as author_role"])
     .where("comments.ticket_id", "=", ticketId)
     .where("comments.visibility", "in", visible)
+    .$if(scope.kind !== "all", (query) =>
+      query.where("comments.ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
+    )
     .orderBy("comments.id")
     .execute();
 }
 
 export async function listTicketEventRows(
   db: DbExecutor,
+  scope: TenantScope,
   ticketId: string,
 ): Promise<(TicketEventRow & { actor_name: string | null })[]> {
   return db
@@ -251,6 +286,9 @@ export async function listTicketEventRows(
     .selectAll("ticket_events")
     .select("people.name as actor_name")
     .where("ticket_events.ticket_id", "=", ticketId)
+    .$if(scope.kind !== "all", (query) =>
+      query.where("ticket_events.ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
+    )
     .orderBy("ticket_events.id")
     .execute();
 }
@@ -258,13 +296,13 @@ export async function listTicketEventRows(
 /** Tickets whose lifecycle timer has run out: the oldest first, a bounded batch per sweep. */
 export async function findTicketsIdleSince(
   db: DbExecutor,
+  scope: TenantScope,
   status: "pending" | "solved",
   before: string,
   limit: number,
 ): Promise<Pick<TicketRow, "id" | "number" | "version" | "status">[]> {
   const column = status === "pending" ? "last_activity_at" : "solved_at";
-  return db
-    .selectFrom("tickets")
+  return ticketsIn(db, scope)
     .select(["id", "number", "version", "status"])
     .where("status", "=", status)
     .where(column, "<=", before)
@@ -275,6 +313,7 @@ export async function findTicketsIdleSince(
 
 export async function findCommentRow(
   db: DbExecutor,
+  scope: TenantScope,
   id: string,
 ): Promise<(CommentRow & { author_name: string; author_role: string }) | undefined> {
   return db
@@ -283,5 +322,8 @@ export async function findCommentRow(
     .selectAll("comments")
     .select(["people.name as author_name", "people.role as author_role"])
     .where("comments.id", "=", id)
+    .$if(scope.kind !== "all", (query) =>
+      query.where("comments.ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
+    )
     .executeTakeFirst();
 }

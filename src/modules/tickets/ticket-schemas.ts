@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { NullableString, Timestamp } from "../../http/schemas.js";
+import { EmailDeliverySchema } from "../email/email-schemas.js";
 import { PlanSchema, RoleSchema, StageSchema } from "../identity/identity-schemas.js";
 import { categories, severities, ticketChannels, visibilities } from "./ticket.js";
 import { ticketEventKinds } from "./ticket-events.js";
@@ -60,6 +61,9 @@ export const CommentSchema = Type.Object(
     qualifyingReason: NullableString,
     workaround: Type.Boolean({ description: "Offers a workaround: meets the resolution target" }),
     createdAt: Timestamp,
+    emailDelivery: Type.Union([EmailDeliverySchema, Type.Null()], {
+      description: "Staff only: the mail carrying this reply, queued, sent or failed with the relay's answer",
+    }),
   },
   { $id: "Comment" },
 );

@@ -53,3 +53,24 @@ export function ticketIdMatches(
   return sql<boolean>`tickets.id IN (SELECT ticket_id FROM ticket_search
     WHERE ticket_search MATCH ${match} AND visibility IN (${sql.join(visible)}))`;
 }
+
+/** Drops every document of the tickets, so an erasure can index what is left of them anew. */
+export async function removeSearchDocuments(db: DbExecutor, ticketIds: string[]): Promise<void> {
+  for (let i = 0; i < ticketIds.length; i += 500) {
+    await db
+      .deleteFrom("ticket_search")
+      .where("ticket_id", "in", ticketIds.slice(i, i + 500))
+      .execute();
+  }
+}
+
+/**
+ * FTS5 deletes a document by appending a tombstone segment: the words stay in the older segments
+ * until they merge. `optimize` merges every segment now, so removed words are gone from the index
+ * (and, with secure_delete, from the file). PostgreSQL drops dead tsvector rows on VACUUM instead.
+ */
+export async function purgeRemovedSearchTerms(db: DbExecutor, dialect: DialectKind): Promise<void> {
+  if (dialect === "sqlite") {
+    await sql`INSERT INTO ticket_search (ticket_search) VALUES ('optimize')`.execute(db);
+  }
+}

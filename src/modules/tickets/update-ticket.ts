@@ -1,6 +1,7 @@
 import { ConflictError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { isStaff } from "../identity/identity-policy.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { assertAssignable, assertGroupExists } from "./create-ticket.js";
 import { type Category, normalizeTags, type Severity } from "./ticket.js";
@@ -39,7 +40,11 @@ export async function updateTicket({
   const tags = input.tags ? normalizeTags(input.tags) : undefined;
 
   return inTransaction(ctx, async (tx) => {
-    const current = assertCanViewTicket(tx.actor, await findTicketByNumber(tx.db, number), number);
+    const current = assertCanViewTicket(
+      tx.actor,
+      await findTicketByNumber(tx.db, tenantScopeOf(tx.actor), number),
+      number,
+    );
     if (current.version !== input.version) throw await staleVersion(tx, current.id, number);
     if (current.status === "closed") throw new ConflictError(`Ticket #${number} is closed and read-only.`);
     if (input.status !== undefined) {
@@ -63,8 +68,9 @@ export async function updateTicket({
     await applyTicketChanges(tx, current, changes);
     await recomputeTicketSla(tx, current.id);
 
-    const updated = await findTicketById(tx.db, current.id);
+    const scope = tenantScopeOf(tx.actor);
+    const updated = await findTicketById(tx.db, scope, current.id);
     if (!updated) throw new Error(`ticket ${current.id} vanished inside its own transaction`);
-    return presentTicket(updated, (await tagsByTicket(tx.db, [current.id])).get(current.id) ?? []);
+    return presentTicket(updated, (await tagsByTicket(tx.db, scope, [current.id])).get(current.id) ?? []);
   });
 }

@@ -1,0 +1,103 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer, type SMTPServerDataStream } from "smtp-server";
+import type { Context } from "../../shared/context.js";
+import { supportRecipient } from "./email-addresses.js";
+import { storeInboundEmail } from "./store-inbound-email.js";
+
+export interface SmtpListenerOptions {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  supportAddresses: readonly string[];
+  maxMessageBytes: number;
+  /** Recipients per message: support mail names a support address or two, not a mailing list. */
+  maxRecipients?: number;
+}
+
+export interface SmtpListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+function smtpError(responseCode: number, message: string): Error {
+  return Object.assign(new Error(message), { responseCode });
+}
+
+/**
+ * Reads the DATA stream, counting bytes as they arrive. Past the limit it keeps reading (the
+ * client is still sending) but keeps nothing, so a 100 MB message costs 25 MB of memory at most.
+ */
+async function readMessage(stream: SMTPServerDataStream, maxBytes: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= maxBytes) chunks.push(chunk);
+  }
+  return size > maxBytes || stream.sizeExceeded ? null : Buffer.concat(chunks, size);
+}
+
+/**
+ * Tend's own MX: accepts mail for the support addresses and their plus-addresses, and answers 250
+ * only after the message is committed (see `storeInboundEmail`). Any failure to store is a 451, so
+ * the sending server keeps the message and tries again.
+ */
+export async function startSmtpListener(ctx: Context, options: SmtpListenerOptions): Promise<SmtpListener> {
+  const maxRecipients = options.maxRecipients ?? 50;
+  const logger = ctx.logger.child({ role: "smtp" });
+  const server = new SMTPServer({
+    name: "tend",
+    banner: "Tend help desk",
+    size: options.maxMessageBytes,
+    // An MX for the world: nobody signs in, and STARTTLS waits for a configured certificate.
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    logger: false,
+    onRcptTo(address, session, callback) {
+      if (!supportRecipient(address.address, options.supportAddresses)) {
+        return callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
+      }
+      if (session.envelope.rcptTo.length >= maxRecipients) {
+        return callback(smtpError(452, "4.5.3 Too many recipients"));
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      readMessage(stream, options.maxMessageBytes)
+        .then(async (raw) => {
+          if (!raw) {
+            logger.info({ remote: session.remoteAddress }, "inbound message over the size limit refused");
+            return callback(
+              smtpError(552, `5.3.4 Message exceeds the maximum size of ${options.maxMessageBytes} bytes`),
+            );
+          }
+          const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null;
+          const { rawEmailId, duplicate } = await storeInboundEmail(ctx, raw, {
+            mailFrom,
+            rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
+            remoteAddress: session.remoteAddress ?? null,
+          });
+          logger.info({ rawEmailId, duplicate, bytes: raw.length }, "inbound message stored");
+          callback(null, duplicate ? "Already received" : `Queued as ${rawEmailId}`);
+        })
+        .catch((error: unknown) => {
+          logger.error({ err: error }, "inbound message could not be stored; asked the sender to retry");
+          callback(smtpError(451, "4.3.0 Temporary failure storing the message, try again later"));
+        });
+    },
+  });
+  server.on("error", (error) => logger.warn({ err: error }, "SMTP connection error"));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.server.address() as AddressInfo;
+  logger.info({ port, host: options.host, addresses: options.supportAddresses }, "SMTP listener ready");
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

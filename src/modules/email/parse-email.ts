@@ -1,0 +1,114 @@
+import EmailReplyParser from "email-reply-parser";
+import { type AddressObject, type HeaderValue, simpleParser } from "mailparser";
+import { htmlToText, maxCommentLength, sanitizeCommentHtml } from "../tickets/comment-body.js";
+import type { NoiseSignals } from "./loop-detection.js";
+
+/** An inbound message reduced to what threading and the ticket need; plain values only. */
+export interface ParsedEmail {
+  messageId: string | null;
+  inReplyTo: string | null;
+  /** In-Reply-To and References together, deduplicated: any of them may be ours. */
+  referencedIds: string[];
+  references: string[];
+  from: { address: string; name: string | null };
+  to: string[];
+  cc: string[];
+  subject: string;
+  /** The whole message as text, quoted history included. */
+  fullText: string;
+  /** The HTML part, sanitized; empty when the message had none. */
+  html: string;
+  /** What the ticket shows: the new reply, without quoted history and signature. */
+  replyText: string;
+  /** The header signals; `nullSender` comes from the envelope, which the caller knows. */
+  noise: Omit<NoiseSignals, "nullSender">;
+}
+
+/** A message Tend cannot turn into a ticket however often it tries; stored as failed with the reason. */
+export class UnprocessableEmailError extends Error {}
+
+function addresses(
+  field: AddressObject | AddressObject[] | undefined,
+): Array<{ address: string; name: string }> {
+  const groups = field === undefined ? [] : Array.isArray(field) ? field : [field];
+  return groups
+    .flatMap((group) => group.value)
+    .flatMap((entry) => (entry.group ? entry.group : [entry]))
+    .filter((entry) => entry.address?.includes("@"))
+    .map((entry) => ({ address: (entry.address as string).toLowerCase(), name: entry.name }));
+}
+
+function headerText(value: HeaderValue | undefined): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string") return value;
+  if (Array.isArray(value)) return value.join(", ");
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object" && "value" in value) return String(value.value);
+  return String(value);
+}
+
+function contentTypeParts(value: HeaderValue | undefined): {
+  type: string | null;
+  reportType: string | null;
+} {
+  if (value && typeof value === "object" && "value" in value && "params" in value) {
+    const params = value.params as Record<string, string | undefined>;
+    return { type: String(value.value).toLowerCase(), reportType: params["report-type"] ?? null };
+  }
+  return { type: headerText(value)?.toLowerCase() ?? null, reportType: null };
+}
+
+const messageIdPattern = /<[^<>\s]+>/g;
+
+function messageIds(value: string | string[] | undefined): string[] {
+  const text = Array.isArray(value) ? value.join(" ") : (value ?? "");
+  return text.match(messageIdPattern) ?? [];
+}
+
+/** The reply without quoted history and signature, within what one comment may hold. */
+function visibleReply(fullText: string): string {
+  const reply = new EmailReplyParser().parseReply(fullText).trim() || fullText.trim();
+  if (reply.length <= maxCommentLength) return reply;
+  const notice = "\n\n[Truncated: the whole message is kept with the email.]";
+  return reply.slice(0, maxCommentLength - notice.length) + notice;
+}
+
+/**
+ * Parses raw MIME with mailparser (every charset and transfer encoding it knows; an HTML-only
+ * message gets its text from the HTML). Throws `UnprocessableEmailError` for what no retry can fix.
+ */
+export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  // Text of an HTML-only message comes from the sanitized HTML, not mailparser's conversion, which
+  // would spell out every link, `javascript:` and tracking pixel included.
+  const mail = await simpleParser(raw, { skipHtmlToText: true });
+  const [from] = addresses(mail.from);
+  if (!from) throw new UnprocessableEmailError("the message has no From address");
+  const html = mail.html ? sanitizeCommentHtml(mail.html) : "";
+  const fullText = mail.text ? mail.text.replace(/\r\n/g, "\n").trim() : htmlToText(html);
+  const [messageId] = messageIds(mail.messageId);
+  const [inReplyTo] = messageIds(mail.inReplyTo);
+  const references = messageIds(mail.references);
+  const contentType = contentTypeParts(mail.headers.get("content-type"));
+  return {
+    messageId: messageId ?? null,
+    inReplyTo: inReplyTo ?? null,
+    referencedIds: [...new Set([...(inReplyTo ? [inReplyTo] : []), ...references])],
+    references,
+    from: { address: from.address, name: from.name || null },
+    to: addresses(mail.to).map((entry) => entry.address),
+    cc: addresses(mail.cc).map((entry) => entry.address),
+    subject: (mail.subject ?? "").replace(/[\r\n]+/g, " ").trim(),
+    fullText,
+    html,
+    replyText: visibleReply(fullText),
+    noise: {
+      from: from.address,
+      autoSubmitted: headerText(mail.headers.get("auto-submitted")),
+      precedence: headerText(mail.headers.get("precedence")),
+      xAutoreply: headerText(mail.headers.get("x-autoreply")),
+      xAutorespond: headerText(mail.headers.get("x-autorespond")),
+      contentType: contentType.type,
+      reportType: contentType.reportType,
+    },
+  };
+}

@@ -1,0 +1,252 @@
+import { ConflictError, DomainError } from "../../errors.js";
+import { type Context, inTransaction, withActor } from "../../shared/context.js";
+import { newId } from "../../shared/ids.js";
+import { type Actor, systemActor } from "../identity/actor.js";
+import { findOrCreateCustomer } from "../identity/manage-people.js";
+import { systemScope } from "../identity/tenant-scope.js";
+import { addComment } from "../tickets/add-comment.js";
+import { createTicket } from "../tickets/create-ticket.js";
+import { canViewTicket } from "../tickets/ticket-policy.js";
+import {
+  findTicketById,
+  findTicketByNumber,
+  listCommentRows,
+  type TicketListRow,
+} from "../tickets/ticket-repository.js";
+import { supportRecipient, ticketNumberInSubject } from "./email-addresses.js";
+import {
+  findEmailMessageByMessageId,
+  findLatestFollowUpId,
+  findRawEmail,
+  findTicketIdOfMessages,
+  insertEmailMessage,
+  type RawEmailRow,
+  updateRawEmailStatus,
+} from "./email-repository.js";
+import { noiseReason } from "./loop-detection.js";
+import { type ParsedEmail, parseEmail, UnprocessableEmailError } from "./parse-email.js";
+import { decideThread, type ThreadCandidate } from "./threading.js";
+
+export interface InboundEmailSettings {
+  supportAddresses: readonly string[];
+}
+
+export interface InboundOutcome {
+  status: "processed" | "ignored" | "failed";
+  /** How it was threaded, or why it made no ticket. */
+  reason: string;
+  ticketNumber: number | null;
+}
+
+// A References header may list thousands of ids; the newest carry the thread, and a bounded
+// lookup keeps a hostile header from becoming a giant IN (…).
+const maxReferencedIds = 100;
+const maxFollowUpHops = 20;
+// Threading looks at every ticket a message could belong to; whether the sender may reply on the
+// one it finds is asked of the ticket policy (`canViewTicket`), not of the query.
+const threadingScope = systemScope("inbound mail threading");
+
+/**
+ * Turns a stored raw message into a new ticket or a reply on the ticket it continues. Runs as the
+ * `email.process-inbound` job after the SMTP 250, so a crash here loses nothing: the raw row and its
+ * job remain. Running it again on a processed or ignored message does nothing.
+ */
+export async function processInboundEmail(
+  ctx: Context,
+  rawEmailId: string,
+  settings: InboundEmailSettings,
+): Promise<InboundOutcome> {
+  const raw = await findRawEmail(ctx.db, rawEmailId);
+  if (!raw) return { status: "failed", reason: `no stored email ${rawEmailId}`, ticketNumber: null };
+  if (raw.status === "processed" || raw.status === "ignored") {
+    return {
+      status: raw.status,
+      reason: raw.status_reason ?? "",
+      ticketNumber: raw.ticket_id ? await ticketNumberOf(ctx, raw.ticket_id) : null,
+    };
+  }
+  const finish = async (
+    status: "ignored" | "failed",
+    reason: string,
+    messageId?: string | null,
+    ticketId?: string,
+  ): Promise<InboundOutcome> => {
+    await updateRawEmailStatus(ctx.db, raw.id, {
+      status,
+      reason,
+      at: ctx.clock.now().toISOString(),
+      ...(messageId !== undefined ? { messageId } : {}),
+      ...(ticketId ? { ticketId } : {}),
+    });
+    ctx.logger.info({ rawEmailId: raw.id, status, reason }, "inbound email made no ticket");
+    return { status, reason, ticketNumber: ticketId ? await ticketNumberOf(ctx, ticketId) : null };
+  };
+
+  let email: ParsedEmail;
+  try {
+    email = await parseEmail(raw.raw);
+  } catch (error) {
+    const reason =
+      error instanceof UnprocessableEmailError ? error.message : `unparseable: ${errorText(error)}`;
+    return finish("failed", reason);
+  }
+  const noise = noiseReason(
+    { ...email.noise, nullSender: raw.mail_from === null },
+    settings.supportAddresses,
+  );
+  if (noise) {
+    // An auto-reply or bounce answering our mail names it in its headers: kept with that ticket.
+    const concerns = await findTicketIdOfMessages(ctx.db, email.referencedIds.slice(-maxReferencedIds));
+    return finish("ignored", noise, email.messageId, concerns);
+  }
+
+  try {
+    return await inTransaction(ctx, (tx) => threadIntoTicket(tx, raw, email, settings));
+  } catch (error) {
+    // Recorded for the admins' list either way. A refusal no retry can change (invalid, forbidden,
+    // not found) is final until an admin reprocesses; anything else is rethrown so the job retries:
+    // a conflict is state that moved under us (the same new sender created by a concurrent message,
+    // a lost race on a unique Message-ID, which is "duplicate" next time), an outage ends.
+    await finish("failed", errorText(error), email.messageId);
+    if (error instanceof DomainError && !(error instanceof ConflictError))
+      return { status: "failed", reason: errorText(error), ticketNumber: null };
+    throw error;
+  }
+}
+
+async function threadIntoTicket(
+  tx: Context,
+  raw: RawEmailRow,
+  email: ParsedEmail,
+  settings: InboundEmailSettings,
+): Promise<InboundOutcome> {
+  const now = tx.clock.now().toISOString();
+  // Without a Message-ID the stored bytes name the message: the same bytes are stored only once.
+  const messageId = email.messageId ?? `<${raw.sha256}@inbound.tend.invalid>`;
+  const known = await findEmailMessageByMessageId(tx.db, messageId);
+  if (known) {
+    const reason = `duplicate of ${messageId}, already on ticket #${await ticketNumberOf(tx, known.ticket_id)}`;
+    await updateRawEmailStatus(tx.db, raw.id, {
+      status: "ignored",
+      reason,
+      at: now,
+      messageId,
+      ticketId: known.ticket_id,
+    });
+    return { status: "ignored", reason, ticketNumber: null };
+  }
+
+  const sender = await findOrCreateCustomer(tx, email.from.address, email.from.name ?? undefined);
+  const senderActor: Actor = {
+    kind: "person",
+    personId: sender.id,
+    role: sender.role as "customer" | "agent" | "admin",
+    organizationId: sender.organization_id,
+  };
+  const candidate = async (found: TicketListRow | undefined): Promise<ThreadCandidate | null> => {
+    let ticket = found;
+    // A closed ticket's conversation goes on in its follow-up: without this, every further reply
+    // to the old thread would open one more follow-up.
+    for (let hop = 0; ticket?.status === "closed" && hop < maxFollowUpHops; hop += 1) {
+      const followUpId = await findLatestFollowUpId(tx.db, threadingScope, ticket.id);
+      if (!followUpId) break;
+      ticket = await findTicketById(tx.db, threadingScope, followUpId);
+    }
+    return ticket
+      ? { ticketNumber: ticket.number, senderMayReply: canViewTicket(senderActor, ticket) }
+      : null;
+  };
+
+  const referencedTicketId = await findTicketIdOfMessages(
+    tx.db,
+    email.referencedIds.slice(-maxReferencedIds),
+  );
+  const plusNumber = plusAddressedTicket([...JSON.parse(raw.rcpt_to), ...email.to, ...email.cc], settings);
+  const tagNumber = ticketNumberInSubject(email.subject);
+  const decision = decideThread({
+    headers: referencedTicketId
+      ? await candidate(await findTicketById(tx.db, threadingScope, referencedTicketId))
+      : null,
+    plus_address: plusNumber
+      ? await candidate(await findTicketByNumber(tx.db, threadingScope, plusNumber))
+      : null,
+    subject_tag: tagNumber
+      ? await candidate(await findTicketByNumber(tx.db, threadingScope, tagNumber))
+      : null,
+  });
+
+  let ticketId: string;
+  let ticketNumber: number;
+  let commentId: string;
+  if (decision.kind === "reply") {
+    // The sender's own public reply: the tickets module reopens Pending or Solved and turns a reply
+    // to a Closed ticket into a linked follow-up, exactly as for a reply in the portal.
+    const result = await addComment({
+      ctx: withActor(tx, senderActor, "email"),
+      number: decision.ticketNumber,
+      input: { body: email.replyText || "(empty message)" },
+    });
+    ({ id: ticketId, number: ticketNumber } = result.ticket);
+    commentId = result.comment.id;
+  } else {
+    const ticket = await createTicket({
+      ctx: withActor(tx, systemActor("inbound email"), "email"),
+      input: {
+        subject: email.subject || "(no subject)",
+        body: email.replyText || "(empty message)",
+        requesterId: sender.id,
+        channel: "email",
+      },
+    });
+    ({ id: ticketId, number: ticketNumber } = ticket);
+    const [description] = await listCommentRows(tx.db, threadingScope, ticketId, ["public"]);
+    if (!description) throw new Error(`ticket #${ticketNumber} has no description`);
+    commentId = description.id;
+  }
+
+  await insertEmailMessage(tx.db, {
+    id: newId(),
+    direction: "inbound",
+    message_id: messageId,
+    ticket_id: ticketId,
+    comment_id: commentId,
+    raw_email_id: raw.id,
+    from_address: email.from.address,
+    from_name: email.from.name,
+    to_addresses: JSON.stringify(email.to),
+    // No followers yet: the CC list stays with the message for when they arrive.
+    cc_addresses: JSON.stringify(email.cc),
+    subject: email.subject,
+    in_reply_to: email.inReplyTo,
+    reference_ids: JSON.stringify(email.references),
+    body_text: email.fullText,
+    body_html: email.html,
+    delivery_state: null,
+    delivery_answer: null,
+    sent_at: null,
+    created_at: now,
+  });
+  const reason =
+    decision.kind === "reply" ? `threaded by ${decision.clue.replace("_", " ")}` : decision.reason;
+  await updateRawEmailStatus(tx.db, raw.id, { status: "processed", reason, at: now, messageId, ticketId });
+  tx.logger.info({ rawEmailId: raw.id, ticket: ticketNumber, reason }, "inbound email processed");
+  return { status: "processed", reason, ticketNumber };
+}
+
+function plusAddressedTicket(recipients: string[], settings: InboundEmailSettings): number | null {
+  for (const recipient of recipients) {
+    const number = supportRecipient(recipient, settings.supportAddresses)?.ticketNumber;
+    if (number) return number;
+  }
+  return null;
+}
+
+async function ticketNumberOf(ctx: Context, ticketId: string): Promise<number> {
+  const ticket = await findTicketById(ctx.db, threadingScope, ticketId);
+  if (!ticket) throw new Error(`ticket ${ticketId} vanished`);
+  return ticket.number;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

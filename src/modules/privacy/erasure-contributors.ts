@@ -1,0 +1,150 @@
+import type { Context } from "../../shared/context.js";
+import { auditRowsConcerning, redactAuditRows } from "../audit/audit-repository.js";
+import type { PersonRow } from "../identity/person-repository.js";
+import { throttleKeys } from "../identity/sign-in-throttle.js";
+import { commentBody } from "../tickets/comment-body.js";
+import {
+  contentTombstone,
+  erasedEmail,
+  erasedPersonName,
+  keepsCommentsOnOthersTickets,
+} from "./privacy-policy.js";
+import {
+  apiTokenIdsOf,
+  commentsToErase,
+  contentEventsOfTickets,
+  countPersonCredentials,
+  deleteJobs,
+  deleteRawEmails,
+  emailsConcerning,
+  erasePersonProfile,
+  queuedPayloadsMentioning,
+  type TicketRef,
+  tombstoneDomainEventPayloads,
+  tombstoneEmailMessages,
+} from "./privacy-repository.js";
+import { replaceTicketContent } from "./ticket-content.js";
+
+/** The person being erased, read once before any contributor looks. */
+export interface ErasureSubject {
+  person: PersonRow;
+  requestedTickets: TicketRef[];
+}
+
+/** What one contributor holds about the person: counted for the dry run, erased on the real run. */
+export interface ErasureFinding {
+  counts: Record<string, number>;
+  erase(): Promise<void>;
+}
+
+/**
+ * A capability that stores personal data lists what it holds for a person and erases it. Each
+ * module that keeps such data (attachments, raw emails, satisfaction comments when they come)
+ * adds one here; the dry run and the erasure both walk this list, so neither can forget one.
+ */
+export interface ErasureContributor {
+  find(ctx: Context, subject: ErasureSubject): Promise<ErasureFinding>;
+}
+
+const accountThrottleKey = (person: PersonRow) => throttleKeys(person.email, undefined)[0]?.key ?? "";
+
+/** The profile and every way to sign in as the person. */
+const profile: ErasureContributor = {
+  async find(ctx, { person }) {
+    const credentials = await countPersonCredentials(ctx.db, person.id, accountThrottleKey(person));
+    return {
+      counts: { profile: 1, ...credentials },
+      erase: () =>
+        erasePersonProfile(ctx.db, person.id, accountThrottleKey(person), {
+          name: erasedPersonName,
+          email: erasedEmail(person.id),
+          updatedAt: ctx.clock.now().toISOString(),
+        }),
+    };
+  },
+};
+
+/** The subjects of tickets they requested, their messages, subject changes, and the search index. */
+const ticketContent: ErasureContributor = {
+  async find(ctx, { person, requestedTickets }) {
+    const ticketIds = requestedTickets.map((ticket) => ticket.id);
+    const comments = await commentsToErase(ctx.db, person.id, keepsCommentsOnOthersTickets(person.role));
+    const eventIds = await contentEventsOfTickets(ctx.db, ticketIds);
+    const touchedTicketIds = [...new Set([...ticketIds, ...comments.map((comment) => comment.ticket_id)])];
+    return {
+      counts: { ticketSubjects: ticketIds.length, comments: comments.length, ticketEvents: eventIds.length },
+      erase: () =>
+        replaceTicketContent(
+          ctx,
+          { ticketIds, commentIds: comments.map((comment) => comment.id), eventIds, touchedTicketIds },
+          "person_erased",
+        ),
+    };
+  },
+};
+
+/** Their mail: the thread copies are tombstoned like their comments, the raw emails deleted. */
+const mail: ErasureContributor = {
+  async find(ctx, { person, requestedTickets }) {
+    const comments = await commentsToErase(ctx.db, person.id, keepsCommentsOnOthersTickets(person.role));
+    const { messageIds, rawEmailIds } = await emailsConcerning(ctx.db, {
+      ticketIds: requestedTickets.map((ticket) => ticket.id),
+      commentIds: comments.map((comment) => comment.id),
+      email: person.email,
+    });
+    const tombstone = contentTombstone("person_erased", ctx.clock.now());
+    return {
+      counts: { emailMessages: messageIds.length, rawEmails: rawEmailIds.length },
+      erase: async () => {
+        await tombstoneEmailMessages(ctx.db, messageIds, {
+          ...commentBody({ body: tombstone }),
+          email: person.email,
+          erasedEmail: erasedEmail(person.id),
+        });
+        await deleteRawEmails(ctx.db, rawEmailIds);
+      },
+    };
+  },
+};
+
+/** Outbox events and queued jobs whose payload names the person. */
+const queuedPayloads: ErasureContributor = {
+  async find(ctx, { person }) {
+    const { domainEventIds, jobIds } = await queuedPayloadsMentioning(ctx.db, person.email);
+    return {
+      counts: { domainEvents: domainEventIds.length, jobs: jobIds.length },
+      erase: async () => {
+        await tombstoneDomainEventPayloads(ctx.db, domainEventIds, JSON.stringify({ erased: true }));
+        // A job about an erased person has nothing left to act on.
+        await deleteJobs(ctx.db, jobIds);
+      },
+    };
+  },
+};
+
+/**
+ * Audit records by the person, about them, their tickets or their API tokens, or naming their
+ * address: their personal part is redacted, the chain keeps its digests.
+ */
+const auditTrail: ErasureContributor = {
+  async find(ctx, { person, requestedTickets }) {
+    const ids = await auditRowsConcerning(ctx.db, {
+      actorId: person.id,
+      targetIds: [
+        person.id,
+        ...requestedTickets.map((ticket) => ticket.id),
+        ...(await apiTokenIdsOf(ctx.db, person.id)),
+      ],
+      mentioning: person.email,
+    });
+    return { counts: { auditRecords: ids.length }, erase: () => redactAuditRows(ctx.db, ids) };
+  },
+};
+
+export const erasureContributors: ErasureContributor[] = [
+  profile,
+  ticketContent,
+  mail,
+  queuedPayloads,
+  auditTrail,
+];
