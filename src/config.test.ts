@@ -93,6 +93,11 @@ describe("configuration", () => {
       maxMessageBytes: 25 * 1024 * 1024,
       relayUrl: null,
       mailFrom: "support@help.example.com",
+      publicUrl: "https://help.example.com",
+      imap: null,
+      smtpTls: null,
+      senderLimit: 30,
+      maxAttachmentBytes: 25 * 1024 * 1024,
     });
     const email = loadConfig({
       TEND_SUPPORT_ADDRESSES: "Help@Example.com, billing@example.com",
@@ -108,5 +113,36 @@ describe("configuration", () => {
     });
     expect(() => loadConfig({ TEND_SUPPORT_ADDRESSES: "support" })).toThrow(/TEND_SUPPORT_ADDRESSES/);
     expect(() => loadConfig({ TEND_SMTP_RELAY_URL: "http://relay" })).toThrow(/TEND_SMTP_RELAY_URL/);
+  });
+
+  it("offers STARTTLS only with both a certificate and a key", () => {
+    expect(
+      loadConfig({ TEND_SMTP_TLS_CERT: "/etc/tend/cert.pem", TEND_SMTP_TLS_KEY: "/etc/tend/key.pem" }).email
+        .smtpTls,
+    ).toEqual({ certFile: "/etc/tend/cert.pem", keyFile: "/etc/tend/key.pem" });
+    expect(() => loadConfig({ TEND_SMTP_TLS_CERT: "/etc/tend/cert.pem" })).toThrow(/go together/);
+  });
+
+  it("reads the IMAP mailbox to poll from one URL", () => {
+    expect(
+      loadConfig({ TEND_IMAP_URL: "imaps://help%40example.com:p%40ss@imap.example.com" }).email.imap,
+    ).toEqual({
+      host: "imap.example.com",
+      port: 993,
+      secure: true,
+      user: "help@example.com",
+      password: "p@ss",
+      mailbox: "INBOX",
+      pollSeconds: 30,
+      processedMailbox: null,
+    });
+    const imap = loadConfig({
+      TEND_IMAP_URL: "imap://tend:secret@127.0.0.1:1143/Support%20Desk",
+      TEND_IMAP_POLL_SECONDS: "5",
+      TEND_IMAP_PROCESSED_MAILBOX: "Tend/Stored",
+    }).email.imap;
+    expect(imap).toMatchObject({ port: 1143, secure: false, mailbox: "Support Desk", pollSeconds: 5 });
+    expect(imap?.processedMailbox).toBe("Tend/Stored");
+    expect(() => loadConfig({ TEND_IMAP_URL: "imaps://imap.example.com" })).toThrow(/TEND_IMAP_URL/);
   });
 });

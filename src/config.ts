@@ -84,11 +84,49 @@ const environmentSchema = z.object({
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
     .optional()
     .describe("Outbound relay (secret: may carry credentials); unset keeps outbound mail queued"),
+  TEND_SMTP_TLS_CERT: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM certificate (chain) file: the SMTP listener offers STARTTLS; needs TEND_SMTP_TLS_KEY"),
+  TEND_SMTP_TLS_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("PEM private key file for TEND_SMTP_TLS_CERT (secret)"),
+  TEND_SMTP_SENDER_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("Messages one sender may send in 10 minutes; more are deferred with 451"),
+  TEND_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(25 * 1024 * 1024)
+    .describe("Largest attachment kept from an inbound message; larger ones are noted, not stored"),
   TEND_MAIL_FROM: z
     .string()
     .min(3)
     .optional()
     .describe("From address of outbound mail; defaults to the first support address"),
+  TEND_IMAP_URL: z
+    .string()
+    .regex(/^imaps?:\/\/[^/@\s]+@[^/\s]+/, "must be imaps://user:password@host[:port][/mailbox] (or imap://)")
+    .optional()
+    .describe("Mailbox to poll for inbound mail instead of, or besides, SMTP (secret: carries credentials)"),
+  TEND_IMAP_POLL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30)
+    .describe("How often the mailbox is polled"),
+  TEND_IMAP_PROCESSED_MAILBOX: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Move stored mail to this mailbox; unset flags it \\Seen and $TendStored in place"),
 });
 
 /**
@@ -180,6 +218,54 @@ export interface EmailConfig {
   maxMessageBytes: number;
   relayUrl: string | null;
   mailFrom: string;
+  /** TEND_PUBLIC_URL again: the links in mail lead to the web app there. */
+  publicUrl: string;
+  /** PEM file paths; null: no STARTTLS. */
+  smtpTls: { certFile: string; keyFile: string } | null;
+  /** Messages per sender address in 10 minutes before the listener answers 451. */
+  senderLimit: number;
+  maxAttachmentBytes: number;
+  /** Null unless TEND_IMAP_URL is set. */
+  imap: ImapConfig | null;
+}
+
+export interface ImapConfig {
+  host: string;
+  port: number;
+  /** imaps:// — TLS from the first byte. */
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+  pollSeconds: number;
+  /** Null: stored mail stays where it is, flagged. */
+  processedMailbox: string | null;
+}
+
+function parseSmtpTls(env: z.infer<typeof environmentSchema>): EmailConfig["smtpTls"] {
+  const { TEND_SMTP_TLS_CERT: certFile, TEND_SMTP_TLS_KEY: keyFile } = env;
+  if (!certFile && !keyFile) return null;
+  if (!certFile || !keyFile) {
+    throw new ConfigError("Invalid configuration:\n  TEND_SMTP_TLS_CERT and TEND_SMTP_TLS_KEY go together");
+  }
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}
+
+function parseImap(env: z.infer<typeof environmentSchema>): ImapConfig | null {
+  if (!env.TEND_IMAP_URL) return null;
+  const url = new URL(env.TEND_IMAP_URL);
+  const secure = url.protocol === "imaps:";
+  const mailbox = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  return {
+    host: url.hostname,
+    port: url.port ? Number(url.port) : secure ? 993 : 143,
+    secure,
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    mailbox: mailbox || "INBOX",
+    pollSeconds: env.TEND_IMAP_POLL_SECONDS,
+    processedMailbox: env.TEND_IMAP_PROCESSED_MAILBOX ?? null,
+  };
 }
 
 export class ConfigError extends Error {}
@@ -218,6 +304,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxMessageBytes: env.TEND_SMTP_MAX_MESSAGE_BYTES,
       relayUrl: env.TEND_SMTP_RELAY_URL ?? null,
       mailFrom: env.TEND_MAIL_FROM ?? (supportAddresses[0] as string),
+      publicUrl,
+      imap: parseImap(env),
+      smtpTls: parseSmtpTls(env),
+      senderLimit: env.TEND_SMTP_SENDER_LIMIT,
+      maxAttachmentBytes: env.TEND_ATTACHMENT_MAX_BYTES,
     },
   };
 }

@@ -3,7 +3,8 @@ import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
 import { buildApp, type TendApp } from "./http/build-app.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { registerJobs } from "./jobs/schedule.js";
-import { type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
+import { attachmentsDirIn } from "./modules/attachments/attachment-store.js";
+import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { installDefaultPolicies } from "./modules/sla/default-policies.js";
@@ -48,6 +49,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     clock,
     logger,
     ...(secretBox ? { secretBox } : {}),
+    attachmentsDir: attachmentsDirIn(config),
   });
   const slaDefaults = await installDefaultPolicies(context(systemActor("SLA defaults"), "system"));
   if (slaDefaults.installed)
@@ -59,6 +61,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   if (healthDefaults.installed) logger.info(healthDefaults, "installed the ticket health defaults");
   const jobs = registerJobs(new JobRunner(context(systemActor("job runner"), "system")), {
     email: config.email,
+    imap: config.email.imap && { ...config.email.imap, maxMessageBytes: config.email.maxMessageBytes },
   });
 
   const tend: Tend = {
@@ -93,6 +96,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       trustProxy: tend.config.trustProxy,
       secretKey: tend.config.secretKey,
       singleSignOn: tend.config.singleSignOn,
+      attachmentsDir: attachmentsDirIn(tend.config),
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
@@ -103,6 +107,8 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       port: email.smtpPort,
       supportAddresses: email.supportAddresses,
       maxMessageBytes: email.maxMessageBytes,
+      senderLimit: email.senderLimit,
+      tls: email.smtpTls ? await readSmtpTls(email.smtpTls) : null,
     });
   }
   if (roles.includes("worker") || roles.includes("scheduler")) {

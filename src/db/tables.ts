@@ -72,6 +72,18 @@ export interface SignInThrottlesTable {
   locked_until: string | null;
 }
 
+/** A single-use link that lifts an account's lockout; only the token's SHA-256 is kept. */
+export interface UnlockTokensTable {
+  token_hash: string;
+  person_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The unlock mail: queued → sent | failed, with the relay's answer. */
+  delivery_state: string;
+  delivery_answer: string | null;
+}
+
 export interface CountersTable {
   name: string;
   value: number;
@@ -352,6 +364,34 @@ export interface EmailMessagesTable {
   delivery_answer: string | null;
   sent_at: string | null;
   created_at: string;
+  /** Outbound only: the template that renders it (`TicketMailKind`); null for inbound mail. */
+  kind?: string | null;
+}
+
+/** A file that came with a message, stored content-addressed under the data dir's attachments/. */
+export interface AttachmentsTable {
+  id: string;
+  ticket_id: string;
+  comment_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  /** 1: an inline image referred to by its Content-ID. */
+  inline: number;
+  content_id: string | null;
+  created_at: string;
+}
+
+/** Where the IMAP poller stands in one mailbox: UIDVALIDITY, the last stored UID, the poll lease. */
+export interface ImapMailboxesTable {
+  mailbox_key: string;
+  uid_validity: string | null;
+  /** bigint (UIDs are unsigned 32-bit): PostgreSQL's driver returns it as a string. */
+  last_uid: number | string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_polled_at: string | null;
 }
 
 export interface TwoFactorCredentialsTable {
@@ -419,6 +459,7 @@ export interface Tables {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   sign_in_throttles: SignInThrottlesTable;
+  unlock_tokens: UnlockTokensTable;
   counters: CountersTable;
   tickets: TicketsTable;
   ticket_tags: TicketTagsTable;
@@ -443,6 +484,8 @@ export interface Tables {
   sso_identities: SsoIdentitiesTable;
   raw_emails: RawEmailsTable;
   email_messages: EmailMessagesTable;
+  imap_mailboxes: ImapMailboxesTable;
+  attachments: AttachmentsTable;
   two_factor_credentials: TwoFactorCredentialsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_challenges: SignInChallengesTable;

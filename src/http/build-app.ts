@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { SingleSignOnConfig, TrustProxy } from "../config.js";
 import type { Database } from "../db/database.js";
 import { NotFoundError, TooManyRequestsError } from "../errors.js";
+import { attachmentRoutes } from "../modules/attachments/attachment-routes.js";
 import { auditRoutes } from "../modules/audit/audit-routes.js";
 import { emailRoutes } from "../modules/email/email-routes.js";
 import { ticketHealthRoutes } from "../modules/health/health-routes.js";
@@ -50,6 +51,8 @@ export interface AppDependencies {
   secretKey?: string | null;
   /** The OpenID Connect provider agents sign in through; absent or null turns single sign-on off. */
   singleSignOn?: SingleSignOnConfig | null;
+  /** The attachment store (`$TEND_DATA_DIR/attachments`); absent, no attachment can be downloaded. */
+  attachmentsDir?: string;
 }
 
 /** Query values that accept several entries take them repeated (`?status=a&status=b`) or comma-separated. */
@@ -160,6 +163,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       dialect: deps.database.dialect,
       clock: deps.clock,
       ...(deps.secretKey ? { secretBox: secretBoxFor(deps.secretKey) } : {}),
+      ...(deps.attachmentsDir ? { attachmentsDir: deps.attachmentsDir } : {}),
     },
     publicUrl: deps.publicUrl,
   });
@@ -183,6 +187,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(ticketHealthRoutes);
       await api.register(auditRoutes);
       await api.register(emailRoutes);
+      await api.register(attachmentRoutes);
       await api.register(privacyRoutes);
     },
     { prefix: "/api/v1" },

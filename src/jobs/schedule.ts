@@ -1,8 +1,14 @@
-import { processInboundEmail } from "../modules/email/process-inbound-email.js";
+import {
+  type ImapMailboxSettings,
+  pollImapMailbox,
+  pollImapMailboxJob,
+} from "../modules/email/poll-imap-mailbox.js";
+import { type InboundEmailSettings, processInboundEmail } from "../modules/email/process-inbound-email.js";
 import { sendOutboundEmailJob } from "../modules/email/queue-reply-email.js";
 import { type OutboundEmailSettings, sendOutboundEmail } from "../modules/email/send-outbound-email.js";
 import { processInboundEmailJob } from "../modules/email/store-inbound-email.js";
 import { scanTicketHealth } from "../modules/health/scan-ticket-health.js";
+import { sendUnlockEmail, sendUnlockEmailJob } from "../modules/identity/unlock-by-email.js";
 import { applyRetentionPolicies } from "../modules/privacy/retention.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
@@ -14,8 +20,24 @@ import type { JobRunner } from "./job-runner.js";
  * The email jobs need the support addresses; a runner built without them (tests of other
  * capabilities) leaves email jobs queued.
  */
-export function registerJobs(runner: JobRunner, settings: { email?: OutboundEmailSettings } = {}): JobRunner {
-  const { email } = settings;
+export function registerJobs(
+  runner: JobRunner,
+  settings: {
+    email?: OutboundEmailSettings & InboundEmailSettings;
+    imap?: (ImapMailboxSettings & { pollSeconds: number }) | null;
+  } = {},
+): JobRunner {
+  const { email, imap } = settings;
+  // A recurring job rather than a poller per process: the schedule enqueues one poll per interval
+  // however many schedulers run, one worker claims it, and the mailbox lease keeps a slow poll
+  // from overlapping the next one.
+  if (imap) {
+    runner
+      .register(pollImapMailboxJob, async (ctx) => {
+        await pollImapMailbox(ctx, imap);
+      })
+      .every({ name: pollImapMailboxJob, kind: pollImapMailboxJob, intervalMs: imap.pollSeconds * SECOND });
+  }
   if (email) {
     runner
       .register(processInboundEmailJob, async (ctx, payload) => {
@@ -25,6 +47,10 @@ export function registerJobs(runner: JobRunner, settings: { email?: OutboundEmai
       .register(sendOutboundEmailJob, async (ctx, payload) => {
         const { emailMessageId } = payload as { emailMessageId: string };
         await sendOutboundEmail(ctx, emailMessageId, email);
+      })
+      .register(sendUnlockEmailJob, async (ctx, payload) => {
+        const { personId } = payload as { personId: string };
+        await sendUnlockEmail(ctx, personId, email);
       });
   }
   return (

@@ -29,6 +29,8 @@ export interface Context {
   logger: Logger;
   /** Encrypts secrets kept for reading back (TOTP seeds); absent when TEND_SECRET_KEY is unset. */
   secretBox?: SecretBox;
+  /** The attachment store, `$TEND_DATA_DIR/attachments`; absent where nothing reads or writes files. */
+  attachmentsDir?: string;
 }
 
 export function withActor(ctx: Context, actor: Actor, channel: Channel = ctx.channel): Context {

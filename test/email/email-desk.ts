@@ -7,13 +7,18 @@ import { afterAll, beforeAll } from "vitest";
 import { JobRunner } from "../../src/jobs/job-runner.js";
 import { registerJobs } from "../../src/jobs/schedule.js";
 import type { InboundEmailView } from "../../src/modules/email/email-presenter.js";
-import { type SmtpListener, startSmtpListener } from "../../src/modules/email/inbound-smtp-listener.js";
+import {
+  type SmtpListener,
+  type SmtpTls,
+  startSmtpListener,
+} from "../../src/modules/email/inbound-smtp-listener.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
 import type { CommentView, TicketView } from "../../src/modules/tickets/ticket-presenter.js";
 import { type Person, type TestDesk, useTestDesk } from "../support/test-desk.js";
 
 export const supportAddress = "support@tend.test";
 export const mailFrom = "Tend Support <support@tend.test>";
+export const publicUrl = "https://help.tend.test";
 
 /** A mail that reached the test's relay: the SMTP envelope and the bytes, as a relay received them. */
 export interface RelayedMail {
@@ -97,7 +102,16 @@ export interface EmailDesk {
 
 const silent = pino({ level: "silent" });
 
-export function useEmailDesk(options: { maxMessageBytes?: number; relaySink?: boolean } = {}): EmailDesk {
+export interface EmailDeskOptions {
+  maxMessageBytes?: number;
+  relaySink?: boolean;
+  /** The listener's flood stop and STARTTLS certificate. */
+  senderLimit?: number;
+  tls?: SmtpTls;
+  maxAttachmentBytes?: number;
+}
+
+export function useEmailDesk(options: EmailDeskOptions = {}): EmailDesk {
   const desk = useTestDesk();
   const email = {} as EmailDesk;
   let runner: JobRunner;
@@ -108,12 +122,16 @@ export function useEmailDesk(options: { maxMessageBytes?: number; relaySink?: bo
       port: 0,
       supportAddresses: [supportAddress],
       maxMessageBytes: options.maxMessageBytes ?? 256 * 1024,
+      ...(options.senderLimit ? { senderLimit: options.senderLimit } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
     });
     runner = registerJobs(new JobRunner({ ...desk.system, logger: silent }), {
       email: {
         supportAddresses: [supportAddress],
+        ...(options.maxAttachmentBytes ? { maxAttachmentBytes: options.maxAttachmentBytes } : {}),
         relayUrl: sink ? `smtp://127.0.0.1:${sink.port}` : null,
         mailFrom,
+        publicUrl,
       },
     });
     const transport = nodemailer.createTransport({

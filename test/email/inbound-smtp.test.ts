@@ -161,7 +161,12 @@ describe("the SMTP listener", () => {
         registerJobs(
           new JobRunner({ ...email.desk.system, db, logger: pino({ level: "silent" }) }, { batchSize: 1 }),
           {
-            email: { supportAddresses: [supportAddress], relayUrl: null, mailFrom: supportAddress },
+            email: {
+              supportAddresses: [supportAddress],
+              relayUrl: null,
+              mailFrom: supportAddress,
+              publicUrl: "https://help.tend.test",
+            },
           },
         );
       await Promise.allSettled([runner(email.desk.database.db).runDueJobs(), runner(other.db).runDueJobs()]);

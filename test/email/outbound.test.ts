@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { TicketEmailView } from "../../src/modules/email/email-presenter.js";
 import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
 import type { CommentView } from "../../src/modules/tickets/ticket-presenter.js";
-import { supportAddress, useEmailDesk } from "./email-desk.js";
+import { publicUrl, supportAddress, useEmailDesk } from "./email-desk.js";
 
 const email = useEmailDesk({ relaySink: true });
 
@@ -78,7 +78,13 @@ describe("replies by email", () => {
     expect(mail.to && !Array.isArray(mail.to) && mail.to.value).toEqual([
       { address: thread.requester, name: "Pat Customer" },
     ]);
-    expect(mail.text?.trim()).toBe("We restarted the print server.");
+    // Rendered by the reply template: the reply, then where to follow the ticket, as text and HTML.
+    const link = `${publicUrl}/portal/tickets/${thread.ticketNumber}`;
+    expect(mail.text?.startsWith("We restarted the print server.\n")).toBe(true);
+    expect(mail.text).toContain(link);
+    expect(mail.html).toContain("<p>We restarted the print server.</p>");
+    expect(mail.html).toContain(`<a href="${link}">`);
+    expect(sent?.raw).toMatch(/^Content-Type: multipart\/alternative;/m);
 
     const outbound = (await ticketEmails(thread.ticketNumber)).find((mail) => mail.direction === "outbound");
     const sentState = { state: "sent", answer: expect.stringMatching(/^250 /), sentAt: expect.any(String) };

@@ -51,7 +51,8 @@ export type ResourceKind =
   | "slaPolicy"
   | "slaException"
   | "savedReply"
-  | "inboundEmail";
+  | "inboundEmail"
+  | "attachment";
 
 /**
  * Which resource each path parameter names, by the path it sits under. Keep it small and explicit:
@@ -73,6 +74,7 @@ const pathParameterKinds: { param: string; under: RegExp; kind: ResourceKind }[]
   { param: "id", under: /^\/api\/v1\/sla\/policies\/\{id\}/, kind: "slaPolicy" },
   { param: "id", under: /^\/api\/v1\/saved-replies\/\{id\}/, kind: "savedReply" },
   { param: "id", under: /^\/api\/v1\/email\/inbound\/\{id\}/, kind: "inboundEmail" },
+  { param: "id", under: /^\/api\/v1\/tickets\/\{number\}\/attachments\/\{id\}/, kind: "attachment" },
 ];
 
 export function resourceKindOf(route: ApiRoute, param: string): ResourceKind | undefined {

@@ -42,6 +42,7 @@ const publicRoutes = [
   "POST /api/v1/auth/login",
   "POST /api/v1/auth/sign-in/second-factor",
   "POST /api/v1/auth/logout",
+  "POST /api/v1/auth/unlock",
   "GET /api/v1/auth/sso",
   "GET /api/v1/auth/sso/start",
   "GET /api/v1/auth/sso/callback",
@@ -73,6 +74,7 @@ const memberRoutes = [
   "GET /api/v1/tickets/{number}/comments",
   "POST /api/v1/tickets/{number}/comments",
   "GET /api/v1/tickets/{number}/events",
+  "GET /api/v1/tickets/{number}/attachments/{id}",
 ];
 
 /** Writes an agent may make; every other write is for admins. Agents read everything. */

@@ -92,6 +92,13 @@ const allowList: Record<string, string> = {
   "email/email-repository.ts:findEmailMessageById": outboundMail,
   "email/email-repository.ts:assignOutboundMessageId": write,
   "email/email-repository.ts:updateOutboundDelivery": write,
+  "email/email-repository.ts:countMessagesFromSender": inboundMail,
+  "email/email-repository.ts:findOutboundMessages": inboundMail,
+  "attachments/attachment-repository.ts:insertAttachments": write,
+  "attachments/attachment-repository.ts:deleteAttachmentRows": erasure,
+  "attachments/attachment-repository.ts:countAttachmentRows": erasure,
+  "attachments/attachment-repository.ts:unreferencedFiles":
+    "after an erasure or retention run: which file hashes no row names any more, never a row's data",
 
   "privacy/privacy-repository.ts:ticketsRequestedBy": erasure,
   "privacy/privacy-repository.ts:commentsToErase": erasure,

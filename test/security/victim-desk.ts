@@ -2,6 +2,8 @@ import { createHash, randomInt } from "node:crypto";
 import { sql } from "kysely";
 import { expect } from "vitest";
 import type { Db } from "../../src/db/database.js";
+import { insertAttachments } from "../../src/modules/attachments/attachment-repository.js";
+import { writeAttachmentFile } from "../../src/modules/attachments/attachment-store.js";
 import { storeInboundEmail } from "../../src/modules/email/store-inbound-email.js";
 import { installHealthDefaults } from "../../src/modules/health/install-health-defaults.js";
 import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
@@ -10,6 +12,7 @@ import { sessionIdleLifetimeMs } from "../../src/modules/identity/sessions.js";
 import { createCustomerException } from "../../src/modules/sla/customer-exceptions.js";
 import { installDefaultPolicies } from "../../src/modules/sla/default-policies.js";
 import { DAY } from "../../src/shared/clock.js";
+import { newId } from "../../src/shared/ids.js";
 import type { Person, TestDesk } from "../support/test-desk.js";
 import type { ResourceKind } from "./attack-surface.js";
 
@@ -87,6 +90,27 @@ async function victimInboundEmail(desk: TestDesk, from: string, subject: string)
   return rawEmailId;
 }
 
+/** A file on the ticket's first message, as inbound mail stores one; its bytes carry a secret word. */
+async function victimAttachment(desk: TestDesk, ticketId: string, commentId: string, marker: string) {
+  const content = Buffer.from(`%PDF-1.4 contract ${marker}`);
+  const id = newId();
+  await insertAttachments(desk.database.db, [
+    {
+      id,
+      ticket_id: ticketId,
+      comment_id: commentId,
+      filename: "contract.pdf",
+      content_type: "application/pdf",
+      size_bytes: content.length,
+      sha256: await writeAttachmentFile(desk.attachmentsDir, content),
+      inline: 0,
+      content_id: null,
+      created_at: desk.clock.now().toISOString(),
+    },
+  ]);
+  return id;
+}
+
 export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
   await installDefaultPolicies(desk.system);
   await installHealthDefaults(desk.system);
@@ -104,6 +128,7 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
   const orgNotes = secretWord("orgnotes");
   const exceptionReason = secretWord("exception");
   const tokenName = secretWord("token");
+  const attachmentBytes = secretWord("attachment");
   await updateOrganization({ ctx: desk.as(admin.actor), id: organization.id, input: { notes: orgNotes } });
 
   const victim = await desk.makeCustomer(organization.id);
@@ -186,6 +211,12 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
     slaException: exception.id,
     savedReply: await firstId("/saved-replies", (items) => items[0]),
     inboundEmail: await victimInboundEmail(desk, victim.email, words.subject),
+    attachment: await victimAttachment(
+      desk,
+      ticket.id,
+      await firstId(`/tickets/${ticket.number}/comments`, (items) => items[0]),
+      attachmentBytes,
+    ),
   };
   const missingUuid = "0190c0de-0000-7000-8000-00000000dead";
   const missingIds = Object.fromEntries(
@@ -227,6 +258,7 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
       secret("organization notes", orgNotes, true),
       secret("SLA exception reason", exceptionReason, true),
       secret("API token name", tokenName),
+      secret("attachment bytes", attachmentBytes),
       secret("organization name", organization.name),
       secret("organization domain", organization.domain),
       secret("victim email", victim.email),
@@ -273,6 +305,7 @@ const guardedTables = [
   "saved_replies",
   "raw_emails",
   "email_messages",
+  "attachments",
 ] as const;
 
 /** Tokens as a refused request must leave them; `last_used_at` moves with every authenticated call. */

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll } from "vitest";
 import { buildApp, type TendApp } from "../../src/http/build-app.js";
@@ -22,6 +25,8 @@ export interface TestDesk {
   database: TestDatabase;
   clock: ManualClock;
   app: TendApp;
+  /** This desk's attachment store, a temp folder (what `$TEND_DATA_DIR/attachments` is in production). */
+  attachmentsDir: string;
   as(actor: Actor, channel?: Channel): Context;
   system: Context;
   /** A unique suffix, so factories never collide inside one database. */
@@ -58,6 +63,7 @@ export function useTestDesk(): TestDesk {
   beforeAll(async () => {
     const database = await createTestDatabase();
     const clock = new ManualClock("2026-11-23T09:00:00.000Z");
+    const attachmentsDir = await mkdtemp(join(tmpdir(), "tend-attachments-"));
     const as = (actor: Actor, channel: Channel = "api"): Context => ({
       actor,
       channel,
@@ -66,6 +72,7 @@ export function useTestDesk(): TestDesk {
       clock,
       logger: silent,
       secretBox: secretBoxFor(secretKey),
+      attachmentsDir,
     });
     const system = as({ kind: "system", reason: "test setup" }, "cli");
     const app = await buildApp({
@@ -75,6 +82,7 @@ export function useTestDesk(): TestDesk {
       publicUrl: "http://localhost:8080",
       bodyLimitBytes: 64 * 1024,
       secretKey,
+      attachmentsDir,
     });
     let counter = 0;
     const unique = () => {
@@ -105,6 +113,7 @@ export function useTestDesk(): TestDesk {
       database,
       clock,
       app,
+      attachmentsDir,
       as,
       system,
       unique,
@@ -167,6 +176,7 @@ export function useTestDesk(): TestDesk {
   afterAll(async () => {
     await desk.app?.close();
     await desk.database?.drop();
+    if (desk.attachmentsDir) await rm(desk.attachmentsDir, { recursive: true, force: true });
   });
   return desk;
 }

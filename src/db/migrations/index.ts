@@ -12,6 +12,9 @@ import * as twoFactor from "./2026-11-23T1220-two-factor.js";
 import * as singleSignOn from "./2026-11-23T1230-single-sign-on.js";
 import * as erasure from "./2026-11-23T1240-erasure.js";
 import * as createEmail from "./2026-11-23T1300-create-email.js";
+import * as attachments from "./2026-11-23T1310-attachments.js";
+import * as unlockTokens from "./2026-11-23T1320-unlock-tokens.js";
+import * as imapMailbox from "./2026-11-23T1330-imap-mailbox.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +31,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-23T1230-single-sign-on": singleSignOn,
   "2026-11-23T1240-erasure": erasure,
   "2026-11-23T1300-create-email": createEmail,
+  "2026-11-23T1330-imap-mailbox": imapMailbox,
+  "2026-11-23T1310-attachments": attachments,
+  "2026-11-23T1320-unlock-tokens": unlockTokens,
 };

@@ -216,3 +216,29 @@ export async function outboundMailOfComments(
     .where("ticket_id", "in", ticketsIn(db, scope).select("tickets.id"))
     .execute();
 }
+
+/** How many messages from this envelope sender were stored since `since`: the flood stop's count. */
+export async function countMessagesFromSender(
+  db: DbExecutor,
+  mailFrom: string,
+  since: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom("raw_emails")
+    .select((eb) => eb.fn.countAll<number | string>().as("count"))
+    .where("mail_from", "=", mailFrom)
+    .where("received_at", ">=", since)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Our own sent mail among these Message-IDs: what a bounce may report on. */
+export async function findOutboundMessages(db: DbExecutor, messageIds: string[]): Promise<EmailMessageRow[]> {
+  if (messageIds.length === 0) return [];
+  return db
+    .selectFrom("email_messages")
+    .selectAll()
+    .where("direction", "=", "outbound")
+    .where("message_id", "in", messageIds)
+    .execute();
+}

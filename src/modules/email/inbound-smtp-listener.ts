@@ -1,7 +1,9 @@
+import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream } from "smtp-server";
 import type { Context } from "../../shared/context.js";
 import { supportRecipient } from "./email-addresses.js";
+import { countMessagesFromSender } from "./email-repository.js";
 import { storeInboundEmail } from "./store-inbound-email.js";
 
 export interface SmtpListenerOptions {
@@ -12,6 +14,23 @@ export interface SmtpListenerOptions {
   maxMessageBytes: number;
   /** Recipients per message: support mail names a support address or two, not a mailing list. */
   maxRecipients?: number;
+  /** Messages one envelope sender may have stored per `senderWindowMinutes`; more get a 451. */
+  senderLimit?: number;
+  /** Certificate and key: STARTTLS is offered; null or absent, it is not. */
+  tls?: SmtpTls | null;
+}
+
+export interface SmtpTls {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export const defaultSenderLimit = 30;
+const senderWindowMinutes = 10;
+
+/** Reads the PEM files once, at start: a missing or unreadable file stops Tend with its reason. */
+export async function readSmtpTls(files: { certFile: string; keyFile: string }): Promise<SmtpTls> {
+  return { cert: await readFile(files.certFile), key: await readFile(files.keyFile) };
 }
 
 export interface SmtpListener {
@@ -44,6 +63,7 @@ async function readMessage(stream: SMTPServerDataStream, maxBytes: number): Prom
  */
 export async function startSmtpListener(ctx: Context, options: SmtpListenerOptions): Promise<SmtpListener> {
   const maxRecipients = options.maxRecipients ?? 50;
+  const senderLimit = options.senderLimit ?? defaultSenderLimit;
   const logger = ctx.logger.child({ role: "smtp" });
   const server = new SMTPServer({
     name: "tend",
@@ -51,8 +71,33 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
     size: options.maxMessageBytes,
     // An MX for the world: nobody signs in, and STARTTLS waits for a configured certificate.
     authOptional: true,
-    disabledCommands: ["AUTH", "STARTTLS"],
+    disabledCommands: options.tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
     logger: false,
+    onMailFrom(address, session, callback) {
+      // The null sender `<>` is every bounce's: limiting it would limit all of them at once.
+      const sender = address.address.toLowerCase();
+      if (!sender) return callback();
+      const since = new Date(ctx.clock.now().getTime() - senderWindowMinutes * 60_000).toISOString();
+      countMessagesFromSender(ctx.db, sender, since)
+        .then((count) => {
+          if (count < senderLimit) return callback();
+          // Temporary: a real sender's server keeps the mail and retries after the flood passes.
+          logger.warn(
+            { sender, count, remote: session.remoteAddress },
+            "sender over the rate limit deferred",
+          );
+          callback(smtpError(451, "4.7.1 Too many messages from this sender, try again later"));
+        })
+        .catch((error: unknown) => {
+          // The count is a guard, not the store: the message's own commit decides 250 or 451.
+          logger.warn(
+            { err: error, sender },
+            "sender rate limit unreadable; the message goes on to be stored",
+          );
+          callback();
+        });
+    },
     onRcptTo(address, session, callback) {
       if (!supportRecipient(address.address, options.supportAddresses)) {
         return callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
@@ -71,7 +116,9 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
               smtpError(552, `5.3.4 Message exceeds the maximum size of ${options.maxMessageBytes} bytes`),
             );
           }
-          const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address || null : null;
+          const mailFrom = session.envelope.mailFrom
+            ? session.envelope.mailFrom.address.toLowerCase() || null
+            : null;
           const { rawEmailId, duplicate } = await storeInboundEmail(ctx, raw, {
             mailFrom,
             rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),

@@ -1,6 +1,8 @@
 import EmailReplyParser from "email-reply-parser";
 import { type AddressObject, type HeaderValue, simpleParser } from "mailparser";
 import { htmlToText, maxCommentLength, sanitizeCommentHtml } from "../tickets/comment-body.js";
+import { type DeliveryReport, readDeliveryReport } from "./delivery-report.js";
+import { attachedMessage, type ForwardedOriginal, findInlineForward } from "./forwarded-message.js";
 import type { NoiseSignals } from "./loop-detection.js";
 
 /** An inbound message reduced to what threading and the ticket need; plain values only. */
@@ -20,8 +22,25 @@ export interface ParsedEmail {
   html: string;
   /** What the ticket shows: the new reply, without quoted history and signature. */
   replyText: string;
+  /** The message inside a forward (attached or inline); the caller decides whether it counts. */
+  forwardedOriginal: ForwardedOriginal | null;
+  /** A delivery status notification's content (multipart/report; report-type=delivery-status). */
+  deliveryReport: DeliveryReport | null;
+  /** Attachments and inline images, in message order, with their decoded bytes. */
+  attachments: InboundAttachment[];
   /** The header signals; `nullSender` comes from the envelope, which the caller knows. */
   noise: Omit<NoiseSignals, "nullSender">;
+}
+
+export interface InboundAttachment {
+  /** As the sender's client named it; sanitized before it is stored. */
+  filename: string | null;
+  contentType: string;
+  content: Buffer;
+  size: number;
+  /** Part of a multipart/related body: an image the HTML shows. */
+  inline: boolean;
+  contentId: string | null;
 }
 
 /** A message Tend cannot turn into a ticket however often it tries; stored as failed with the reason. */
@@ -65,12 +84,38 @@ function messageIds(value: string | string[] | undefined): string[] {
   return text.match(messageIdPattern) ?? [];
 }
 
+const replyParserInputLimit = 32 * 1024;
+
 /** The reply without quoted history and signature, within what one comment may hold. */
 function visibleReply(fullText: string): string {
-  const reply = new EmailReplyParser().parseReply(fullText).trim() || fullText.trim();
+  // The parser's time grows faster than linearly: a 750 KB quote (the corpus's email_long_quote)
+  // held a worker for minutes. The reply sits at the top, so its head is all the parser needs.
+  const head = fullText.slice(0, replyParserInputLimit);
+  const parsed = new EmailReplyParser().parseReply(head).trim();
+  // Nothing stripped from the head: the reply may run past it, so it is the whole text.
+  const reply = parsed && parsed !== head.trim() ? parsed : fullText.trim();
   if (reply.length <= maxCommentLength) return reply;
   const notice = "\n\n[Truncated: the whole message is kept with the email.]";
   return reply.slice(0, maxCommentLength - notice.length) + notice;
+}
+
+/** An attached original ("forward as attachment") first, else one forwarded inline in the text. */
+async function forwardedOriginal(raw: Buffer, fullText: string): Promise<ForwardedOriginal | null> {
+  const attached = attachedMessage(raw);
+  if (attached) {
+    const original = await simpleParser(attached, { skipHtmlToText: true });
+    const [from] = addresses(original.from);
+    if (from) {
+      const html = original.html ? sanitizeCommentHtml(original.html) : "";
+      return {
+        from: { address: from.address, name: from.name || null },
+        subject: original.subject ?? null,
+        text: visibleReply(original.text ? original.text.replace(/\r\n/g, "\n").trim() : htmlToText(html)),
+      };
+    }
+  }
+  const inline = findInlineForward(fullText);
+  return inline ? { ...inline, text: visibleReply(inline.text) } : null;
 }
 
 /**
@@ -80,7 +125,8 @@ function visibleReply(fullText: string): string {
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   // Text of an HTML-only message comes from the sanitized HTML, not mailparser's conversion, which
   // would spell out every link, `javascript:` and tracking pixel included.
-  const mail = await simpleParser(raw, { skipHtmlToText: true });
+  // keepDeliveryStatus: a bounce's status part comes as a part of its own, to be read, not as text.
+  const mail = await simpleParser(raw, { skipHtmlToText: true, keepDeliveryStatus: true });
   const [from] = addresses(mail.from);
   if (!from) throw new UnprocessableEmailError("the message has no From address");
   const html = mail.html ? sanitizeCommentHtml(mail.html) : "";
@@ -89,10 +135,13 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const [inReplyTo] = messageIds(mail.inReplyTo);
   const references = messageIds(mail.references);
   const contentType = contentTypeParts(mail.headers.get("content-type"));
+  const referencedIds = [...new Set([...(inReplyTo ? [inReplyTo] : []), ...references])];
+  const isDeliveryReport =
+    contentType.type === "multipart/report" && contentType.reportType === "delivery-status";
   return {
     messageId: messageId ?? null,
     inReplyTo: inReplyTo ?? null,
-    referencedIds: [...new Set([...(inReplyTo ? [inReplyTo] : []), ...references])],
+    referencedIds,
     references,
     from: { address: from.address, name: from.name || null },
     to: addresses(mail.to).map((entry) => entry.address),
@@ -101,6 +150,16 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     fullText,
     html,
     replyText: visibleReply(fullText),
+    deliveryReport: isDeliveryReport ? readDeliveryReport(mail.attachments, referencedIds) : null,
+    forwardedOriginal: isDeliveryReport ? null : await forwardedOriginal(raw, fullText),
+    attachments: mail.attachments.map((part) => ({
+      filename: part.filename ?? null,
+      contentType: part.contentType || "application/octet-stream",
+      content: part.content,
+      size: part.content.length,
+      inline: part.related === true,
+      contentId: part.cid ?? null,
+    })),
     noise: {
       from: from.address,
       autoSubmitted: headerText(mail.headers.get("auto-submitted")),

@@ -1,15 +1,25 @@
 import { ConflictError, DomainError } from "../../errors.js";
 import { type Context, inTransaction, withActor } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { insertAttachments } from "../attachments/attachment-repository.js";
+import {
+  admitAttachments,
+  defaultMaxAttachmentBytes,
+  sanitizeFilename,
+} from "../attachments/attachment-rules.js";
+import { attachmentsDirOf, writeAttachmentFile } from "../attachments/attachment-store.js";
 import { type Actor, systemActor } from "../identity/actor.js";
+import { isStaff } from "../identity/identity-policy.js";
 import { findOrCreateCustomer } from "../identity/manage-people.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { addComment } from "../tickets/add-comment.js";
 import { createTicket } from "../tickets/create-ticket.js";
+import { eventRow } from "../tickets/ticket-events.js";
 import { canViewTicket } from "../tickets/ticket-policy.js";
 import {
   findTicketById,
   findTicketByNumber,
+  insertTicketEvents,
   listCommentRows,
   type TicketListRow,
 } from "../tickets/ticket-repository.js";
@@ -23,12 +33,16 @@ import {
   type RawEmailRow,
   updateRawEmailStatus,
 } from "./email-repository.js";
+import { withoutForwardPrefix } from "./forwarded-message.js";
 import { noiseReason } from "./loop-detection.js";
 import { type ParsedEmail, parseEmail, UnprocessableEmailError } from "./parse-email.js";
+import { recordBounce } from "./record-bounce.js";
 import { decideThread, type ThreadCandidate } from "./threading.js";
 
 export interface InboundEmailSettings {
   supportAddresses: readonly string[];
+  /** TEND_ATTACHMENT_MAX_BYTES; larger parts are noted on the comment, not stored. */
+  maxAttachmentBytes?: number;
 }
 
 export interface InboundOutcome {
@@ -96,12 +110,28 @@ export async function processInboundEmail(
   );
   if (noise) {
     // An auto-reply or bounce answering our mail names it in its headers: kept with that ticket.
-    const concerns = await findTicketIdOfMessages(ctx.db, email.referencedIds.slice(-maxReferencedIds));
+    const bounced = email.deliveryReport
+      ? await recordBounce(ctx, email.deliveryReport, maxReferencedIds)
+      : undefined;
+    const concerns =
+      bounced ?? (await findTicketIdOfMessages(ctx.db, email.referencedIds.slice(-maxReferencedIds)));
     return finish("ignored", noise, email.messageId, concerns);
   }
 
+  let files: StoredFiles;
   try {
-    return await inTransaction(ctx, (tx) => threadIntoTicket(tx, raw, email, settings));
+    files = await storeAttachmentFiles(ctx, email, settings);
+  } catch (error) {
+    // The disk, not the message: the job retries.
+    ctx.logger.error(
+      { err: error, rawEmailId: raw.id },
+      "attachments of an inbound email could not be stored",
+    );
+    throw error;
+  }
+
+  try {
+    return await inTransaction(ctx, (tx) => threadIntoTicket(tx, raw, email, settings, files));
   } catch (error) {
     // Recorded for the admins' list either way. A refusal no retry can change (invalid, forbidden,
     // not found) is final until an admin reprocesses; anything else is rethrown so the job retries:
@@ -119,8 +149,10 @@ async function threadIntoTicket(
   raw: RawEmailRow,
   email: ParsedEmail,
   settings: InboundEmailSettings,
+  files: StoredFiles,
 ): Promise<InboundOutcome> {
   const now = tx.clock.now().toISOString();
+  const body = [email.replyText || "(empty message)", files.notice].filter(Boolean).join("\n\n");
   // Without a Message-ID the stored bytes name the message: the same bytes are stored only once.
   const messageId = email.messageId ?? `<${raw.sha256}@inbound.tend.invalid>`;
   const known = await findEmailMessageByMessageId(tx.db, messageId);
@@ -184,26 +216,66 @@ async function threadIntoTicket(
     const result = await addComment({
       ctx: withActor(tx, senderActor, "email"),
       number: decision.ticketNumber,
-      input: { body: email.replyText || "(empty message)" },
+      input: { body },
     });
     ({ id: ticketId, number: ticketNumber } = result.ticket);
     commentId = result.comment.id;
   } else {
+    // An agent forwarding a customer's mail into the support address means "this is theirs": the
+    // ticket is the original sender's, and its history names the agent who brought it in.
+    const original =
+      isStaff(senderActor) &&
+      email.forwardedOriginal &&
+      !supportRecipient(email.forwardedOriginal.from.address, settings.supportAddresses)
+        ? email.forwardedOriginal
+        : null;
+    const requester = original
+      ? await findOrCreateCustomer(tx, original.from.address, original.from.name ?? undefined)
+      : sender;
     const ticket = await createTicket({
       ctx: withActor(tx, systemActor("inbound email"), "email"),
       input: {
-        subject: email.subject || "(no subject)",
-        body: email.replyText || "(empty message)",
-        requesterId: sender.id,
+        subject:
+          (original ? original.subject?.trim() || withoutForwardPrefix(email.subject) : email.subject) ||
+          "(no subject)",
+        body: original
+          ? [original.text || "(empty message)", files.notice].filter(Boolean).join("\n\n")
+          : body,
+        requesterId: requester.id,
         channel: "email",
       },
     });
     ({ id: ticketId, number: ticketNumber } = ticket);
+    if (original) {
+      await insertTicketEvents(tx.db, [
+        eventRow(withActor(tx, senderActor, "email"), ticketId, now, {
+          kind: "email_forwarded",
+          from: sender.email,
+          to: requester.email,
+          reason: `Forwarded into the support address by ${sender.name} <${sender.email}>`,
+        }),
+      ]);
+    }
     const [description] = await listCommentRows(tx.db, threadingScope, ticketId, ["public"]);
     if (!description) throw new Error(`ticket #${ticketNumber} has no description`);
     commentId = description.id;
   }
 
+  await insertAttachments(
+    tx.db,
+    files.stored.map((file) => ({
+      id: newId(),
+      ticket_id: ticketId,
+      comment_id: commentId,
+      filename: file.filename,
+      content_type: file.contentType,
+      size_bytes: file.size,
+      sha256: file.sha256,
+      inline: file.inline ? 1 : 0,
+      content_id: file.contentId,
+      created_at: now,
+    })),
+  );
   await insertEmailMessage(tx.db, {
     id: newId(),
     direction: "inbound",
@@ -231,6 +303,47 @@ async function threadIntoTicket(
   await updateRawEmailStatus(tx.db, raw.id, { status: "processed", reason, at: now, messageId, ticketId });
   tx.logger.info({ rawEmailId: raw.id, ticket: ticketNumber, reason }, "inbound email processed");
   return { status: "processed", reason, ticketNumber };
+}
+
+interface StoredFiles {
+  stored: Array<{
+    filename: string;
+    contentType: string;
+    size: number;
+    sha256: string;
+    inline: boolean;
+    contentId: string | null;
+  }>;
+  /** Names the parts over the limits, for the comment; null when every part was kept. */
+  notice: string | null;
+}
+
+/**
+ * Writes the message's attachments to the store before the transaction that names them: a file
+ * is durable before its row commits, so no committed row points at a missing file. A crash in
+ * between leaves a file no row names, which a retry of the same message reuses (same sha256).
+ */
+async function storeAttachmentFiles(
+  ctx: Context,
+  email: ParsedEmail,
+  settings: InboundEmailSettings,
+): Promise<StoredFiles> {
+  const named = email.attachments.map((part) => ({ ...part, filename: sanitizeFilename(part.filename) }));
+  const { kept, notice } = admitAttachments(named, settings.maxAttachmentBytes ?? defaultMaxAttachmentBytes);
+  if (kept.length === 0) return { stored: [], notice };
+  const dir = attachmentsDirOf(ctx);
+  const stored: StoredFiles["stored"] = [];
+  for (const part of kept) {
+    stored.push({
+      filename: part.filename,
+      contentType: part.contentType,
+      size: part.size,
+      sha256: await writeAttachmentFile(dir, part.content),
+      inline: part.inline,
+      contentId: part.contentId,
+    });
+  }
+  return { stored, notice };
 }
 
 function plusAddressedTicket(recipients: string[], settings: InboundEmailSettings): number | null {

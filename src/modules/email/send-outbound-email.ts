@@ -1,9 +1,8 @@
-import nodemailer from "nodemailer";
 import type { Context } from "../../shared/context.js";
-import { newId } from "../../shared/ids.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { findTicketById } from "../tickets/ticket-repository.js";
+import { deliverMail, failureAnswer, newMessageId } from "./deliver-mail.js";
 import { plusAddress } from "./email-addresses.js";
 import {
   assignOutboundMessageId,
@@ -11,32 +10,34 @@ import {
   listTicketEmailMessages,
   updateOutboundDelivery,
 } from "./email-repository.js";
+import { type TicketMailKind, ticketLink, ticketMail } from "./notification-templates.js";
 
 export interface OutboundEmailSettings {
   supportAddresses: readonly string[];
   /** null: nothing is sent, mail waits in the queue saying so. */
   relayUrl: string | null;
   mailFrom: string;
+  /** TEND_PUBLIC_URL: the links in mail lead to the web app there. */
+  publicUrl: string;
 }
 
 const sendingScope = systemScope("outbound mail for a ticket's requester");
 // Clients thread on the last few ids; a long thread's full list would only grow every header.
 const maxReferences = 20;
 
-/** A header value on one line: a CR or LF in a name would let its author add headers of their own. */
-function oneLine(value: string): string {
-  return value.replace(/[\r\n]+/g, " ").trim();
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf("@") + 1).replace(/>$/, "");
+function directionOrder(mail: { direction: string }): number {
+  return mail.direction === "inbound" ? 0 : 1;
 }
 
 /**
- * The `email.send-outbound` job: sends one queued mail through the relay with the thread's headers
- * (Message-ID, In-Reply-To, References, the `[#1042]` subject tag, Reply-To the plus-address) and
- * records the relay's answer. A 5xx is final ("failed"); anything else stays "queued" and the job
- * retries with backoff.
+ * The `email.send-outbound` job: renders one queued ticket mail (`notification-templates.ts`, by
+ * its kind) and sends it through the relay with the thread's headers (Message-ID, In-Reply-To,
+ * References, the `[#1042]` subject tag, Reply-To the plus-address), recording the relay's answer.
+ * A 5xx is final ("failed"); anything else stays "queued" and the job retries with backoff.
  */
 export async function sendOutboundEmail(
   ctx: Context,
@@ -60,13 +61,16 @@ export async function sendOutboundEmail(
   const [to] = JSON.parse(message.to_addresses) as string[];
   if (!to) throw new Error(`outbound mail ${message.id} has no recipient`);
 
-  await assignOutboundMessageId(ctx.db, message.id, `<${newId()}@${domainOf(settings.mailFrom)}>`);
+  await assignOutboundMessageId(ctx.db, message.id, newMessageId(settings.mailFrom));
   const messageId = (await findEmailMessageById(ctx.db, message.id))?.message_id;
   if (!messageId) throw new Error(`outbound mail ${message.id} lost its Message-ID`);
   const earlier = (await listTicketEmailMessages(ctx.db, sendingScope, ticket.id))
     .filter(
       (mail) => mail.id !== message.id && mail.message_id !== null && mail.created_at <= message.created_at,
     )
+    // A new ticket's acknowledgement is queued in the same instant as the mail that opened it is
+    // recorded: on a tie the customer's mail came first.
+    .sort((a, b) => compareText(a.created_at, b.created_at) || directionOrder(a) - directionOrder(b))
     .map((mail) => ({ messageId: mail.message_id as string, direction: mail.direction }));
   const references = earlier.map((mail) => mail.messageId).slice(-maxReferences);
   // The customer's latest mail is what this answers; without one, the thread's latest.
@@ -74,36 +78,42 @@ export async function sendOutboundEmail(
     earlier.filter((mail) => mail.direction === "inbound").at(-1)?.messageId ?? references.at(-1) ?? null;
   const supportAddress = settings.supportAddresses[0];
 
-  const transport = nodemailer.createTransport(settings.relayUrl);
+  const link = ticketLink(settings.publicUrl, "customer", ticket.number);
+  const kind = (message.kind ?? "reply") as TicketMailKind;
+  const rendered = ticketMail({
+    kind,
+    ticket: { number: ticket.number, subject: ticket.subject },
+    comment: { text: message.body_text, html: message.body_html },
+    link,
+  });
   try {
-    const info = await transport.sendMail({
+    const outcome = await deliverMail(settings.relayUrl, {
+      ...rendered,
       messageId,
       from: settings.mailFrom,
-      to: { name: oneLine(requester?.name ?? ""), address: to },
+      to: { name: requester?.name ?? "", address: to },
       ...(supportAddress ? { replyTo: plusAddress(supportAddress, ticket.number) } : {}),
-      subject: oneLine(message.subject),
-      text: message.body_text,
-      html: message.body_html,
-      ...(inReplyTo ? { inReplyTo } : {}),
-      ...(references.length > 0 ? { references } : {}),
+      inReplyTo,
+      references,
     });
     await updateOutboundDelivery(ctx.db, message.id, {
-      state: "sent",
-      answer: info.response,
-      sentAt: ctx.clock.now().toISOString(),
-      fromAddress: settings.mailFrom,
-      inReplyTo,
-      referenceIds: references,
+      state: outcome.state,
+      answer: outcome.answer,
+      ...(outcome.state === "sent"
+        ? {
+            sentAt: ctx.clock.now().toISOString(),
+            fromAddress: settings.mailFrom,
+            inReplyTo,
+            referenceIds: references,
+          }
+        : {}),
     });
-    ctx.logger.info({ ticket: ticket.number, messageId }, "reply sent by email");
+    if (outcome.state === "sent")
+      ctx.logger.info({ ticket: ticket.number, messageId, kind }, "ticket mail sent");
+    else
+      ctx.logger.warn({ ticket: ticket.number, answer: outcome.answer }, "ticket mail refused by the relay");
   } catch (error) {
-    const { responseCode, response } = error as { responseCode?: number; response?: string };
-    const answer = response ?? (error instanceof Error ? error.message : String(error));
-    const permanent = responseCode !== undefined && responseCode >= 500;
-    await updateOutboundDelivery(ctx.db, message.id, { state: permanent ? "failed" : "queued", answer });
-    if (!permanent) throw error;
-    ctx.logger.warn({ ticket: ticket.number, answer }, "reply refused by the relay");
-  } finally {
-    transport.close();
+    await updateOutboundDelivery(ctx.db, message.id, { state: "queued", answer: failureAnswer(error) });
+    throw error;
   }
 }

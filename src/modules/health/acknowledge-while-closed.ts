@@ -1,6 +1,7 @@
 import { type Context, withActor } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { queueAcknowledgementEmail } from "../email/queue-reply-email.js";
 import { systemActor } from "../identity/actor.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { commentBody } from "../tickets/comment-body.js";
@@ -13,7 +14,7 @@ import { loadSupportCalendar } from "./health-rules-in-force.js";
 
 /**
  * Acknowledges a ticket that arrives while support is closed with a public comment saying when support
- * opens next. Called by `createTicket` inside its transaction, so the ticket and its acknowledgement
+ * opens next, mailed to the requester when the ticket came by email. Called by `createTicket` inside its transaction, so the ticket and its acknowledgement
  * commit together.
  *
  * The comment is written straight to the store, not through `addComment`: it must not move the ticket
@@ -25,7 +26,15 @@ import { loadSupportCalendar } from "./health-rules-in-force.js";
  */
 export async function acknowledgeIfSupportClosed(
   ctx: Context,
-  ticket: { id: string; status: string; created_at: string; requester_id: string },
+  ticket: {
+    id: string;
+    number: number;
+    subject: string;
+    channel: string;
+    status: string;
+    created_at: string;
+    requester_id: string;
+  },
 ): Promise<boolean> {
   if (ctx.actor.kind === "person" && ctx.actor.role !== "customer") return false;
   if (ticket.status !== "new") return false;
@@ -58,6 +67,11 @@ export async function acknowledgeIfSupportClosed(
     body_html: body.html,
     created_at: ticket.created_at,
     ...unqualifiedReply,
+  });
+  // A ticket that came by email is acknowledged in the requester's mail thread too.
+  await queueAcknowledgementEmail(ctx, {
+    ticket,
+    comment: { id: commentId, bodyText: body.text, bodyHtml: body.html },
   });
   // Not added to the search index: every ticket that arrived at night would match "away right now".
   const tend = withActor(ctx, systemActor("closed-hours acknowledgement"), "system");

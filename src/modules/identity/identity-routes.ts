@@ -35,6 +35,7 @@ import { createPerson, getMe, getPerson, listPeople, updatePerson } from "./mana
 import { setSessionCookie } from "./session-cookie.js";
 import { csrfTokenFor, sessionCookieName, signIn, signOut } from "./sessions.js";
 import { SecondFactorRequiredSchema } from "./two-factor-schemas.js";
+import { unlockAccount } from "./unlock-by-email.js";
 
 /** Sets a new session's cookie and answers with who signed in and the CSRF token their writes carry. */
 export async function sendSignedIn(
@@ -79,6 +80,26 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
         });
       }
       return sendSignedIn(request, reply, outcome, options.secureCookies);
+    },
+  );
+
+  app.post(
+    "/auth/unlock",
+    {
+      schema: {
+        tags: ["auth"],
+        summary:
+          "Lift an account's sign-in lockout with the single-use token from its unlock mail (the page /unlock?token=… calls this)",
+        body: Type.Object(
+          { token: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      await unlockAccount(request.ctx, request.body.token);
+      return reply.status(204).send(null);
     },
   );
 

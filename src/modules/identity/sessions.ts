@@ -17,11 +17,12 @@ import { spendVerificationTime, verifyPassword } from "./passwords.js";
 import { findPersonByEmail } from "./person-repository.js";
 import { hashSecret, newSecret } from "./secrets.js";
 import { challengeSecondFactor, type SecondFactorRequired } from "./sign-in-challenge.js";
-import { secondsUntil, throttleKeys } from "./sign-in-throttle.js";
+import { accountLimit, secondsUntil, throttleKeys } from "./sign-in-throttle.js";
 import { activeLockouts, clearFailures, recordFailure } from "./sign-in-throttle-repository.js";
 import { parseTokenScopes, roleThroughToken } from "./token-scopes.js";
 import { type TwoFactorRequirement, twoFactorRequiredFor } from "./two-factor.js";
 import { findTwoFactorStanding, hasTwoFactor } from "./two-factor-repository.js";
+import { queueUnlockEmail } from "./unlock-by-email.js";
 
 /** How a session was opened; recorded on the session and in its `auth.signed_in` audit record. */
 export type SignInMethod = "password" | "password+totp" | "password+recovery-code" | "oidc";
@@ -96,7 +97,12 @@ export async function signIn(
       targetId: person.id,
       after: { email: person.email, reason: "wrong password" },
     });
-    for (const throttle of throttles) await recordFailure(ctx.db, throttle, ctx.clock.now());
+    for (const throttle of throttles) {
+      const lockoutStarted = await recordFailure(ctx.db, throttle, ctx.clock.now());
+      // The owner of a staff account just locked is mailed an unlock link, once per lockout. An
+      // unknown email is counted the same (above) and answered the same, but nobody is mailed.
+      if (lockoutStarted && throttle.limit === accountLimit) await queueUnlockEmail(ctx, person.id);
+    }
     throw new UnauthorizedError("Email or password is wrong.");
   }
   // Checked after the password, so the refusal tells only someone who knows it that the account

@@ -20,14 +20,20 @@ export async function activeLockouts(
 /**
  * Counts one failure in one statement, so concurrent failures on several processes all count: a
  * window that has run out starts again at one, and the failure that reaches the limit sets the
- * lockout. ISO instants in UTC compare correctly as text on both dialects.
+ * lockout. ISO instants in UTC compare correctly as text on both dialects. True when this failure
+ * is the one that started a lockout: the upsert serializes on the row, so exactly one failure per
+ * lockout reaches the limit exactly.
  */
-export async function recordFailure(db: DbExecutor, { key, limit }: ThrottleKey, now: Date): Promise<void> {
+export async function recordFailure(
+  db: DbExecutor,
+  { key, limit }: ThrottleKey,
+  now: Date,
+): Promise<boolean> {
   const at = now.toISOString();
   const windowCutoff = new Date(now.getTime() - limit.windowMs).toISOString();
   const lockedUntil = new Date(now.getTime() + limit.lockoutMs).toISOString();
   const expired = sql`sign_in_throttles.window_started_at <= ${windowCutoff}`;
-  await db
+  const row = await db
     .insertInto("sign_in_throttles")
     .values({ key, failures: 1, window_started_at: at, locked_until: null })
     .onConflict((conflict) =>
@@ -40,7 +46,9 @@ export async function recordFailure(db: DbExecutor, { key, limit }: ThrottleKey,
           else sign_in_throttles.locked_until end`,
       }),
     )
-    .execute();
+    .returning(["failures", "locked_until"])
+    .executeTakeFirst();
+  return Number(row?.failures) === limit.maxFailures && row?.locked_until != null;
 }
 
 /** A successful sign-in forgives its account's failures (not its address's). */

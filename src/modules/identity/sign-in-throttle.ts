@@ -22,8 +22,12 @@ export interface ThrottleKey {
 }
 
 /** Emails are compared as people type them, ignoring case and spaces, like sign-in itself. */
+export function accountThrottleKey(email: string): string {
+  return `account:${email.trim().toLowerCase()}`;
+}
+
 export function throttleKeys(email: string, address: string | undefined): ThrottleKey[] {
-  const keys: ThrottleKey[] = [{ key: `account:${email.trim().toLowerCase()}`, limit: accountLimit }];
+  const keys: ThrottleKey[] = [{ key: accountThrottleKey(email), limit: accountLimit }];
   if (address) keys.push({ key: `ip:${address}`, limit: addressLimit });
   return keys;
 }

@@ -22,6 +22,7 @@ export const tenantTables = [
   "sla_customer_exceptions",
   "ticket_health_flags",
   "raw_emails",
+  "attachments",
   "email_messages",
 ] as const satisfies readonly (keyof Tables)[];
 

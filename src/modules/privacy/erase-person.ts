@@ -33,12 +33,12 @@ export async function erasePerson({
   input: { personId: string; dryRun: boolean };
 }): Promise<ErasureReport> {
   requireAdmin(ctx.actor);
+  const findings: ErasureFinding[] = [];
   const report = await inTransaction(ctx, async (tx) => {
     const person = await findPersonById(tx.db, input.personId);
     if (!person) throw new NotFoundError(`No person ${input.personId}.`);
     requireErasable(tx.actor, person);
     const subject: ErasureSubject = { person, requestedTickets: await ticketsRequestedBy(tx.db, person.id) };
-    const findings: ErasureFinding[] = [];
     for (const contributor of erasureContributors) findings.push(await contributor.find(tx, subject));
     const counts = Object.assign({}, ...findings.map((finding) => finding.counts)) as Record<string, number>;
     const result: ErasureReport = {
@@ -61,6 +61,7 @@ export async function erasePerson({
     tx.logger.info({ personId: person.id, ...counts }, "person erased");
     return { ...result, erasedAt: tx.clock.now().toISOString() };
   });
+  if (!input.dryRun) for (const finding of findings) await finding.afterCommit?.(ctx);
   // Inside a caller's transaction nothing is committed yet: the bytes leave at the next checkpoint or VACUUM.
   if (!input.dryRun && !ctx.db.isTransaction) await compactAfterErasure(ctx.db, ctx.dialect, ctx.logger);
   return report;

@@ -1,4 +1,6 @@
 import type { Context } from "../../shared/context.js";
+import { countAttachmentRows, deleteAttachmentRows } from "../attachments/attachment-repository.js";
+import { removeUnreferencedAttachmentFiles } from "../attachments/remove-attachment-files.js";
 import { auditRowsConcerning, redactAuditRows } from "../audit/audit-repository.js";
 import type { PersonRow } from "../identity/person-repository.js";
 import { throttleKeys } from "../identity/sign-in-throttle.js";
@@ -35,6 +37,8 @@ export interface ErasureSubject {
 export interface ErasureFinding {
   counts: Record<string, number>;
   erase(): Promise<void>;
+  /** After the erasure committed: what lives outside the database (files) and may only go then. */
+  afterCommit?(ctx: Context): Promise<void>;
 }
 
 /**
@@ -107,6 +111,26 @@ const mail: ErasureContributor = {
   },
 };
 
+/**
+ * The files that came with their erased messages: the rows go in the transaction, each file after
+ * the commit unless another message (someone else's copy of the same bytes) still names it.
+ */
+const attachments: ErasureContributor = {
+  async find(ctx, { person }) {
+    const commentIds = (
+      await commentsToErase(ctx.db, person.id, keepsCommentsOnOthersTickets(person.role))
+    ).map((comment) => comment.id);
+    let files: string[] = [];
+    return {
+      counts: { attachments: await countAttachmentRows(ctx.db, { commentIds }) },
+      erase: async () => {
+        files = await deleteAttachmentRows(ctx.db, { commentIds });
+      },
+      afterCommit: (committed) => removeUnreferencedAttachmentFiles(committed, files),
+    };
+  },
+};
+
 /** Outbox events and queued jobs whose payload names the person. */
 const queuedPayloads: ErasureContributor = {
   async find(ctx, { person }) {
@@ -145,6 +169,7 @@ export const erasureContributors: ErasureContributor[] = [
   profile,
   ticketContent,
   mail,
+  attachments,
   queuedPayloads,
   auditTrail,
 ];

@@ -168,6 +168,7 @@ const personCredentialTables = {
   twoFactorCredentials: "two_factor_credentials",
   recoveryCodes: "recovery_codes",
   signInChallenges: "sign_in_challenges",
+  unlockTokens: "unlock_tokens",
   singleSignOnIdentities: "sso_identities",
 } as const;
 

@@ -1,5 +1,7 @@
 import { NotFoundError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { deleteAttachmentRows } from "../attachments/attachment-repository.js";
+import { removeUnreferencedAttachmentFiles } from "../attachments/remove-attachment-files.js";
 import { auditRowsConcerning, redactAuditRows } from "../audit/audit-repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin } from "../identity/identity-policy.js";
@@ -136,10 +138,11 @@ export async function applyRetentionPolicies(ctx: Context): Promise<RetentionRun
       skipErased: action === "anonymize",
     };
     for (;;) {
+      let files: string[] = [];
       const done = await inTransaction(ctx, async (tx) => {
         const tickets = await closedTicketsDue(tx.db, scope, batchSize);
         if (tickets.length === 0) return 0;
-        await forgetTickets(tx, tickets, action);
+        files = await forgetTickets(tx, tickets, action);
         await recordAudit(tx, {
           action: "retention.applied",
           targetType: row.organization_id ? "organization" : "desk",
@@ -148,6 +151,7 @@ export async function applyRetentionPolicies(ctx: Context): Promise<RetentionRun
         });
         return tickets.length;
       });
+      await removeUnreferencedAttachmentFiles(ctx, files);
       run[action === "delete" ? "deleted" : "anonymized"] += done;
       if (done < batchSize) break;
     }
@@ -160,8 +164,11 @@ export async function applyRetentionPolicies(ctx: Context): Promise<RetentionRun
   return run;
 }
 
-async function forgetTickets(ctx: Context, tickets: TicketRef[], action: RetentionAction): Promise<void> {
+/** Returns the attachment files whose rows went, to be removed once the batch has committed. */
+async function forgetTickets(ctx: Context, tickets: TicketRef[], action: RetentionAction): Promise<string[]> {
   const ticketIds = tickets.map((ticket) => ticket.id);
+  // Attachments are the customer's files: an anonymized ticket keeps its structure, not its files.
+  const files = await deleteAttachmentRows(ctx.db, { ticketIds });
   // The records of a ticket's creation and changes carry its subject: they go either way.
   await redactAuditRows(ctx.db, await auditRowsConcerning(ctx.db, { targetIds: ticketIds }));
   if (action === "delete") {
@@ -180,4 +187,5 @@ async function forgetTickets(ctx: Context, tickets: TicketRef[], action: Retenti
     );
     await deleteEmailMessagesOfTickets(ctx.db, ticketIds);
   }
+  return files;
 }

@@ -1,6 +1,7 @@
 import { ValidationError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
+import { attachmentViewsOfComments } from "../attachments/read-attachments.js";
 import { emailDeliveriesOfComments } from "../email/read-ticket-emails.js";
 import { isStaff } from "../identity/identity-policy.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
@@ -128,7 +129,14 @@ export async function listComments({
         rows.map((row) => row.id),
       )
     : new Map();
-  return rows.map((row) => presentComment(row, deliveries.get(row.id) ?? null));
+  const attachments = await attachmentViewsOfComments(
+    ctx,
+    scope,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) =>
+    presentComment(row, deliveries.get(row.id) ?? null, attachments.get(row.id) ?? []),
+  );
 }
 
 /** Customers see how their ticket moved and their conversation; staff also see notes and assignments. */

@@ -19,6 +19,8 @@ export const ticketEventKinds = [
   "sla_achieved",
   "health_flag_raised",
   "health_flag_cleared",
+  "email_bounced",
+  "email_forwarded",
 ] as const;
 export type TicketEventKind = (typeof ticketEventKinds)[number];
 

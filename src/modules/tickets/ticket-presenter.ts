@@ -1,3 +1,4 @@
+import type { AttachmentView } from "../attachments/attachment-presenter.js";
 import type { EmailDeliveryView } from "../email/email-presenter.js";
 import type { Role } from "../identity/actor.js";
 import type { Plan, Stage } from "../identity/organization.js";
@@ -76,11 +77,14 @@ export interface CommentView {
   createdAt: string;
   /** Staff only: where the mail carrying this reply stands; null when none was sent. */
   emailDelivery: EmailDeliveryView | null;
+  /** Files that came with this message, to download from /tickets/{number}/attachments/{id}. */
+  attachments: AttachmentView[];
 }
 
 export function presentComment(
   row: CommentRow & { author_name: string; author_role: string },
   emailDelivery: EmailDeliveryView | null = null,
+  attachments: AttachmentView[] = [],
 ): CommentView {
   return {
     id: row.id,
@@ -96,6 +100,7 @@ export function presentComment(
     workaround: row.workaround === 1,
     createdAt: row.created_at,
     emailDelivery,
+    attachments,
   };
 }
 

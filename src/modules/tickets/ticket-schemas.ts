@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { NullableString, Timestamp } from "../../http/schemas.js";
+import { AttachmentSchema } from "../attachments/attachment-schemas.js";
 import { EmailDeliverySchema } from "../email/email-schemas.js";
 import { PlanSchema, RoleSchema, StageSchema } from "../identity/identity-schemas.js";
 import { categories, severities, ticketChannels, visibilities } from "./ticket.js";
@@ -63,6 +64,9 @@ export const CommentSchema = Type.Object(
     createdAt: Timestamp,
     emailDelivery: Type.Union([EmailDeliverySchema, Type.Null()], {
       description: "Staff only: the mail carrying this reply, queued, sent or failed with the relay's answer",
+    }),
+    attachments: Type.Array(AttachmentSchema, {
+      description: "Files that came with this message; download at /tickets/{number}/attachments/{id}",
     }),
   },
   { $id: "Comment" },

@@ -1,0 +1,62 @@
+import nodemailer from "nodemailer";
+import { newId } from "../../shared/ids.js";
+import type { RenderedMail } from "./notification-templates.js";
+
+/** One mail ready for the relay: rendered, addressed, with its threading headers when it has a thread. */
+export interface OutgoingMail extends RenderedMail {
+  messageId: string;
+  from: string;
+  to: { name: string; address: string };
+  replyTo?: string;
+  inReplyTo?: string | null;
+  references?: string[];
+}
+
+/** The relay's verdict: sent with its answer, or refused for good (5xx) with its answer. */
+export type DeliveryOutcome = { state: "sent" | "failed"; answer: string };
+
+/** A header value on one line: a CR or LF in a name or subject would let its author add headers. */
+export function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, " ").trim();
+}
+
+/** A fresh Message-ID on the domain mail is sent from (`mailFrom` may be `Name <addr>`). */
+export function newMessageId(mailFrom: string): string {
+  const domain = mailFrom.slice(mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
+  return `<${newId()}@${domain}>`;
+}
+
+/**
+ * Hands one mail to the relay with nodemailer — the one place every kind of outbound mail passes,
+ * so every header Tend writes from people's input is folded to one line here. A 5xx is final; any
+ * other failure is thrown for the job to retry with backoff.
+ */
+export async function deliverMail(relayUrl: string, mail: OutgoingMail): Promise<DeliveryOutcome> {
+  const transport = nodemailer.createTransport(relayUrl);
+  try {
+    const info = await transport.sendMail({
+      messageId: mail.messageId,
+      from: mail.from,
+      to: { name: oneLine(mail.to.name), address: mail.to.address },
+      ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+      subject: oneLine(mail.subject),
+      text: mail.text,
+      html: mail.html,
+      ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+      ...(mail.references && mail.references.length > 0 ? { references: mail.references } : {}),
+    });
+    return { state: "sent", answer: info.response };
+  } catch (error) {
+    const { responseCode, response } = error as { responseCode?: number; response?: string };
+    if (responseCode === undefined || responseCode < 500) throw error;
+    return { state: "failed", answer: response ?? (error instanceof Error ? error.message : String(error)) };
+  } finally {
+    transport.close();
+  }
+}
+
+/** What a transient failure said, for the delivery state while the job retries. */
+export function failureAnswer(error: unknown): string {
+  const { response } = error as { response?: string };
+  return response ?? (error instanceof Error ? error.message : String(error));
+}
