@@ -94,6 +94,8 @@ export interface EmailDesk {
   processInbound(): Promise<void>;
   /** Sends, processes, and returns what became of the message. */
   deliver(message: Mail.Options): Promise<InboundEmailView>;
+  /** A new customer of a new organization mails support: their ticket, address and Message-ID. */
+  customerWritesIn(subject: string): Promise<{ ticketNumber: number; requester: string; messageId: string }>;
   inbound(rawEmailId: string): Promise<InboundEmailView>;
   ticket(number: number): Promise<TicketView>;
   comments(number: number): Promise<CommentView[]>;
@@ -163,6 +165,19 @@ export function useEmailDesk(options: EmailDeskOptions = {}): EmailDesk {
         if (!rawEmailId) throw new Error("the listener stored nothing new");
         await email.processInbound();
         return email.inbound(rawEmailId);
+      },
+      async customerWritesIn(subject: string) {
+        const organization = await desk.makeOrganization();
+        const requester = `pat-${desk.unique()}@${organization.domain}`;
+        const messageId = `<question-${desk.unique()}@${organization.domain}>`;
+        const inbound = await email.deliver({
+          from: `Pat Customer <${requester}>`,
+          to: supportAddress,
+          subject,
+          text: "The printer on floor 3 is offline.",
+          messageId,
+        });
+        return { ticketNumber: inbound.ticketNumber as number, requester, messageId };
       },
       inbound: (rawEmailId: string) => get<InboundEmailView>(`/api/v1/email/inbound/${rawEmailId}`),
       ticket: (number: number) => get<TicketView>(`/api/v1/tickets/${number}`),

@@ -17,20 +17,6 @@ beforeAll(async () => {
 
 const hostileSubject = "<img src=x onerror=alert(1)>";
 
-async function customerWritesIn(subject: string) {
-  const organization = await email.desk.makeOrganization();
-  const requester = `pat-${email.desk.unique()}@${organization.domain}`;
-  const messageId = `<question-${email.desk.unique()}@${organization.domain}>`;
-  const inbound = await email.deliver({
-    from: `Pat Customer <${requester}>`,
-    to: supportAddress,
-    subject,
-    text: "The printer on floor 3 is offline.",
-    messageId,
-  });
-  return { ticketNumber: inbound.ticketNumber as number, requester, messageId };
-}
-
 async function relayedTo(address: string): Promise<Array<{ mail: ParsedMail; raw: string }>> {
   await email.processInbound();
   const received = (email.sink?.received ?? []).filter((mail) => mail.rcptTo.includes(address));
@@ -41,7 +27,7 @@ async function relayedTo(address: string): Promise<Array<{ mail: ParsedMail; raw
 
 describe("the acknowledgement by email", () => {
   it("reaches the requester in their thread, as text and HTML with the ticket's link", async () => {
-    const thread = await customerWritesIn("Printer offline");
+    const thread = await email.customerWritesIn("Printer offline");
     const [sent, ...more] = await relayedTo(thread.requester);
     expect(more).toEqual([]);
     const mail = sent?.mail as ParsedMail;
@@ -71,7 +57,7 @@ describe("the acknowledgement by email", () => {
   });
 
   it("shows a hostile subject as text in the HTML, and loads nothing remote", async () => {
-    const thread = await customerWritesIn(hostileSubject);
+    const thread = await email.customerWritesIn(hostileSubject);
     const [sent] = await relayedTo(thread.requester);
     expect(sent?.mail.subject).toBe(`Re: ${hostileSubject} [#${thread.ticketNumber}]`);
     const html = sent?.mail.html as string;

@@ -11,20 +11,6 @@ beforeEach(() => {
   if (email.sink) email.sink.refuseWith = null;
 });
 
-async function customerWritesIn(subject = "Printer offline") {
-  const organization = await email.desk.makeOrganization();
-  const requester = `pat-${email.desk.unique()}@${organization.domain}`;
-  const messageId = `<question-${email.desk.unique()}@${organization.domain}>`;
-  const inbound = await email.deliver({
-    from: `Pat Customer <${requester}>`,
-    to: supportAddress,
-    subject,
-    text: "The printer on floor 3 is offline.",
-    messageId,
-  });
-  return { ticketNumber: inbound.ticketNumber as number, requester, messageId };
-}
-
 async function agentReplies(ticketNumber: number, payload: Record<string, unknown>) {
   const agent = await email.desk.makeAgent();
   const response = await email.desk.app.inject({
@@ -64,7 +50,7 @@ async function relayedTo(
 
 describe("replies by email", () => {
   it("sends an agent's public reply with the thread's headers, and records it as sent", async () => {
-    const thread = await customerWritesIn();
+    const thread = await email.customerWritesIn("Printer offline");
     const comment = await agentReplies(thread.ticketNumber, { body: "We restarted the print server." });
     const [sent, ...more] = await relayedTo(thread.requester);
     expect(more).toEqual([]);
@@ -109,7 +95,7 @@ describe("replies by email", () => {
   });
 
   it("threads the customer's answer to our reply by our Message-ID alone", async () => {
-    const thread = await customerWritesIn("Scanner jams");
+    const thread = await email.customerWritesIn("Scanner jams");
     await agentReplies(thread.ticketNumber, { body: "Please send a photo of the jam." });
     const [sent] = await relayedTo(thread.requester);
     const answer = await email.deliver({
@@ -127,7 +113,7 @@ describe("replies by email", () => {
   });
 
   it("sends nothing for internal notes", async () => {
-    const thread = await customerWritesIn();
+    const thread = await email.customerWritesIn("Printer offline");
     await agentReplies(thread.ticketNumber, {
       body: "Customer is on the old firmware.",
       visibility: "internal",
@@ -154,7 +140,7 @@ describe("replies by email", () => {
   });
 
   it("records the relay's refusal on the reply", async () => {
-    const thread = await customerWritesIn();
+    const thread = await email.customerWritesIn("Printer offline");
     if (email.sink) email.sink.refuseWith = 550;
     await agentReplies(thread.ticketNumber, { body: "An answer the relay will refuse." });
     expect(await relayedTo(thread.requester)).toEqual([]);
