@@ -84,6 +84,36 @@ describe("the SMTP listener", () => {
     expect(stored).toEqual([]);
   });
 
+  it("takes 50 recipients of a 10,000-recipient envelope, answers 452 to the rest, and stores the message once", async () => {
+    const sender = `crowd-${email.desk.unique()}@outside.example`;
+    const recipients = Array.from({ length: 10_000 }, (_, index) =>
+      index === 0 ? supportAddress : supportAddress.replace("@", `+${index}@`),
+    );
+    const replies = await rawSmtpDialogue(email.listener.port, [
+      "EHLO client.example\r\n",
+      `MAIL FROM:<${sender}>\r\n`,
+      ...recipients.map((recipient) => `RCPT TO:<${recipient}>\r\n`),
+      "DATA\r\n",
+      `From: ${sender}\r\nTo: ${supportAddress}\r\nSubject: Everyone\r\nMessage-ID: <crowd-${email.desk.unique()}@outside.example>\r\n\r\nHello all.\r\n.\r\n`,
+      "QUIT\r\n",
+    ]);
+    const recipientReplies = replies.slice(3, 3 + recipients.length).map((reply) => reply.slice(0, 3));
+    expect(recipientReplies.slice(0, 50).every((code) => code === "250")).toBe(true);
+    expect(recipientReplies.slice(50).every((code) => code === "452")).toBe(true);
+    expect(replies.at(-3)).toMatch(/^354 /);
+    expect(replies.at(-2)).toMatch(/^250 /);
+    const stored = await email.desk.database.db
+      .selectFrom("raw_emails")
+      .select("rcpt_to")
+      .where("mail_from", "=", sender)
+      .execute();
+    expect(stored).toHaveLength(1);
+    expect(JSON.parse(String(stored[0]?.rcpt_to))).toHaveLength(50);
+    const before = await email.ticketCount();
+    await email.processInbound();
+    expect(await email.ticketCount()).toBe(before + 1);
+  });
+
   it("answers 451 when the message cannot be stored, so the sender retries", async () => {
     const broken = await createTestDatabase();
     await broken.drop();
