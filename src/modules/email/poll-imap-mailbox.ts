@@ -1,4 +1,5 @@
 import { ImapFlow } from "imapflow";
+import type { ImapConfig } from "../../config.js";
 import type { Context } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { imapEnvelope } from "./imap-envelope.js";
@@ -11,18 +12,11 @@ import { storeInboundEmail } from "./store-inbound-email.js";
 
 export const pollImapMailboxJob = "email.poll-imap";
 
-export interface ImapMailboxSettings {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  password: string;
-  mailbox: string;
-  /** Null: stored mail stays in the mailbox, flagged \Seen and `storedKeyword`. */
-  processedMailbox: string | null;
+/** The mailbox as configured (`TEND_IMAP_URL`), less the interval the schedule owns. */
+export type ImapMailboxSettings = Omit<ImapConfig, "pollSeconds"> & {
   /** Larger messages are left in the mailbox, as the SMTP listener would refuse them. */
   maxMessageBytes: number;
-}
+};
 
 /** Marks mail Tend has stored, so that a rescan (UIDVALIDITY changed) skips it without downloading it. */
 export const storedKeyword = "$TendStored";
