@@ -7,11 +7,14 @@ import type { BenchDatabase } from "./bench-database.js";
 import type { LoadSettings } from "./http-load.js";
 import { measureTicketCreation } from "./measure-ticket-creation.js";
 import { type ListSampling, measureTicketLists } from "./measure-ticket-lists.js";
+import { measureWorkspaceRender } from "./measure-workspace-render.js";
 import { type Figure, formatCount, printFigure, type RecordFigure } from "./report.js";
 import { seedDesk } from "./seed-desk.js";
 
 export interface DialectSettings extends ListSampling {
   tickets: number;
+  /** Browser loads of the workspace's ticket list. */
+  renderSamples: number;
   load: LoadSettings;
 }
 
@@ -52,6 +55,7 @@ export async function measureDialect(database: BenchDatabase, settings: DialectS
       requesterId: desk.customerId,
     };
     await measureTicketLists(tend, database, desk, settings, record);
+    await measureWorkspaceRender(tend, desk, record, { samples: settings.renderSamples });
   } finally {
     await tend.stop();
   }

@@ -1,8 +1,9 @@
 import { performance } from "node:perf_hooks";
 import nodemailer from "nodemailer";
 import { loadConfig } from "../src/config.js";
-import { createTend, startRoles } from "../src/main.js";
+import { openDatabase } from "../src/db/database.js";
 import type { BenchDatabase } from "./bench-database.js";
+import { startChildServer } from "./child-server.js";
 import { formatNumber, type RecordFigure } from "./report.js";
 import { summarizeLatencies } from "./stats.js";
 
@@ -16,8 +17,8 @@ export interface InboundEmailSettings {
 }
 
 /**
- * `tend` with the `smtp` and `worker` roles in this process on the bench database, and two
- * concurrent senders. First each sender keeps its connection for a run of messages, as a relay
+ * `tend` with the `smtp` and `worker` roles in a child process on the bench database, and two
+ * concurrent senders in this one. First each sender keeps its connection for a run of messages, as a relay
  * delivering its queue does (the target's figure); then each opens a connection per message, which
  * adds smtp-server's fixed 100 ms early-talker pause before the greeting to every message.
  * Acceptance latency is the client's time to the 250; end-to-end throughput counts a message once
@@ -28,21 +29,19 @@ export async function measureInboundEmail(
   settings: InboundEmailSettings,
   record: RecordFigure,
 ): Promise<void> {
-  const tend = await createTend(
-    loadConfig({
-      ...database.environment,
-      LOG_LEVEL: "silent",
-      TEND_SMTP_PORT: "0",
-      TEND_SMTP_HOST: "127.0.0.1",
-      TEND_SUPPORT_ADDRESSES: supportAddress,
-    }),
-  );
+  const environment = {
+    ...database.environment,
+    TEND_SMTP_PORT: "0",
+    TEND_SMTP_HOST: "127.0.0.1",
+    TEND_SUPPORT_ADDRESSES: supportAddress,
+  };
+  const server = await startChildServer("serve-smtp-for-bench.ts", environment);
+  // The bench's own connection, to see when the worker has processed everything.
+  const observer = openDatabase(loadConfig(environment).database);
   try {
-    await startRoles(tend, ["smtp", "worker"]);
-    const port = tend.smtp?.port;
-    if (!port) throw new Error("the SMTP listener did not start");
+    const port = Number(new URL(server.url).port);
     const unprocessed = async () => {
-      const row = await tend.database.db
+      const row = await observer.db
         .selectFrom("raw_emails")
         .select((eb) => eb.fn.countAll<number>().as("count"))
         .where("status", "=", "received")
@@ -97,6 +96,7 @@ export async function measureInboundEmail(
     await run("2 senders", true, settings.messagesPerSender);
     await run("connection per message", false, Math.ceil(settings.messagesPerSender / 5));
   } finally {
-    await tend.stop();
+    await observer.destroy();
+    await server.stop();
   }
 }

@@ -10,6 +10,7 @@ import { type BreachScanSettings, measureBreachScan } from "./measure-breach-sca
 import { type DialectSettings, measureDialect } from "./measure-dialect.js";
 import { measureInboundEmail } from "./measure-inbound-email.js";
 import { type Figure, formatCount, printFigure, printSummary } from "./report.js";
+import { measureWebBundle } from "./web-bundle.js";
 
 /**
  * `npm run bench`: prints Tend's figures next to the issue's targets; asserts nothing.
@@ -18,12 +19,13 @@ import { type Figure, formatCount, printFigure, printSummary } from "./report.js
  *   BENCH_QUICK=1       a smoke run: 10k tickets, 100k clocks, 3 s loads, fewer samples
  *   BENCH_ONLY=sla      only the SLA sections: the clock engine and the breach scan on each dialect
  *   BENCH_ONLY=email    only inbound email over SMTP on each dialect
+ *   BENCH_ONLY=web      only the workspace's initial JavaScript (reads dist/web: `npm run build` first)
  *   BENCH_POSTGRES_URL  a server to create a scratch database on (default the local one, trust auth)
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && only !== "sla" && only !== "email")
-  throw new Error("BENCH_ONLY must be sla, email or unset");
+if (only !== undefined && !["sla", "email", "web"].includes(only))
+  throw new Error("BENCH_ONLY must be sla, email, web or unset");
 const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 function positiveWholeNumber(name: string, fallback: number): number {
@@ -40,6 +42,7 @@ function readSettings(): DialectSettings {
     warmUpSamples: quick ? 5 : 20,
     queueSamples: quick ? 50 : 200,
     searchSamples: quick ? 30 : 100,
+    renderSamples: quick ? 3 : 10,
   };
 }
 
@@ -86,6 +89,13 @@ if (only === undefined) {
     printFigure(figure);
     figures.push(figure);
   }
+}
+
+if (only === undefined || only === "web") {
+  console.log("\n== web");
+  const bundle = measureWebBundle();
+  printFigure(bundle);
+  figures.push(bundle);
 }
 
 if (only === undefined || only === "email") {

@@ -4,6 +4,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const output = "dist/cli/main.js";
+// The web app's build; it only reads the server's types, so only web/ changes call for a new one.
+const webOutput = "dist/web/index.html";
 
 function newestSourceTime(dir) {
   let newest = 0;
@@ -20,4 +22,14 @@ if (!existsSync(output) || newestSourceTime("src") > statSync(output).mtimeMs) {
   execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
     stdio: "inherit",
   });
+}
+
+if (!existsSync(webOutput) || newestSourceTime("web") > statSync(webOutput).mtimeMs) {
+  console.log("Building the web app…");
+  execFileSync(
+    process.execPath,
+    ["node_modules/vite/bin/vite.js", "build", "--config", "web/vite.config.ts"],
+    // A NODE_ENV left at development or test in the shell would bundle React's development build.
+    { stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } },
+  );
 }

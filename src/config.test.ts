@@ -135,6 +135,7 @@ describe("configuration", () => {
       mailbox: "INBOX",
       pollSeconds: 30,
       processedMailbox: null,
+      oauth2: null,
     });
     const imap = loadConfig({
       TEND_IMAP_URL: "imap://tend:secret@127.0.0.1:1143/Support%20Desk",
@@ -144,5 +145,33 @@ describe("configuration", () => {
     expect(imap).toMatchObject({ port: 1143, secure: false, mailbox: "Support Desk", pollSeconds: 5 });
     expect(imap?.processedMailbox).toBe("Tend/Stored");
     expect(() => loadConfig({ TEND_IMAP_URL: "imaps://imap.example.com" })).toThrow(/TEND_IMAP_URL/);
+  });
+
+  it("reads XOAUTH2 sign-in for the mailbox, all of it or none, with a key to seal its tokens", () => {
+    const oauth2 = {
+      TEND_IMAP_URL: "imaps://help%40example.com@outlook.office365.com/INBOX",
+      TEND_IMAP_OAUTH2_TOKEN_URL: "https://login.microsoftonline.com/contoso/oauth2/v2.0/token",
+      TEND_IMAP_OAUTH2_CLIENT_ID: "0d5b-client",
+      TEND_IMAP_OAUTH2_REFRESH_TOKEN: "M.R3_refresh",
+      TEND_IMAP_OAUTH2_SCOPE: "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
+      TEND_SECRET_KEY: "a secret key long enough for the secret box",
+    };
+    expect(loadConfig(oauth2).email.imap).toMatchObject({
+      user: "help@example.com",
+      password: "",
+      oauth2: {
+        tokenUrl: "https://login.microsoftonline.com/contoso/oauth2/v2.0/token",
+        clientId: "0d5b-client",
+        clientSecret: null,
+        refreshToken: "M.R3_refresh",
+        scope: "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
+      },
+    });
+    const { TEND_IMAP_OAUTH2_REFRESH_TOKEN: _refresh, ...withoutRefresh } = oauth2;
+    expect(() => loadConfig(withoutRefresh)).toThrow(/go together/);
+    const { TEND_SECRET_KEY: _key, ...withoutKey } = oauth2;
+    expect(() => loadConfig(withoutKey)).toThrow(/need TEND_SECRET_KEY/);
+    const { TEND_IMAP_URL: _url, ...withoutMailbox } = oauth2;
+    expect(() => loadConfig(withoutMailbox)).toThrow(/need TEND_IMAP_URL/);
   });
 });

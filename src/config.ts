@@ -23,6 +23,13 @@ const environmentSchema = z.object({
     .default(1024 * 1024)
     .describe("Largest accepted request body"),
   TEND_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe("PostgreSQL pool size"),
+  TEND_WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe("Jobs a worker runs at once (keep it below TEND_DB_POOL_SIZE on PostgreSQL)"),
   TEND_TRUST_PROXY: z
     .string()
     .regex(/^(false|true|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/, {
@@ -113,7 +120,10 @@ const environmentSchema = z.object({
     .describe("From address of outbound mail; defaults to the first support address"),
   TEND_IMAP_URL: z
     .string()
-    .regex(/^imaps?:\/\/[^/@\s]+@[^/\s]+/, "must be imaps://user:password@host[:port][/mailbox] (or imap://)")
+    .regex(
+      /^imaps?:\/\/[^/@\s]+@[^/\s]+/,
+      "must be imaps://user:password@host[:port][/mailbox] (or imap://; no password with OAuth2)",
+    )
     .optional()
     .describe("Mailbox to poll for inbound mail instead of, or besides, SMTP (secret: carries credentials)"),
   TEND_IMAP_POLL_SECONDS: z.coerce
@@ -127,6 +137,26 @@ const environmentSchema = z.object({
     .min(1)
     .optional()
     .describe("Move stored mail to this mailbox; unset flags it \\Seen and $TendStored in place"),
+  TEND_IMAP_OAUTH2_TOKEN_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe("Sign in to the mailbox with OAuth2 (XOAUTH2): the provider's token endpoint"),
+  TEND_IMAP_OAUTH2_CLIENT_ID: z.string().min(1).optional().describe("Tend's client id at that provider"),
+  TEND_IMAP_OAUTH2_CLIENT_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Tend's client secret there (secret); unset for a public client"),
+  TEND_IMAP_OAUTH2_REFRESH_TOKEN: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The mailbox owner's refresh token (secret); the ones the provider rotates in are kept sealed"),
+  TEND_IMAP_OAUTH2_SCOPE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Scope asked for on refresh, where the provider wants one (Microsoft: its IMAP scope)"),
 });
 
 /**
@@ -199,6 +229,7 @@ export interface Config {
   host: string;
   dataDir: string;
   database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string; poolSize: number };
+  workerConcurrency: number;
   publicUrl: string;
   logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
   bodyLimitBytes: number;
@@ -240,6 +271,41 @@ export interface ImapConfig {
   pollSeconds: number;
   /** Null: stored mail stays where it is, flagged. */
   processedMailbox: string | null;
+  /** Null: the password in TEND_IMAP_URL signs in. */
+  oauth2: ImapOAuth2Config | null;
+}
+
+/** XOAUTH2 sign-in: access tokens come from the token endpoint by refresh token. */
+export interface ImapOAuth2Config {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string | null;
+  refreshToken: string;
+  scope: string | null;
+}
+
+function parseImapOAuth2(env: z.infer<typeof environmentSchema>): ImapOAuth2Config | null {
+  const { TEND_IMAP_OAUTH2_TOKEN_URL: tokenUrl, TEND_IMAP_OAUTH2_CLIENT_ID: clientId } = env;
+  const refreshToken = env.TEND_IMAP_OAUTH2_REFRESH_TOKEN;
+  const clientSecret = env.TEND_IMAP_OAUTH2_CLIENT_SECRET;
+  if (!tokenUrl && !clientId && !refreshToken && !clientSecret && !env.TEND_IMAP_OAUTH2_SCOPE) return null;
+  const problems = [
+    !env.TEND_IMAP_URL && "TEND_IMAP_OAUTH2_* need TEND_IMAP_URL (imaps://user@host/INBOX)",
+    !(tokenUrl && clientId && refreshToken) &&
+      "TEND_IMAP_OAUTH2_TOKEN_URL, TEND_IMAP_OAUTH2_CLIENT_ID and TEND_IMAP_OAUTH2_REFRESH_TOKEN go together",
+    // Providers rotate refresh tokens: the current one is stored, and only ever sealed.
+    !env.TEND_SECRET_KEY && "TEND_IMAP_OAUTH2_* need TEND_SECRET_KEY (the rotated tokens are stored sealed)",
+  ].filter((problem): problem is string => typeof problem === "string");
+  if (problems.length > 0 || !tokenUrl || !clientId || !refreshToken) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+  }
+  return {
+    tokenUrl,
+    clientId,
+    clientSecret: clientSecret ?? null,
+    refreshToken,
+    scope: env.TEND_IMAP_OAUTH2_SCOPE ?? null,
+  };
 }
 
 function parseSmtpTls(env: z.infer<typeof environmentSchema>): EmailConfig["smtpTls"] {
@@ -252,6 +318,7 @@ function parseSmtpTls(env: z.infer<typeof environmentSchema>): EmailConfig["smtp
 }
 
 function parseImap(env: z.infer<typeof environmentSchema>): ImapConfig | null {
+  const oauth2 = parseImapOAuth2(env);
   if (!env.TEND_IMAP_URL) return null;
   const url = new URL(env.TEND_IMAP_URL);
   const secure = url.protocol === "imaps:";
@@ -265,6 +332,7 @@ function parseImap(env: z.infer<typeof environmentSchema>): ImapConfig | null {
     mailbox: mailbox || "INBOX",
     pollSeconds: env.TEND_IMAP_POLL_SECONDS,
     processedMailbox: env.TEND_IMAP_PROCESSED_MAILBOX ?? null,
+    oauth2,
   };
 }
 
@@ -291,6 +359,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     database: env.DATABASE_URL
       ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.TEND_DB_POOL_SIZE }
       : { kind: "sqlite", file: path.join(dataDir, "tend.sqlite") },
+    workerConcurrency: env.TEND_WORKER_CONCURRENCY,
     publicUrl,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.TEND_BODY_LIMIT_BYTES,

@@ -54,6 +54,12 @@ export class TwoFactorEnrollmentRequiredError extends DomainError {
   readonly title = "Two-factor enrollment required";
 }
 
+/** The caller does not accept the only representation a resource has (an event stream). */
+export class NotAcceptableError extends DomainError {
+  readonly status = 406;
+  readonly title = "Not acceptable";
+}
+
 /** A request that conflicts with the resource's current state: a stale version or an invalid transition. */
 export class ConflictError extends DomainError {
   readonly status = 409;
@@ -61,6 +67,8 @@ export class ConflictError extends DomainError {
   constructor(
     message: string,
     readonly current?: unknown,
+    /** For a stale version: who made the latest change, and when, so the caller can say so. */
+    readonly lastChange?: { by: { id: string; name: string } | null; at: string },
   ) {
     super(message);
   }

@@ -8,6 +8,7 @@ import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/ema
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { installDefaultPolicies } from "./modules/sla/default-policies.js";
+import { InProcessTicketChangeFeed, type TicketChangeFeed } from "./modules/tickets/ticket-change-feed.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import type { Channel, Context } from "./shared/context.js";
 import { createLogger } from "./shared/logger.js";
@@ -23,6 +24,8 @@ export interface Tend {
   logger: ReturnType<typeof createLogger>;
   clock: Clock;
   jobs: JobRunner;
+  /** Ticket changes committed in this process (web, worker, smtp), for the live stream. */
+  changeFeed: TicketChangeFeed;
   /** A use-case context for work that does not come through HTTP (CLI, jobs, imports). */
   context(actor?: Actor, channel?: Channel): Context;
   app?: TendApp;
@@ -41,6 +44,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
 
   const secretBox = config.secretKey ? secretBoxFor(config.secretKey) : undefined;
+  const changeFeed = new InProcessTicketChangeFeed();
   const context = (actor: Actor = systemActor("operator"), channel: Channel = "cli"): Context => ({
     actor,
     channel,
@@ -50,6 +54,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     logger,
     ...(secretBox ? { secretBox } : {}),
     attachmentsDir: attachmentsDirIn(config),
+    changeFeed,
   });
   const slaDefaults = await installDefaultPolicies(context(systemActor("SLA defaults"), "system"));
   if (slaDefaults.installed)
@@ -59,10 +64,13 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     context(systemActor("ticket health defaults"), "system"),
   );
   if (healthDefaults.installed) logger.info(healthDefaults, "installed the ticket health defaults");
-  const jobs = registerJobs(new JobRunner(context(systemActor("job runner"), "system")), {
-    email: config.email,
-    imap: config.email.imap && { ...config.email.imap, maxMessageBytes: config.email.maxMessageBytes },
-  });
+  const jobs = registerJobs(
+    new JobRunner(context(systemActor("job runner"), "system"), { concurrency: config.workerConcurrency }),
+    {
+      email: config.email,
+      imap: config.email.imap && { ...config.email.imap, maxMessageBytes: config.email.maxMessageBytes },
+    },
+  );
 
   const tend: Tend = {
     config,
@@ -70,6 +78,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     logger,
     clock,
     jobs,
+    changeFeed,
     context,
     async stop() {
       await tend.smtp?.close();
@@ -97,6 +106,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       secretKey: tend.config.secretKey,
       singleSignOn: tend.config.singleSignOn,
       attachmentsDir: attachmentsDirIn(tend.config),
+      changeFeed: tend.changeFeed,
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
@@ -109,7 +119,11 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       maxMessageBytes: email.maxMessageBytes,
       senderLimit: email.senderLimit,
       tls: email.smtpTls ? await readSmtpTls(email.smtpTls) : null,
+      onMessageStored: () => tend.jobs.wake(),
     });
+  }
+  if (roles.includes("worker") && !tend.config.email.relayUrl) {
+    tend.logger.warn("no TEND_SMTP_RELAY_URL: ticket mail stays queued until a worker runs with a relay");
   }
   if (roles.includes("worker") || roles.includes("scheduler")) {
     await tend.jobs.start({ schedule: roles.includes("scheduler"), work: roles.includes("worker") });

@@ -311,6 +311,8 @@ export interface RetentionPoliciesTable {
   closed_ticket_months: number | null;
   /** "delete" | "anonymize" */
   closed_ticket_action: string;
+  /** The desk's row only: days raw inbound mail is kept once handled; null keeps it for ever. */
+  raw_email_days: number | null;
   updated_at: string;
 }
 
@@ -383,6 +385,24 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
+/** A person who receives a ticket's public replies by mail; following grants no access. */
+export interface TicketViewsTable {
+  id: string;
+  name: string;
+  /** JSON: the ticket-list filter (status, groupId, assignee, …). */
+  filter: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TicketFollowersTable {
+  ticket_id: string;
+  person_id: string;
+  /** "email" (on To/Cc of a message on the ticket) or "staff" (added through the API). */
+  source: string;
+  created_at: string;
+}
+
 /** Where the IMAP poller stands in one mailbox: UIDVALIDITY, the last stored UID, the poll lease. */
 export interface ImapMailboxesTable {
   mailbox_key: string;
@@ -392,6 +412,12 @@ export interface ImapMailboxesTable {
   lease_owner: string | null;
   lease_until: string | null;
   last_polled_at: string | null;
+  /** XOAUTH2: SHA-256 of the configured refresh token the stored tokens descend from. */
+  oauth_origin: string | null;
+  /** Sealed (TEND_SECRET_KEY): the provider's current refresh token, and the access token until it expires. */
+  oauth_refresh_token: string | null;
+  oauth_access_token: string | null;
+  oauth_access_expires_at: string | null;
 }
 
 export interface TwoFactorCredentialsTable {
@@ -484,6 +510,8 @@ export interface Tables {
   sso_identities: SsoIdentitiesTable;
   raw_emails: RawEmailsTable;
   email_messages: EmailMessagesTable;
+  ticket_followers: TicketFollowersTable;
+  ticket_views: TicketViewsTable;
   imap_mailboxes: ImapMailboxesTable;
   attachments: AttachmentsTable;
   two_factor_credentials: TwoFactorCredentialsTable;

@@ -27,17 +27,22 @@ import { twoFactorRoutes } from "../modules/identity/two-factor-routes.js";
 import { privacyRoutes } from "../modules/privacy/privacy-routes.js";
 import { slaConfigRoutes } from "../modules/sla/sla-config-routes.js";
 import { ticketSlaRoutes } from "../modules/sla/ticket-sla-routes.js";
+import { InProcessTicketChangeFeed, type TicketChangeFeed } from "../modules/tickets/ticket-change-feed.js";
+import { ticketFollowerRoutes } from "../modules/tickets/ticket-follower-routes.js";
 import { ticketRoutes } from "../modules/tickets/ticket-routes.js";
 import { CommentSchema, TicketEventSchema, TicketSchema } from "../modules/tickets/ticket-schemas.js";
+import { ticketStreamRoutes } from "../modules/tickets/ticket-stream-routes.js";
+import { viewRoutes } from "../modules/views/view-routes.js";
+import { ViewSchema } from "../modules/views/view-schemas.js";
 import type { Clock } from "../shared/clock.js";
 import { secretBoxFor } from "../shared/secret-box.js";
 import { healthRoutes } from "./health-routes.js";
-import { homePage } from "./home-page.js";
 import { inputHygiene } from "./input-hygiene.js";
 import { sendProblem, toProblem } from "./problem-details.js";
 import { requestContext } from "./request-context.js";
 import { ProblemSchema } from "./schemas.js";
 import { apiDocsContentSecurityPolicy, registerSecurityHeaders } from "./security-headers.js";
+import { defaultWebBuildDir, webApp } from "./web-app.js";
 
 export interface AppDependencies {
   database: Database;
@@ -53,6 +58,10 @@ export interface AppDependencies {
   singleSignOn?: SingleSignOnConfig | null;
   /** The attachment store (`$TEND_DATA_DIR/attachments`); absent, no attachment can be downloaded. */
   attachmentsDir?: string;
+  /** Committed ticket changes for `GET /api/v1/stream`; share it with the process's workers. Absent, the app's own. */
+  changeFeed?: TicketChangeFeed;
+  /** The built web app (`vite build`'s dist/web); absent, the package's own build. */
+  webDir?: string;
 }
 
 /** Query values that accept several entries take them repeated (`?status=a&status=b`) or comma-separated. */
@@ -79,6 +88,7 @@ export type TendApp = FastifyInstance<
 >;
 
 export async function buildApp(deps: AppDependencies): Promise<TendApp> {
+  const changeFeed = deps.changeFeed ?? new InProcessTicketChangeFeed();
   const app = Fastify<RawServerDefault>({
     loggerInstance: deps.logger as FastifyBaseLogger,
     bodyLimit: deps.bodyLimitBytes,
@@ -152,6 +162,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     TicketSchema,
     CommentSchema,
     TicketEventSchema,
+    ViewSchema,
   ]) {
     app.addSchema(schema);
   }
@@ -164,11 +175,12 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       clock: deps.clock,
       ...(deps.secretKey ? { secretBox: secretBoxFor(deps.secretKey) } : {}),
       ...(deps.attachmentsDir ? { attachmentsDir: deps.attachmentsDir } : {}),
+      changeFeed,
     },
     publicUrl: deps.publicUrl,
   });
   await app.register(healthRoutes, { db: deps.database.db });
-  await app.register(homePage, { publicUrl: deps.publicUrl });
+  await app.register(webApp, { dir: deps.webDir ?? defaultWebBuildDir });
   await app.register(
     async (api) => {
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
@@ -182,6 +194,9 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       });
       await api.register(twoFactorRoutes, { secureCookies: deps.publicUrl.startsWith("https://") });
       await api.register(ticketRoutes);
+      await api.register(ticketStreamRoutes, { feed: changeFeed });
+      await api.register(viewRoutes);
+      await api.register(ticketFollowerRoutes);
       await api.register(slaConfigRoutes);
       await api.register(ticketSlaRoutes);
       await api.register(ticketHealthRoutes);

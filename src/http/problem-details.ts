@@ -10,6 +10,7 @@ export interface ProblemDetails {
   instance?: string;
   errors?: FieldProblem[];
   current?: unknown;
+  lastChange?: { by: { id: string; name: string } | null; at: string };
 }
 
 const problemType = (slug: string) => `urn:tend:problem:${slug}`;
@@ -55,6 +56,7 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemDetai
     };
     if (error instanceof ValidationError) problem.errors = error.problems;
     if (error instanceof ConflictError && error.current !== undefined) problem.current = error.current;
+    if (error instanceof ConflictError && error.lastChange) problem.lastChange = error.lastChange;
     return problem;
   }
   const fastifyError = error as FastifyError & { validation?: AjvIssue[] };

@@ -11,6 +11,18 @@ export const ProblemSchema = Type.Object(
     instance: Type.Optional(Type.String()),
     errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
     current: Type.Optional(Type.Unknown()),
+    lastChange: Type.Optional(
+      Type.Object(
+        {
+          by: Type.Union([Type.Object({ id: Type.String(), name: Type.String() }), Type.Null()]),
+          at: Type.String(),
+        },
+        {
+          description:
+            "A stale version: who changed it last (null: Tend itself, or not shown to customers) and when",
+        },
+      ),
+    ),
   },
   { $id: "Problem", description: "RFC 9457 problem details" },
 );

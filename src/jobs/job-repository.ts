@@ -9,24 +9,29 @@ export async function insertJob(db: DbExecutor, row: Omit<JobRow, "attempts">): 
 }
 
 /**
- * Takes up to `limit` jobs that are due, or whose owner's lock expired (the owner died mid-job),
- * and locks them for `owner`. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets many processes claim
+ * Takes up to `limit` jobs of the given kinds that are due, or whose owner's lock expired (the
+ * owner died mid-job), and locks them for `owner`. A kind this process has no handler for stays
+ * queued for one that has: outbound mail waits for a worker with a relay, and a job kind added by
+ * a newer release waits for a worker running it. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets many processes claim
  * side by side without ever taking the same job; SQLite has one writer, which serializes claims.
  */
 export async function claimDueJobs(
   db: DbExecutor,
   dialect: DialectKind,
   owner: string,
+  kinds: readonly string[],
   now: string,
   lockedUntil: string,
   limit: number,
 ): Promise<JobRow[]> {
+  if (kinds.length === 0) return [];
   const skipLocked = dialect === "postgres" ? sql`FOR UPDATE SKIP LOCKED` : sql``;
   const result = await sql<JobRow>`
     UPDATE jobs SET status = 'running', locked_by = ${owner}, locked_until = ${lockedUntil}, attempts = attempts + 1
     WHERE id IN (
       SELECT id FROM jobs
-      WHERE (status = 'queued' AND run_at <= ${now}) OR (status = 'running' AND locked_until <= ${now})
+      WHERE ((status = 'queued' AND run_at <= ${now}) OR (status = 'running' AND locked_until <= ${now}))
+        AND kind IN (${sql.join(kinds)})
       ORDER BY run_at
       LIMIT ${limit}
       ${skipLocked}

@@ -30,6 +30,48 @@ describe("durable job runner", () => {
     expect((await findJob(desk.database.db, laterId))?.status).toBe("queued");
   });
 
+  it("runs up to its concurrency at once, each job still once", async () => {
+    const kind = `overlap-${desk.unique()}`;
+    let running = 0;
+    let mostAtOnce = 0;
+    const done: number[] = [];
+    const runner = new JobRunner({ ...desk.system, logger: silent }, { concurrency: 3 }).register(
+      kind,
+      async (_ctx, payload) => {
+        running += 1;
+        mostAtOnce = Math.max(mostAtOnce, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running -= 1;
+        done.push((payload as { n: number }).n);
+      },
+    );
+    for (let n = 0; n < 7; n += 1) await enqueueJob(desk.system, kind, { n });
+    expect(await runner.runDueJobs()).toBe(7);
+    expect(mostAtOnce).toBe(3);
+    expect(done.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it("wakes on demand instead of waiting for the next poll", async () => {
+    const kind = `woken-${desk.unique()}`;
+    const seen: number[] = [];
+    const runner = new JobRunner({ ...desk.system, logger: silent }, { pollMs: 60_000 }).register(
+      kind,
+      async (_ctx, payload) => {
+        seen.push((payload as { n: number }).n);
+      },
+    );
+    await runner.start({ schedule: false, work: true });
+    try {
+      // Past the first poll, which found nothing: the next one is a minute away.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await enqueueJob(desk.system, kind, { n: 1 });
+      runner.wake();
+      await expect.poll(() => seen, { timeout: 5000 }).toEqual([1]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it("retries a failing job with growing delays and gives up after its attempts", async () => {
     const kind = `flaky-${desk.unique()}`;
     let calls = 0;

@@ -1,4 +1,8 @@
 import {
+  sweepOrphanAttachmentFiles,
+  sweepOrphanAttachmentFilesJob,
+} from "../modules/attachments/sweep-orphan-files.js";
+import {
   type ImapMailboxSettings,
   pollImapMailbox,
   pollImapMailboxJob,
@@ -9,7 +13,7 @@ import { type OutboundEmailSettings, sendOutboundEmail } from "../modules/email/
 import { processInboundEmailJob } from "../modules/email/store-inbound-email.js";
 import { scanTicketHealth } from "../modules/health/scan-ticket-health.js";
 import { sendUnlockEmail, sendUnlockEmailJob } from "../modules/identity/unlock-by-email.js";
-import { applyRetentionPolicies } from "../modules/privacy/retention.js";
+import { applyRawEmailRetention, applyRetentionPolicies } from "../modules/privacy/retention.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
 import { DAY, MINUTE, SECOND } from "../shared/clock.js";
@@ -44,14 +48,19 @@ export function registerJobs(
         const { rawEmailId } = payload as { rawEmailId: string };
         await processInboundEmail(ctx, rawEmailId, email);
       })
-      .register(sendOutboundEmailJob, async (ctx, payload) => {
-        const { emailMessageId } = payload as { emailMessageId: string };
-        await sendOutboundEmail(ctx, emailMessageId, email);
-      })
       .register(sendUnlockEmailJob, async (ctx, payload) => {
         const { personId } = payload as { personId: string };
         await sendUnlockEmail(ctx, personId, email);
       });
+  }
+  // Without a relay this process leaves ticket mail queued (jobs and delivery state) rather than
+  // spending its attempts: a worker started with TEND_SMTP_RELAY_URL sends all of it.
+  const relayUrl = email?.relayUrl;
+  if (email && relayUrl) {
+    runner.register(sendOutboundEmailJob, async (ctx, payload) => {
+      const { emailMessageId } = payload as { emailMessageId: string };
+      await sendOutboundEmail(ctx, emailMessageId, { ...email, relayUrl });
+    });
   }
   return (
     runner
@@ -74,6 +83,12 @@ export function registerJobs(
       .register("privacy.retention", async (ctx) => {
         const { deleted, anonymized } = await applyRetentionPolicies(ctx);
         if (deleted + anonymized > 0) ctx.logger.info({ deleted, anonymized }, "retention policies applied");
+        const rawEmails = await applyRawEmailRetention(ctx);
+        if (rawEmails > 0) ctx.logger.info({ rawEmails }, "raw mail past its retention deleted");
+      })
+      .register(sweepOrphanAttachmentFilesJob, async (ctx) => {
+        const sweep = await sweepOrphanAttachmentFiles(ctx);
+        ctx.logger.info(sweep, "attachment store swept of files no row names");
       })
       // Breaches and warnings land within this interval of their instant.
       .every({ name: "sla.scan", kind: "sla.scan", intervalMs: 15 * SECOND })
@@ -83,5 +98,6 @@ export function registerJobs(
       .every({ name: "tickets.health-scan", kind: "tickets.health-scan", intervalMs: MINUTE })
       // Retention counts in months: once a day is prompt enough, and each run only finds what fell due.
       .every({ name: "privacy.retention", kind: "privacy.retention", intervalMs: DAY })
+      .every({ name: sweepOrphanAttachmentFilesJob, kind: sweepOrphanAttachmentFilesJob, intervalMs: DAY })
   );
 }

@@ -31,6 +31,27 @@ export interface Context {
   secretBox?: SecretBox;
   /** The attachment store, `$TEND_DATA_DIR/attachments`; absent where nothing reads or writes files. */
   attachmentsDir?: string;
+  /** Told which tickets a transaction changed once it commits (the live stream); absent, nobody listens. */
+  changeFeed?: TicketCommitSink;
+  /** Inside a transaction: the tickets it changed so far (id → who, a person id or null for Tend itself). */
+  changedTickets?: Map<string, string | null>;
+  /** Inside a transaction begun by `inTransaction`: work that runs last, just before the commit. */
+  beforeCommit?: Array<() => Promise<void>>;
+}
+
+export interface CommittedTicketChange {
+  ticketId: string;
+  /** The person who made the last change in the transaction; null for Tend's rules and timers. */
+  changedById: string | null;
+}
+
+export interface TicketCommitSink {
+  ticketsCommitted(ctx: Context, changes: CommittedTicketChange[]): void;
+}
+
+/** Called wherever a ticket's history grows (`eventRow`): the change is announced only if it commits. */
+export function markTicketChanged(ctx: Context, ticketId: string): void {
+  ctx.changedTickets?.set(ticketId, ctx.actor.kind === "person" ? ctx.actor.personId : null);
 }
 
 export function withActor(ctx: Context, actor: Actor, channel: Channel = ctx.channel): Context {
@@ -40,5 +61,18 @@ export function withActor(ctx: Context, actor: Actor, channel: Channel = ctx.cha
 /** Runs `work` in one transaction with a context bound to it: a use case commits whole or not at all. */
 export async function inTransaction<T>(ctx: Context, work: (trxCtx: Context) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
-  return ctx.db.transaction().execute((trx) => work({ ...ctx, db: trx }));
+  const changedTickets = new Map<string, string | null>();
+  const beforeCommit: Array<() => Promise<void>> = [];
+  const result = await ctx.db.transaction().execute(async (trx) => {
+    const outcome = await work({ ...ctx, db: trx, changedTickets, beforeCommit });
+    for (const hook of beforeCommit) await hook();
+    return outcome;
+  });
+  if (changedTickets.size > 0) {
+    ctx.changeFeed?.ticketsCommitted(
+      ctx,
+      [...changedTickets].map(([ticketId, changedById]) => ({ ticketId, changedById })),
+    );
+  }
+  return result;
 }

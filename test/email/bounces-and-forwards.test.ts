@@ -161,6 +161,27 @@ describe("mail an agent forwards into the support address", () => {
     );
   });
 
+  it("reads a German Outlook forward (underscores, Von/Gesendet/An/Betreff) sent as text and HTML", async () => {
+    const agent = await email.desk.makeAgent();
+    const organization = await email.desk.makeOrganization();
+    const customer = `juergen-${email.desk.unique()}@${organization.domain}`;
+    const result = await email.deliver({
+      from: agent.email,
+      to: supportAddress,
+      subject: "WG: Drucker im 3. Stock",
+      text: `Bitte übernehmen.\r\n\r\n________________________________\r\nVon: Müller, Jürgen <${customer}>\r\nGesendet: Montag, 23. November 2026 09:14\r\nAn: ${agent.email}\r\nBetreff: Drucker im 3. Stock\r\n\r\nDer Drucker zeigt „Offline“ seit heute früh.\r\n`,
+      html: `<div>Bitte übernehmen.</div><div id="divRplyFwdMsg"><hr><b>Von:</b> Müller, Jürgen &lt;${customer}&gt;<br><b>Betreff:</b> Drucker im 3. Stock</div><div>Der Drucker zeigt „Offline“ seit heute früh.</div>`,
+    });
+    const ticket = await email.ticket(result.ticketNumber as number);
+    expect(ticket).toMatchObject({
+      subject: "Drucker im 3. Stock",
+      requester: { email: customer, name: "Müller, Jürgen" },
+      organization: { id: organization.id },
+    });
+    const [description] = await email.comments(ticket.number);
+    expect(description?.bodyText).toBe("Der Drucker zeigt „Offline“ seit heute früh.");
+  });
+
   it("reads a forward sent as an attached message/rfc822 (Outlook, Apple Mail 'forward as attachment')", async () => {
     const agent = await email.desk.makeAgent();
     const customer = await email.desk.makeCustomer((await email.desk.makeOrganization()).id);

@@ -61,7 +61,16 @@ async function acceptsConnections(port: number): Promise<boolean> {
  * as root and to give root mail access, so under root (CI containers) the login process and the
  * mail files belong to `nobody`; otherwise everything runs as the current user.
  */
-export async function startDovecot(binary: string): Promise<Dovecot> {
+export async function startDovecot(
+  binary: string,
+  options: {
+    /**
+     * Also accept XOAUTH2, validating each access token at this RFC 7662 introspection endpoint
+     * (Dovecot's oauth2 passdb); the password keeps working for PLAIN and LOGIN.
+     */
+    oauth2IntrospectionUrl?: string;
+  } = {},
+): Promise<Dovecot> {
   const dir = mkdtempSync(path.join(tmpdir(), "tend-dovecot-"));
   // The mail user (nobody under root) must reach its maildir below this directory.
   chmodSync(dir, 0o755);
@@ -81,6 +90,18 @@ export async function startDovecot(binary: string): Promise<Dovecot> {
     `${user}:{PLAIN}${password}:${mailUid}:${mailGid}::${mailDir}/${user}\n`,
   );
   const port = await freePort();
+  const oauth2 = options.oauth2IntrospectionUrl;
+  if (oauth2) {
+    writeFileSync(
+      path.join(dir, "oauth2.conf"),
+      `introspection_mode = post
+introspection_url = ${oauth2}
+username_attribute = username
+active_attribute = active
+active_value = true
+`,
+    );
+  }
   writeFileSync(
     path.join(dir, "dovecot.conf"),
     `protocols = imap
@@ -90,13 +111,23 @@ state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${oauth2 ? " xoauth2" : ""}
 default_internal_user = ${internalUser}
 ${asRoot ? "default_internal_group = root\n" : ""}default_login_user = ${loginUser}
 first_valid_uid = 1
 mail_location = maildir:${mailDir}/%u
-passdb {
+${
+  oauth2
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2
+  args = ${dir}/oauth2.conf
+}
+`
+    : ""
+}passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN ${dir}/users
 }
 userdb {

@@ -13,6 +13,7 @@ import {
   startSmtpListener,
 } from "../../src/modules/email/inbound-smtp-listener.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
+import type { FollowerView } from "../../src/modules/tickets/ticket-followers.js";
 import type { CommentView, TicketView } from "../../src/modules/tickets/ticket-presenter.js";
 import { type Person, type TestDesk, useTestDesk } from "../support/test-desk.js";
 
@@ -99,6 +100,10 @@ export interface EmailDesk {
   inbound(rawEmailId: string): Promise<InboundEmailView>;
   ticket(number: number): Promise<TicketView>;
   comments(number: number): Promise<CommentView[]>;
+  /** The ticket's followers, as staff list them. */
+  followers(number: number): Promise<FollowerView[]>;
+  /** A new agent comments on the ticket through the API (a public reply unless the payload says). */
+  agentComments(number: number, payload: Record<string, unknown>): Promise<CommentView>;
   ticketCount(): Promise<number>;
 }
 
@@ -111,6 +116,8 @@ export interface EmailDeskOptions {
   senderLimit?: number;
   tls?: SmtpTls;
   maxAttachmentBytes?: number;
+  /** Jobs the worker runs at once (1 unless a test is about concurrency). */
+  workerConcurrency?: number;
 }
 
 export function useEmailDesk(options: EmailDeskOptions = {}): EmailDesk {
@@ -127,15 +134,18 @@ export function useEmailDesk(options: EmailDeskOptions = {}): EmailDesk {
       ...(options.senderLimit ? { senderLimit: options.senderLimit } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
     });
-    runner = registerJobs(new JobRunner({ ...desk.system, logger: silent }), {
-      email: {
-        supportAddresses: [supportAddress],
-        ...(options.maxAttachmentBytes ? { maxAttachmentBytes: options.maxAttachmentBytes } : {}),
-        relayUrl: sink ? `smtp://127.0.0.1:${sink.port}` : null,
-        mailFrom,
-        publicUrl,
+    runner = registerJobs(
+      new JobRunner({ ...desk.system, logger: silent }, { concurrency: options.workerConcurrency ?? 1 }),
+      {
+        email: {
+          supportAddresses: [supportAddress],
+          ...(options.maxAttachmentBytes ? { maxAttachmentBytes: options.maxAttachmentBytes } : {}),
+          relayUrl: sink ? `smtp://127.0.0.1:${sink.port}` : null,
+          mailFrom,
+          publicUrl,
+        },
       },
-    });
+    );
     const transport = nodemailer.createTransport({
       host: "127.0.0.1",
       port: listener.port,
@@ -182,6 +192,15 @@ export function useEmailDesk(options: EmailDeskOptions = {}): EmailDesk {
       inbound: (rawEmailId: string) => get<InboundEmailView>(`/api/v1/email/inbound/${rawEmailId}`),
       ticket: (number: number) => get<TicketView>(`/api/v1/tickets/${number}`),
       comments: (number: number) => get<CommentView[]>(`/api/v1/tickets/${number}/comments`),
+      followers: (number: number) => get<FollowerView[]>(`/api/v1/tickets/${number}/followers`),
+      async agentComments(number: number, payload: Record<string, unknown>) {
+        const agent = await desk.makeAgent();
+        const url = `/api/v1/tickets/${number}/comments`;
+        const response = await desk.app.inject({ method: "POST", url, headers: agent.auth, payload });
+        if (response.statusCode !== 201)
+          throw new Error(`POST ${url}: ${response.statusCode} ${response.body}`);
+        return (response.json() as { comment: CommentView }).comment;
+      },
       async ticketCount() {
         const row = await desk.database.db
           .selectFrom("tickets")

@@ -247,31 +247,4 @@ describe("threading inbound replies", () => {
     expect(await email.ticketCount()).toBe(before);
     expect(await email.comments(thread.ticketNumber)).toHaveLength(1);
   });
-
-  it("keeps an agent's reply queued, saying why, while no relay is configured", async () => {
-    const thread = await conversation();
-    const agent = await email.desk.makeAgent();
-    const reply = await email.desk.app.inject({
-      method: "POST",
-      url: `/api/v1/tickets/${thread.ticketNumber}/comments`,
-      headers: agent.auth,
-      payload: { body: "We are looking into it." },
-    });
-    expect(reply.statusCode).toBe(201);
-    await email.processInbound();
-    const emails = await email.desk.app.inject({
-      method: "GET",
-      url: `/api/v1/tickets/${thread.ticketNumber}/emails`,
-      headers: agent.auth,
-    });
-    expect(
-      emails.json().map((mail: { direction: string; delivery: unknown }) => [mail.direction, mail.delivery]),
-    ).toEqual([
-      ["inbound", null],
-      [
-        "outbound",
-        { state: "queued", answer: "not sent: no relay configured (TEND_SMTP_RELAY_URL)", sentAt: null },
-      ],
-    ]);
-  });
 });

@@ -246,6 +246,57 @@ describe("the audit trail", () => {
     },
   );
 
+  it("chains a bulk transaction's thousands of records (the demo desk's) in one commit", async () => {
+    const before = (await records()).length;
+    await inTransaction(desk.system, async (tx) => {
+      for (let i = 0; i < 2500; i += 1)
+        await recordAudit(tx, { action: "test.bulk", targetType: "test", targetId: `bulk-${i}` });
+    });
+    const all = await records();
+    expect(all.length).toBe(before + 2500);
+    expect(await verifyAuditTrail(desk.system)).toMatchObject({ intact: true, count: all.length });
+  });
+
+  it.runIf(testDialect === "postgres")(
+    "chains a transaction's records at its commit, and a rolled-back one leaves none",
+    async () => {
+      const before = (await records()).length;
+      const pools = [0, 1, 2, 3].map(() => openDatabase(desk.database.target));
+      const transaction = (pool: number, i: number) =>
+        inTransaction({ ...desk.system, db: pools[pool]!.db }, async (tx) => {
+          await recordAudit(tx, {
+            action: "test.in-transaction",
+            targetType: "test",
+            targetId: `${pool}-${i}-a`,
+          });
+          await recordAudit(tx, {
+            action: "test.in-transaction",
+            targetType: "test",
+            targetId: `${pool}-${i}-b`,
+          });
+          if (i === 0) throw new Error("rolled back on purpose");
+        });
+      const outcomes = await Promise.allSettled(
+        pools.flatMap((_, pool) => Array.from({ length: 5 }, (_, i) => transaction(pool, i))),
+      );
+      await Promise.all(pools.map((database) => database.destroy()));
+      expect(outcomes.filter((outcome) => outcome.status === "rejected")).toHaveLength(4);
+      const all = await records();
+      expect(all.length).toBe(before + 32);
+      expect(all.map((r) => r.seq)).toEqual(all.map((_, i) => i + 1));
+      // A transaction's two records sit side by side: nothing else got between them in the chain.
+      const appended = all.filter((r) => r.action === "test.in-transaction");
+      for (let i = 0; i < appended.length; i += 2) {
+        expect(appended[i]!.target.id!.replace(/-a$/, "")).toBe(
+          appended[i + 1]!.target.id!.replace(/-b$/, ""),
+        );
+        expect(appended[i + 1]!.seq).toBe(appended[i]!.seq + 1);
+      }
+      expect(appended.some((r) => r.target.id?.endsWith("-0-a"))).toBe(false);
+      expect(await verifyAuditTrail(desk.system)).toMatchObject({ intact: true, count: all.length });
+    },
+  );
+
   // Last: it breaks this file's chain on purpose.
   it("detects a record changed behind the triggers' back, at its seq", async () => {
     const [target] = await records({ action: "ticket.updated" });

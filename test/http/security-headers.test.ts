@@ -42,17 +42,14 @@ describe("security headers", () => {
     expect(directives(response.headers["content-security-policy"]).get("script-src")).toBe("'self'");
   });
 
-  it("serves the home page with no inline script or style, under the strict policy", async () => {
+  it("serves the web app (or the page saying it is not built) with no inline script or style", async () => {
     const page = await desk.app.inject({ url: "/" });
-    expect(page.statusCode).toBe(200);
+    expect([200, 503]).toContain(page.statusCode);
     expect(page.headers["content-type"]).toContain("text/html");
     const csp = directives(page.headers["content-security-policy"]);
     expect(csp.get("script-src")).toBe("'self'");
     expect(csp.get("style-src")).toBe("'self'");
-    expect(page.body).not.toMatch(/<script|<style|\son\w+=/i);
-    const stylesheet = await desk.app.inject({ url: "/home.css" });
-    expect(stylesheet.statusCode).toBe(200);
-    expect(stylesheet.headers["content-type"]).toContain("text/css");
+    expect(page.body).not.toMatch(/<script(?![^>]*\ssrc=)|<style|\son\w+=|\sstyle=/i);
   });
 
   it("serves the API documentation and every asset it links, with scripts from 'self' only", async () => {

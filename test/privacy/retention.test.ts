@@ -139,7 +139,7 @@ describe("retention policies", () => {
     });
     expect(set.statusCode).toBe(200);
     expect(set.json()).toEqual({
-      desk: { closedTicketMonths: 1, action: "anonymize" },
+      desk: { closedTicketMonths: 1, action: "anonymize", rawEmailDays: 90 },
       organizations: [{ organizationId: orgA.id, closedTicketMonths: 1, action: "delete" }],
     });
   });

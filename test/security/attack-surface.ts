@@ -52,7 +52,8 @@ export type ResourceKind =
   | "slaException"
   | "savedReply"
   | "inboundEmail"
-  | "attachment";
+  | "attachment"
+  | "view";
 
 /**
  * Which resource each path parameter names, by the path it sits under. Keep it small and explicit:
@@ -75,6 +76,8 @@ const pathParameterKinds: { param: string; under: RegExp; kind: ResourceKind }[]
   { param: "id", under: /^\/api\/v1\/saved-replies\/\{id\}/, kind: "savedReply" },
   { param: "id", under: /^\/api\/v1\/email\/inbound\/\{id\}/, kind: "inboundEmail" },
   { param: "id", under: /^\/api\/v1\/tickets\/\{number\}\/attachments\/\{id\}/, kind: "attachment" },
+  { param: "personId", under: /^\/api\/v1\/tickets\/\{number\}\/followers\//, kind: "person" },
+  { param: "id", under: /^\/api\/v1\/views\/\{id\}/, kind: "view" },
 ];
 
 export function resourceKindOf(route: ApiRoute, param: string): ResourceKind | undefined {

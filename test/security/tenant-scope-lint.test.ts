@@ -42,6 +42,10 @@ const allowList: Record<string, string> = {
   "tickets/ticket-repository.ts:insertComment": write,
   "tickets/ticket-repository.ts:insertTicketEvents": write,
   "tickets/ticket-repository.ts:updateTicketIfVersion": write,
+  "tickets/ticket-follower-repository.ts:insertFollowers": write,
+  "tickets/ticket-follower-repository.ts:deleteFollower": write,
+  "tickets/ticket-follower-repository.ts:countFollowingsOf": erasure,
+  "tickets/ticket-follower-repository.ts:deleteFollowingsOf": erasure,
 
   "sla/sla-clock-repository.ts:saveTicketClocks": write,
   "sla/sla-clock-repository.ts:markClockWarned": write,
@@ -89,6 +93,7 @@ const allowList: Record<string, string> = {
   "email/email-repository.ts:listRawEmailSummaries": inboundMail,
   "email/email-repository.ts:findEmailMessageByMessageId": inboundMail,
   "email/email-repository.ts:findTicketIdOfMessages": inboundMail,
+  "email/email-repository.ts:findEarlierUnprocessedMessage": inboundMail,
   "email/email-repository.ts:findEmailMessageById": outboundMail,
   "email/email-repository.ts:assignOutboundMessageId": write,
   "email/email-repository.ts:updateOutboundDelivery": write,
@@ -113,7 +118,9 @@ const allowList: Record<string, string> = {
   "privacy/privacy-repository.ts:closedTicketsDue": erasure,
   "privacy/privacy-repository.ts:emailsConcerning": erasure,
   "privacy/privacy-repository.ts:tombstoneEmailMessages": erasure,
+  "privacy/privacy-repository.ts:removeRecipient": erasure,
   "privacy/privacy-repository.ts:deleteRawEmails": erasure,
+  "privacy/privacy-repository.ts:handledRawEmailsDue": erasure,
   "privacy/privacy-repository.ts:deleteEmailMessagesOfTickets": erasure,
 
   "backup/backup-repository.ts:searchSourcesAfter": backup,

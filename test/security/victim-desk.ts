@@ -217,6 +217,13 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
       await firstId(`/tickets/${ticket.number}/comments`, (items) => items[0]),
       attachmentBytes,
     ),
+    // A queue naming A's organization: desk configuration, for staff eyes only.
+    view: (
+      await call(desk, "POST", "/views", admin.auth, {
+        name: "Victim's queue",
+        filter: { organizationId: organization.id },
+      })
+    ).json().id,
   };
   const missingUuid = "0190c0de-0000-7000-8000-00000000dead";
   const missingIds = Object.fromEntries(

@@ -11,6 +11,7 @@ import { addGroupMember } from "../../src/modules/identity/manage-groups.js";
 import { createOrganization } from "../../src/modules/identity/manage-organizations.js";
 import { createPerson } from "../../src/modules/identity/manage-people.js";
 import type { PersonView } from "../../src/modules/identity/person-presenter.js";
+import { InProcessTicketChangeFeed } from "../../src/modules/tickets/ticket-change-feed.js";
 import { ManualClock } from "../../src/shared/clock.js";
 import type { Channel, Context } from "../../src/shared/context.js";
 import { newId } from "../../src/shared/ids.js";
@@ -27,6 +28,8 @@ export interface TestDesk {
   app: TendApp;
   /** This desk's attachment store, a temp folder (what `$TEND_DATA_DIR/attachments` is in production). */
   attachmentsDir: string;
+  /** The live stream's feed, shared by the app and every context here, as one process shares it. */
+  changeFeed: InProcessTicketChangeFeed;
   as(actor: Actor, channel?: Channel): Context;
   system: Context;
   /** A unique suffix, so factories never collide inside one database. */
@@ -64,6 +67,7 @@ export function useTestDesk(): TestDesk {
     const database = await createTestDatabase();
     const clock = new ManualClock("2026-11-23T09:00:00.000Z");
     const attachmentsDir = await mkdtemp(join(tmpdir(), "tend-attachments-"));
+    const changeFeed = new InProcessTicketChangeFeed();
     const as = (actor: Actor, channel: Channel = "api"): Context => ({
       actor,
       channel,
@@ -73,6 +77,7 @@ export function useTestDesk(): TestDesk {
       logger: silent,
       secretBox: secretBoxFor(secretKey),
       attachmentsDir,
+      changeFeed,
     });
     const system = as({ kind: "system", reason: "test setup" }, "cli");
     const app = await buildApp({
@@ -83,6 +88,7 @@ export function useTestDesk(): TestDesk {
       bodyLimitBytes: 64 * 1024,
       secretKey,
       attachmentsDir,
+      changeFeed,
     });
     let counter = 0;
     const unique = () => {
@@ -114,6 +120,7 @@ export function useTestDesk(): TestDesk {
       clock,
       app,
       attachmentsDir,
+      changeFeed,
       as,
       system,
       unique,

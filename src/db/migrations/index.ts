@@ -15,6 +15,10 @@ import * as createEmail from "./2026-11-23T1300-create-email.js";
 import * as attachments from "./2026-11-23T1310-attachments.js";
 import * as unlockTokens from "./2026-11-23T1320-unlock-tokens.js";
 import * as imapMailbox from "./2026-11-23T1330-imap-mailbox.js";
+import * as ticketFollowers from "./2026-11-23T1350-ticket-followers.js";
+import * as rawEmailRetention from "./2026-11-23T1400-raw-email-retention.js";
+import * as ticketViews from "./2026-11-23T1420-ticket-views.js";
+import * as imapOAuth2 from "./2026-11-23T1430-imap-oauth2.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +38,8 @@ export const migrations: Record<string, Migration> = {
   "2026-11-23T1330-imap-mailbox": imapMailbox,
   "2026-11-23T1310-attachments": attachments,
   "2026-11-23T1320-unlock-tokens": unlockTokens,
+  "2026-11-23T1350-ticket-followers": ticketFollowers,
+  "2026-11-23T1400-raw-email-retention": rawEmailRetention,
+  "2026-11-23T1420-ticket-views": ticketViews,
+  "2026-11-23T1430-imap-oauth2": imapOAuth2,
 };

@@ -29,11 +29,23 @@ export async function readChainHead(db: DbExecutor): Promise<ChainLink> {
   return { seq: head.last_seq, hash: head.last_hash };
 }
 
-export async function appendAuditRow(db: DbExecutor, row: AuditRow): Promise<void> {
-  await db.insertInto("audit_log").values(row).execute();
+const auditRowsPerInsert = 200;
+
+/** Appends rows already chained to the head (in order) and moves the head to the last of them. */
+export async function appendAuditRows(db: DbExecutor, rows: readonly AuditRow[]): Promise<void> {
+  const last = rows.at(-1);
+  if (!last) return;
+  // A bulk transaction (the demo desk, an import) chains thousands: in slices, under SQLite's
+  // limit on bound parameters per statement.
+  for (let start = 0; start < rows.length; start += auditRowsPerInsert) {
+    await db
+      .insertInto("audit_log")
+      .values(rows.slice(start, start + auditRowsPerInsert))
+      .execute();
+  }
   await db
     .updateTable("audit_chain_head")
-    .set({ last_seq: row.seq, last_hash: row.hash })
+    .set({ last_seq: last.seq, last_hash: last.hash })
     .where("id", "=", headId)
     .execute();
 }

@@ -5,7 +5,7 @@ import type { Actor } from "../identity/actor.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { type AuditRecord, canonicalJson, contentDigest, hashRecord } from "./audit-record.js";
 import { changedFields, redactSecrets } from "./audit-redaction.js";
-import { appendAuditRow, lockChainHead, toAuditRow } from "./audit-repository.js";
+import { type AuditRow, appendAuditRows, lockChainHead, toAuditRow } from "./audit-repository.js";
 
 export interface AuditEntry {
   /** What happened, `noun.verb`: `ticket.updated`, `auth.sign_in_failed`, `sla_policy.deleted`. */
@@ -17,55 +17,95 @@ export interface AuditEntry {
   after?: object | null | undefined;
 }
 
+/** An entry as recorded, waiting for its place in the chain. */
+interface PendingAudit {
+  entry: AuditEntry;
+  actor: Actor;
+  channel: Context["channel"];
+  origin: Context["origin"];
+  at: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+// Keyed by the transaction's own hook list: one batch per transaction, gone with it.
+const pendingByTransaction = new WeakMap<object, PendingAudit[]>();
+
 /**
  * Appends one record to the audit chain in the caller's transaction, so a change that rolls back
- * leaves no record; called outside one (a refused sign-in), it commits on its own. Call it after
- * the change's own writes: every audited write on PostgreSQL queues on the one chain-head row until
- * commit, so taking it last keeps the queue short and never waits on a row lock in a cycle.
+ * leaves no record; called outside one (a refused sign-in), it commits on its own. Inside a
+ * transaction the records are chained just before the commit: every audited write on PostgreSQL
+ * queues on the one chain-head row until commit, so taking it last keeps that queue as short as
+ * the commit itself, and transactions that audit early (a new customer, then their ticket) no
+ * longer hold it through the rest of their work.
  */
 export async function recordAudit(ctx: Context, entry: AuditEntry): Promise<void> {
   const changes = changedFields(
     entry.before as Record<string, unknown> | null | undefined,
     entry.after as Record<string, unknown> | null | undefined,
   );
-  const before = changes.before ? redactSecrets(changes.before) : null;
-  const after = changes.after ? redactSecrets(changes.after) : null;
-  await inTransaction(ctx, async (tx) => {
-    const actor = await describeActor(tx, tx.actor);
-    const head = await lockChainHead(tx.db, tx.dialect);
+  const pending: PendingAudit = {
+    entry,
+    actor: ctx.actor,
+    channel: ctx.channel,
+    origin: ctx.origin,
+    at: ctx.clock.now().toISOString(),
+    before: changes.before ? (redactSecrets(changes.before) as Record<string, unknown>) : null,
+    after: changes.after ? (redactSecrets(changes.after) as Record<string, unknown>) : null,
+  };
+  const hooks = ctx.db.isTransaction ? ctx.beforeCommit : undefined;
+  if (!hooks) {
+    await inTransaction(ctx, (tx) => appendToChain(tx, [pending]));
+    return;
+  }
+  const queued = pendingByTransaction.get(hooks);
+  if (queued) {
+    queued.push(pending);
+    return;
+  }
+  const batch = [pending];
+  pendingByTransaction.set(hooks, batch);
+  hooks.push(() => appendToChain(ctx, batch));
+}
+
+async function appendToChain(tx: Context, batch: readonly PendingAudit[]): Promise<void> {
+  let head = await lockChainHead(tx.db, tx.dialect);
+  const rows: AuditRow[] = [];
+  for (const pending of batch) {
     const personal = {
-      actor,
+      actor: await describeActor(tx, pending.actor),
       origin: {
-        ip: tx.origin?.ip ?? null,
-        userAgent: tx.origin?.userAgent ?? null,
-        tokenId: tx.origin?.tokenId ?? null,
+        ip: pending.origin?.ip ?? null,
+        userAgent: pending.origin?.userAgent ?? null,
+        tokenId: pending.origin?.tokenId ?? null,
       },
-      before,
-      after,
+      before: pending.before,
+      after: pending.after,
     };
     const salt = randomBytes(16).toString("hex");
     const unsealed: Omit<AuditRecord, "hash"> = {
       ...personal,
       seq: head.seq + 1,
       id: newId(),
-      at: tx.clock.now().toISOString(),
-      channel: tx.channel,
-      action: entry.action,
-      target: { type: entry.targetType, id: entry.targetId },
+      at: pending.at,
+      channel: pending.channel,
+      action: pending.entry.action,
+      target: { type: pending.entry.targetType, id: pending.entry.targetId },
       contentDigest: contentDigest(personal, salt),
       salt,
       prevHash: head.hash,
     };
     const record: AuditRecord = { ...unsealed, hash: hashRecord(unsealed) };
-    await appendAuditRow(
-      tx.db,
+    rows.push(
       toAuditRow(
         record,
-        before === null ? null : canonicalJson(before),
-        after === null ? null : canonicalJson(after),
+        pending.before === null ? null : canonicalJson(pending.before),
+        pending.after === null ? null : canonicalJson(pending.after),
       ),
     );
-  });
+    head = { seq: record.seq, hash: record.hash };
+  }
+  await appendAuditRows(tx.db, rows);
 }
 
 async function describeActor(ctx: Context, actor: Actor): Promise<AuditRecord["actor"]> {

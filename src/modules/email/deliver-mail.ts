@@ -7,6 +7,8 @@ export interface OutgoingMail extends RenderedMail {
   messageId: string;
   from: string;
   to: { name: string; address: string };
+  /** The ticket's followers: one mail, so every client threads it and reply-all keeps them all. */
+  cc?: string[];
   replyTo?: string;
   inReplyTo?: string | null;
   references?: string[];
@@ -38,6 +40,7 @@ export async function deliverMail(relayUrl: string, mail: OutgoingMail): Promise
       messageId: mail.messageId,
       from: mail.from,
       to: { name: oneLine(mail.to.name), address: mail.to.address },
+      ...(mail.cc && mail.cc.length > 0 ? { cc: mail.cc } : {}),
       ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
       subject: oneLine(mail.subject),
       text: mail.text,

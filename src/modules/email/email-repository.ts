@@ -242,3 +242,29 @@ export async function findOutboundMessages(db: DbExecutor, messageIds: string[])
     .where("message_id", "in", messageIds)
     .execute();
 }
+
+/**
+ * The first of `messageIds` that names a message received before `before` and not yet processed:
+ * a reply must not be threaded ahead of the message it answers.
+ */
+export async function findEarlierUnprocessedMessage(
+  db: DbExecutor,
+  before: Pick<RawEmailRow, "id" | "received_at">,
+  messageIds: string[],
+): Promise<string | undefined> {
+  if (messageIds.length === 0) return undefined;
+  const row = await db
+    .selectFrom("raw_emails")
+    .select("message_id")
+    .where("status", "=", "received")
+    .where("message_id", "in", messageIds)
+    .where((eb) =>
+      eb.or([
+        eb("received_at", "<", before.received_at),
+        eb.and([eb("received_at", "=", before.received_at), eb("id", "<", before.id)]),
+      ]),
+    )
+    .limit(1)
+    .executeTakeFirst();
+  return row?.message_id ?? undefined;
+}

@@ -13,11 +13,25 @@ export interface ForwardedOriginal {
 
 /** The line each client puts above the forwarded headers. */
 const forwardMarkers = [
-  /^-{2,}\s*Forwarded message\s*-{2,}\s*$/im, // Gmail
-  /^-{2,}\s*Original Message\s*-{2,}\s*$/im, // Outlook (classic), Thunderbird "inline" variants
-  /^Begin forwarded message:\s*$/im, // Apple Mail, iPhone
-  /^-{2,}\s*Forwarded Message\s*-{2,}\s*$/im, // Thunderbird
+  /^-{2,}\s*Forwarded message\s*-{2,}\s*$/gim, // Gmail
+  // Outlook (classic) in English, German, French, Spanish and Dutch; Thunderbird "inline" variants.
+  /^-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Oorspronkelijk bericht)\s*-{2,}\s*$/gim,
+  /^Begin forwarded message:\s*$/gim, // Apple Mail, iPhone
+  /^-{2,}\s*Forwarded Message\s*-{2,}\s*$/gim, // Thunderbird
+  // Outlook 2016 and later, Outlook on the web and the new Outlook: a rule of underscores, then
+  // From/Sent/To/Cc/Subject in the sender's language. Also a signature's divider at times, so it
+  // counts only when a From follows.
+  /^_{20,}\s*$/gm,
 ];
+
+/**
+ * Outlook writes the forwarded headers in its user's language: these are the names its English,
+ * German, French, Spanish and Dutch versions use for the two fields Tend reads.
+ */
+const fieldNames = new Map<string, "from" | "subject">([
+  ...["from", "von", "de", "van"].map((name) => [name, "from"] as const),
+  ...["subject", "betreff", "objet", "asunto", "onderwerp"].map((name) => [name, "subject"] as const),
+]);
 
 // `Name <a@b>`, `"Name" <a@b>`, `Name [mailto:a@b]` (Outlook), `a@b`, and Outlook's bare `Name <mailto:a@b>`.
 const addressPattern = /[^\s<>[\]:"',;]+@[^\s<>[\]"',;]+\.[^\s<>[\]"',;]+/;
@@ -42,9 +56,11 @@ function headerBlock(lines: string[]): { headers: Map<string, string>; rest: str
   for (; index < lines.length; index += 1) {
     const line = (lines[index] ?? "").replace(/^>\s?/, "");
     if (line.trim() === "") break;
-    const field = /^\*?([A-Za-z][A-Za-z -]{0,20}):\*?\s*(.*)$/.exec(line);
+    // French puts a (no-break) space before the colon: `De\u00a0: …`.
+    const field = /^\*?(\p{L}[\p{L} -]{0,20}?)[ \u00a0]?:\*?\s*(.*)$/u.exec(line);
     if (field?.[1] && field[2] !== undefined) {
-      last = field[1].trim().toLowerCase();
+      const name = field[1].trim().toLowerCase();
+      last = fieldNames.get(name) ?? name;
       if (!headers.has(last)) headers.set(last, field[2].trim());
     } else if (last && /^\s/.test(line)) {
       headers.set(last, `${headers.get(last)} ${line.trim()}`);
@@ -57,23 +73,24 @@ function headerBlock(lines: string[]): { headers: Map<string, string>; rest: str
 export function findInlineForward(text: string): ForwardedOriginal | null {
   const normalized = text.replace(/\r\n/g, "\n");
   const positions = forwardMarkers
-    .map((marker) => marker.exec(normalized))
-    .filter((match): match is RegExpExecArray => match !== null)
+    .flatMap((marker) => [...normalized.matchAll(marker)])
     .sort((a, b) => a.index - b.index);
-  const first = positions[0];
-  if (!first) return null;
-  const after = normalized.slice(first.index + first[0].length).replace(/^\n/, "");
-  const { headers, rest } = headerBlock(after.split("\n"));
-  const from = parseForwardedFrom(headers.get("from") ?? "");
-  if (!from) return null;
-  return {
-    from,
-    subject: headers.get("subject") ?? null,
-    text: rest
-      .map((line) => line.replace(/^> ?/, ""))
-      .join("\n")
-      .trim(),
-  };
+  // The first marker with a sender under it: an earlier rule of underscores may be a signature's.
+  for (const marker of positions) {
+    const after = normalized.slice(marker.index + marker[0].length).replace(/^\n/, "");
+    const { headers, rest } = headerBlock(after.split("\n"));
+    const from = parseForwardedFrom(headers.get("from") ?? "");
+    if (!from) continue;
+    return {
+      from,
+      subject: headers.get("subject") ?? null,
+      text: rest
+        .map((line) => line.replace(/^> ?/, ""))
+        .join("\n")
+        .trim(),
+    };
+  }
+  return null;
 }
 
 /**
@@ -101,5 +118,5 @@ export function attachedMessage(raw: Buffer): Buffer | null {
 
 /** Forward prefixes clients put on the subject, in the languages most seen. */
 export function withoutForwardPrefix(subject: string): string {
-  return subject.replace(/^(\s*(fwd?|fw|wg|tr|rv|enc)\s*:\s*)+/i, "").trim();
+  return subject.replace(/^(\s*(fwd?|fw|wg|tr|rv|enc|doorst)\s*:\s*)+/i, "").trim();
 }

@@ -67,3 +67,45 @@ export async function releaseImapPollLease(
     .where("lease_owner", "=", owner)
     .execute();
 }
+
+/** The mailbox's stored XOAUTH2 tokens, sealed as they are stored. */
+export interface ImapOAuthTokens {
+  origin: string | null;
+  refreshToken: string | null;
+  accessToken: string | null;
+  accessExpiresAt: string | null;
+}
+
+export async function findImapOAuthTokens(db: DbExecutor, mailboxKey: string): Promise<ImapOAuthTokens> {
+  const row = await db
+    .selectFrom("imap_mailboxes")
+    .select(["oauth_origin", "oauth_refresh_token", "oauth_access_token", "oauth_access_expires_at"])
+    .where("mailbox_key", "=", mailboxKey)
+    .executeTakeFirst();
+  return {
+    origin: row?.oauth_origin ?? null,
+    refreshToken: row?.oauth_refresh_token ?? null,
+    accessToken: row?.oauth_access_token ?? null,
+    accessExpiresAt: row?.oauth_access_expires_at ?? null,
+  };
+}
+
+/** Stores refreshed tokens, only while `owner` holds the poll lease: one refresh at a time. */
+export async function saveImapOAuthTokens(
+  db: DbExecutor,
+  mailboxKey: string,
+  owner: string,
+  tokens: ImapOAuthTokens,
+): Promise<void> {
+  await db
+    .updateTable("imap_mailboxes")
+    .set({
+      oauth_origin: tokens.origin,
+      oauth_refresh_token: tokens.refreshToken,
+      oauth_access_token: tokens.accessToken,
+      oauth_access_expires_at: tokens.accessExpiresAt,
+    })
+    .where("mailbox_key", "=", mailboxKey)
+    .where("lease_owner", "=", owner)
+    .execute();
+}

@@ -15,6 +15,8 @@ export interface ParsedEmail {
   from: { address: string; name: string | null };
   to: string[];
   cc: string[];
+  /** To and Cc with their display names, in header order: who may become a follower. */
+  recipients: Array<{ address: string; name: string | null }>;
   subject: string;
   /** The whole message as text, quoted history included. */
   fullText: string;
@@ -146,6 +148,10 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     from: { address: from.address, name: from.name || null },
     to: addresses(mail.to).map((entry) => entry.address),
     cc: addresses(mail.cc).map((entry) => entry.address),
+    recipients: [...addresses(mail.to), ...addresses(mail.cc)].map((entry) => ({
+      address: entry.address,
+      name: entry.name || null,
+    })),
     subject: (mail.subject ?? "").replace(/[\r\n]+/g, " ").trim(),
     fullText,
     html,

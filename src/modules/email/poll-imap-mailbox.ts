@@ -1,5 +1,5 @@
 import { ImapFlow } from "imapflow";
-import type { ImapConfig } from "../../config.js";
+import type { ImapConfig, ImapOAuth2Config } from "../../config.js";
 import type { Context } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { imapEnvelope } from "./imap-envelope.js";
@@ -8,12 +8,15 @@ import {
   releaseImapPollLease,
   saveImapMailboxPosition,
 } from "./imap-mailbox-repository.js";
+import { imapAccessToken } from "./imap-oauth2.js";
 import { storeInboundEmail } from "./store-inbound-email.js";
 
 export const pollImapMailboxJob = "email.poll-imap";
 
 /** The mailbox as configured (`TEND_IMAP_URL`), less the interval the schedule owns. */
-export type ImapMailboxSettings = Omit<ImapConfig, "pollSeconds"> & {
+export type ImapMailboxSettings = Omit<ImapConfig, "pollSeconds" | "oauth2"> & {
+  /** XOAUTH2 instead of the password; absent or null: the password. */
+  oauth2?: ImapOAuth2Config | null;
   /** Larger messages are left in the mailbox, as the SMTP listener would refuse them. */
   maxMessageBytes: number;
 };
@@ -52,11 +55,23 @@ export async function pollImapMailbox(ctx: Context, settings: ImapMailboxSetting
   );
   const result: ImapPollResult = { polled: position !== null, stored: 0, duplicates: 0, tooLarge: 0 };
   if (!position) return result;
+  const { oauth2 } = settings;
+  const auth = oauth2
+    ? {
+        user: settings.user,
+        accessToken: await imapAccessToken(ctx, { key: mailboxKey, leaseOwner: owner }, oauth2).catch(
+          async (error: unknown) => {
+            await releaseImapPollLease(ctx.db, mailboxKey, owner, ctx.clock.now().toISOString());
+            throw error;
+          },
+        ),
+      }
+    : { user: settings.user, pass: settings.password };
   const client = new ImapFlow({
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
-    auth: { user: settings.user, pass: settings.password },
+    auth,
     logger: false,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,

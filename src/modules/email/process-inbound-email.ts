@@ -15,6 +15,8 @@ import { systemScope } from "../identity/tenant-scope.js";
 import { addComment } from "../tickets/add-comment.js";
 import { createTicket } from "../tickets/create-ticket.js";
 import { eventRow } from "../tickets/ticket-events.js";
+import { isFollowing } from "../tickets/ticket-follower-repository.js";
+import { followTicket } from "../tickets/ticket-followers.js";
 import { canViewTicket } from "../tickets/ticket-policy.js";
 import {
   findTicketById,
@@ -23,6 +25,8 @@ import {
   listCommentRows,
   type TicketListRow,
 } from "../tickets/ticket-repository.js";
+import { awaitEarlierMessages } from "./await-earlier-messages.js";
+import { followersFromRecipients } from "./cc-followers.js";
 import { supportRecipient, ticketNumberInSubject } from "./email-addresses.js";
 import {
   findEmailMessageByMessageId,
@@ -118,6 +122,8 @@ export async function processInboundEmail(
     return finish("ignored", noise, email.messageId, concerns);
   }
 
+  await awaitEarlierMessages(ctx, raw, email.referencedIds.slice(-maxReferencedIds));
+
   let files: StoredFiles;
   try {
     files = await storeAttachmentFiles(ctx, email, settings);
@@ -175,6 +181,9 @@ async function threadIntoTicket(
     role: sender.role as "customer" | "agent" | "admin",
     organizationId: sender.organization_id,
   };
+  // Tickets the sender may answer only as a follower (outside its organization): their answer is
+  // written on the ticket, which they still may not read (`tickets/ticket-followers.ts`).
+  const answerableAsFollower = new Set<number>();
   const candidate = async (found: TicketListRow | undefined): Promise<ThreadCandidate | null> => {
     let ticket = found;
     // A closed ticket's conversation goes on in its follow-up: without this, every further reply
@@ -184,9 +193,12 @@ async function threadIntoTicket(
       if (!followUpId) break;
       ticket = await findTicketById(tx.db, threadingScope, followUpId);
     }
-    return ticket
-      ? { ticketNumber: ticket.number, senderMayReply: canViewTicket(senderActor, ticket) }
-      : null;
+    if (!ticket) return null;
+    if (canViewTicket(senderActor, ticket)) return { ticketNumber: ticket.number, senderMayReply: true };
+    const follower =
+      ticket.status !== "closed" && (await isFollowing(tx.db, threadingScope, ticket.id, sender.id));
+    if (follower) answerableAsFollower.add(ticket.number);
+    return { ticketNumber: ticket.number, senderMayReply: follower };
   };
 
   const referencedTicketId = await findTicketIdOfMessages(
@@ -210,6 +222,7 @@ async function threadIntoTicket(
   let ticketId: string;
   let ticketNumber: number;
   let commentId: string;
+  let requesterEmail: string;
   if (decision.kind === "reply") {
     // The sender's own public reply: the tickets module reopens Pending or Solved and turns a reply
     // to a Closed ticket into a linked follow-up, exactly as for a reply in the portal.
@@ -217,8 +230,10 @@ async function threadIntoTicket(
       ctx: withActor(tx, senderActor, "email"),
       number: decision.ticketNumber,
       input: { body },
+      asFollower: answerableAsFollower.has(decision.ticketNumber),
     });
     ({ id: ticketId, number: ticketNumber } = result.ticket);
+    requesterEmail = result.ticket.requester.email;
     commentId = result.comment.id;
   } else {
     // An agent forwarding a customer's mail into the support address means "this is theirs": the
@@ -246,6 +261,7 @@ async function threadIntoTicket(
       },
     });
     ({ id: ticketId, number: ticketNumber } = ticket);
+    requesterEmail = requester.email;
     if (original) {
       await insertTicketEvents(tx.db, [
         eventRow(withActor(tx, senderActor, "email"), ticketId, now, {
@@ -260,6 +276,19 @@ async function threadIntoTicket(
     if (!description) throw new Error(`ticket #${ticketNumber} has no description`);
     commentId = description.id;
   }
+
+  // Whom the sender put on To or Cc follows the ticket: the sender chose to share the thread with
+  // them, and only a sender allowed on this ticket gets here. Known people by address, anyone else
+  // a new customer as an unknown sender would be. They get the public replies by mail on Cc;
+  // following grants no access (`tickets/ticket-followers.ts`).
+  const followers = [];
+  for (const recipient of followersFromRecipients(email.recipients, {
+    supportAddresses: settings.supportAddresses,
+    sender: email.from.address,
+    requester: requesterEmail,
+  }))
+    followers.push(await findOrCreateCustomer(tx, recipient.address, recipient.name ?? undefined));
+  await followTicket(tx, ticketId, followers, "email");
 
   await insertAttachments(
     tx.db,
@@ -286,7 +315,6 @@ async function threadIntoTicket(
     from_address: email.from.address,
     from_name: email.from.name,
     to_addresses: JSON.stringify(email.to),
-    // No followers yet: the CC list stays with the message for when they arrive.
     cc_addresses: JSON.stringify(email.cc),
     subject: email.subject,
     in_reply_to: email.inReplyTo,

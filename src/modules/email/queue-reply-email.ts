@@ -2,6 +2,8 @@ import { enqueueJob } from "../../jobs/job-runner.js";
 import type { Context } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { findPersonById } from "../identity/person-repository.js";
+import { systemScope } from "../identity/tenant-scope.js";
+import { listFollowerRows } from "../tickets/ticket-follower-repository.js";
 import { insertEmailMessage } from "./email-repository.js";
 import { type TicketMailKind, ticketMailSubject } from "./notification-templates.js";
 
@@ -28,15 +30,23 @@ export function queueAcknowledgementEmail(ctx: Context, acknowledgement: TicketE
   return queueTicketEmail(ctx, "acknowledgement", acknowledgement);
 }
 
+// The comment was authorized by the use case queueing it; its followers are whom it goes to.
+const followersScope = systemScope("the followers a public reply is mailed to");
+
 /**
- * Queues a comment as mail to the ticket's requester when the ticket came by email. The outbound
- * row (delivery state "queued") and its send job commit with the comment or not at all — the job
- * table is the outbox. The send job renders it with the template of its kind.
+ * Queues a comment as mail to the ticket's requester when the ticket came by email, with the
+ * ticket's followers on Cc as they stand when it is written (as an email client fixes its
+ * recipients when the reply is sent). The outbound row (delivery state "queued") and its send job
+ * commit with the comment or not at all — the job table is the outbox. The send job renders it with
+ * the template of its kind. Only public mail comes here: internal notes never reach a follower.
  */
 async function queueTicketEmail(ctx: Context, kind: TicketMailKind, mail: TicketEmail): Promise<void> {
   if (mail.ticket.channel !== "email") return;
   const requester = await findPersonById(ctx.db, mail.ticket.requester_id);
   if (!requester) return;
+  const followers = (await listFollowerRows(ctx.db, followersScope, mail.ticket.id))
+    .map((follower) => follower.email)
+    .filter((address) => address !== requester.email);
   const id = newId();
   await insertEmailMessage(ctx.db, {
     id,
@@ -51,7 +61,7 @@ async function queueTicketEmail(ctx: Context, kind: TicketMailKind, mail: Ticket
     from_address: "",
     from_name: null,
     to_addresses: JSON.stringify([requester.email]),
-    cc_addresses: JSON.stringify([]),
+    cc_addresses: JSON.stringify(followers),
     subject: ticketMailSubject(mail.ticket),
     in_reply_to: null,
     reference_ids: JSON.stringify([]),

@@ -14,7 +14,7 @@ import { type TicketMailKind, ticketLink, ticketMail } from "./notification-temp
 
 export interface OutboundEmailSettings {
   supportAddresses: readonly string[];
-  /** null: nothing is sent, mail waits in the queue saying so. */
+  /** null: no worker takes `email.send-outbound` jobs; mail waits queued for one that has a relay. */
   relayUrl: string | null;
   mailFrom: string;
   /** TEND_PUBLIC_URL: the links in mail lead to the web app there. */
@@ -42,24 +42,18 @@ function directionOrder(mail: { direction: string }): number {
 export async function sendOutboundEmail(
   ctx: Context,
   emailMessageId: string,
-  settings: OutboundEmailSettings,
+  settings: OutboundEmailSettings & { relayUrl: string },
 ): Promise<void> {
   const message = await findEmailMessageById(ctx.db, emailMessageId);
   // Sent and failed are final. A worker dying between the relay's 250 and the update below leaves
   // the mail queued: the retry sends it again under the same Message-ID, which clients show once.
   if (message?.direction !== "outbound" || message.delivery_state !== "queued") return;
-  if (!settings.relayUrl) {
-    await updateOutboundDelivery(ctx.db, message.id, {
-      state: "queued",
-      answer: "not sent: no relay configured (TEND_SMTP_RELAY_URL)",
-    });
-    return;
-  }
   const ticket = await findTicketById(ctx.db, sendingScope, message.ticket_id);
   if (!ticket) return;
   const requester = await findPersonById(ctx.db, ticket.requester_id);
   const [to] = JSON.parse(message.to_addresses) as string[];
   if (!to) throw new Error(`outbound mail ${message.id} has no recipient`);
+  const cc = JSON.parse(message.cc_addresses) as string[];
 
   await assignOutboundMessageId(ctx.db, message.id, newMessageId(settings.mailFrom));
   const messageId = (await findEmailMessageById(ctx.db, message.id))?.message_id;
@@ -92,6 +86,7 @@ export async function sendOutboundEmail(
       messageId,
       from: settings.mailFrom,
       to: { name: requester?.name ?? "", address: to },
+      cc,
       ...(supportAddress ? { replyTo: plusAddress(supportAddress, ticket.number) } : {}),
       inReplyTo,
       references,

@@ -3,6 +3,7 @@ import { enqueueJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { insertRawEmail } from "./email-repository.js";
+import { readMessageIdHeader } from "./header-message-id.js";
 
 export const processInboundEmailJob = "email.process-inbound";
 
@@ -38,7 +39,8 @@ export async function storeInboundEmail(
       received_at: tx.clock.now().toISOString(),
       status: "received",
       status_reason: null,
-      message_id: null,
+      // Filed under its id at once, so a reply processed beside it can wait for it (`awaitEarlierMessages`).
+      message_id: readMessageIdHeader(raw),
       ticket_id: null,
       processed_at: null,
     });

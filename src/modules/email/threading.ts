@@ -11,7 +11,7 @@ export type ThreadClue = (typeof threadClues)[number];
 
 export interface ThreadCandidate {
   ticketNumber: number;
-  /** The requester, someone of the ticket's organization, or staff: whoever may see the ticket. */
+  /** Whoever may see the ticket (requester, their organization, staff), or one of its followers. */
   senderMayReply: boolean;
 }
 

@@ -24,6 +24,7 @@ export const tenantTables = [
   "raw_emails",
   "attachments",
   "email_messages",
+  "ticket_followers",
 ] as const satisfies readonly (keyof Tables)[];
 
 /**

@@ -5,6 +5,7 @@ import { auditRowsConcerning, redactAuditRows } from "../audit/audit-repository.
 import type { PersonRow } from "../identity/person-repository.js";
 import { throttleKeys } from "../identity/sign-in-throttle.js";
 import { commentBody } from "../tickets/comment-body.js";
+import { countFollowingsOf, deleteFollowingsOf } from "../tickets/ticket-follower-repository.js";
 import {
   contentTombstone,
   erasedEmail,
@@ -21,6 +22,7 @@ import {
   emailsConcerning,
   erasePersonProfile,
   queuedPayloadsMentioning,
+  removeRecipient,
   type TicketRef,
   tombstoneDomainEventPayloads,
   tombstoneEmailMessages,
@@ -91,15 +93,20 @@ const ticketContent: ErasureContributor = {
 const mail: ErasureContributor = {
   async find(ctx, { person, requestedTickets }) {
     const comments = await commentsToErase(ctx.db, person.id, keepsCommentsOnOthersTickets(person.role));
-    const { messageIds, rawEmailIds } = await emailsConcerning(ctx.db, {
+    const { messageIds, copiedMessageIds, rawEmailIds } = await emailsConcerning(ctx.db, {
       ticketIds: requestedTickets.map((ticket) => ticket.id),
       commentIds: comments.map((comment) => comment.id),
       email: person.email,
     });
     const tombstone = contentTombstone("person_erased", ctx.clock.now());
     return {
-      counts: { emailMessages: messageIds.length, rawEmails: rawEmailIds.length },
+      counts: {
+        emailMessages: messageIds.length,
+        emailCopies: copiedMessageIds.length,
+        rawEmails: rawEmailIds.length,
+      },
       erase: async () => {
+        await removeRecipient(ctx.db, copiedMessageIds, person.email);
         await tombstoneEmailMessages(ctx.db, messageIds, {
           ...commentBody({ body: tombstone }),
           email: person.email,
@@ -127,6 +134,16 @@ const attachments: ErasureContributor = {
         files = await deleteAttachmentRows(ctx.db, { commentIds });
       },
       afterCommit: (committed) => removeUnreferencedAttachmentFiles(committed, files),
+    };
+  },
+};
+
+/** The tickets they follow: an erased person receives no more replies, on any ticket. */
+const followings: ErasureContributor = {
+  async find(ctx, { person }) {
+    return {
+      counts: { followings: await countFollowingsOf(ctx.db, person.id) },
+      erase: () => deleteFollowingsOf(ctx.db, person.id),
     };
   },
 };
@@ -170,6 +187,7 @@ export const erasureContributors: ErasureContributor[] = [
   ticketContent,
   mail,
   attachments,
+  followings,
   queuedPayloads,
   auditTrail,
 ];

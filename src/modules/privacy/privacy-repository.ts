@@ -225,12 +225,12 @@ export async function erasePersonProfile(
 export async function emailsConcerning(
   db: DbExecutor,
   concern: { ticketIds: string[]; commentIds: string[]; email: string },
-): Promise<{ messageIds: string[]; rawEmailIds: string[] }> {
+): Promise<{ messageIds: string[]; copiedMessageIds: string[]; rawEmailIds: string[] }> {
   const address = concern.email.toLowerCase();
   const pattern = likePattern(concern.email);
   const messages = await db
     .selectFrom("email_messages")
-    .select(["id", "raw_email_id"])
+    .select(["id", "raw_email_id", "ticket_id", "comment_id", "from_address"])
     .where((eb) =>
       eb.or([
         ...(concern.ticketIds.length > 0 ? [eb("ticket_id", "in", concern.ticketIds)] : []),
@@ -241,7 +241,16 @@ export async function emailsConcerning(
       ]),
     )
     .execute();
-  const linked = messages.flatMap((message) => (message.raw_email_id ? [message.raw_email_id] : []));
+  const ticketIds = new Set(concern.ticketIds);
+  const commentIds = new Set(concern.commentIds);
+  // The person's own mail, and the mail of their tickets, is theirs; a reply on someone else's
+  // ticket that only copied them belongs to that ticket's requester and keeps its content.
+  const isTheirs = (message: (typeof messages)[number]) =>
+    ticketIds.has(message.ticket_id) ||
+    (message.comment_id !== null && commentIds.has(message.comment_id)) ||
+    message.from_address?.toLowerCase() === address;
+  const theirs = messages.filter(isTheirs);
+  const linked = theirs.flatMap((message) => (message.raw_email_id ? [message.raw_email_id] : []));
   const raw = await db
     .selectFrom("raw_emails")
     .select("id")
@@ -254,7 +263,34 @@ export async function emailsConcerning(
       ]),
     )
     .execute();
-  return { messageIds: messages.map((message) => message.id), rawEmailIds: raw.map((row) => row.id) };
+  return {
+    messageIds: theirs.map((message) => message.id),
+    copiedMessageIds: messages.filter((message) => !isTheirs(message)).map((message) => message.id),
+    rawEmailIds: raw.map((row) => row.id),
+  };
+}
+
+/** Takes the address off the To and Cc of mail that only copied the person; the rest of it stays. */
+export async function removeRecipient(db: DbExecutor, messageIds: string[], email: string): Promise<void> {
+  const address = email.toLowerCase();
+  // Entries are bare addresses or `Name <address>`.
+  const addressOf = (entry: string) => (/<([^<>]+)>/.exec(entry)?.[1] ?? entry).trim().toLowerCase();
+  const without = (list: string) =>
+    JSON.stringify((JSON.parse(list) as string[]).filter((entry) => addressOf(entry) !== address));
+  await inChunks(messageIds, async (chunk) => {
+    const rows = await db
+      .selectFrom("email_messages")
+      .select(["id", "to_addresses", "cc_addresses"])
+      .where("id", "in", chunk)
+      .execute();
+    for (const row of rows) {
+      await db
+        .updateTable("email_messages")
+        .set({ to_addresses: without(row.to_addresses), cc_addresses: without(row.cc_addresses) })
+        .where("id", "=", row.id)
+        .execute();
+    }
+  });
 }
 
 /**
@@ -311,6 +347,26 @@ export async function deleteRawEmails(db: DbExecutor, rawEmailIds: string[]): Pr
       .execute();
     await db.deleteFrom("raw_emails").where("id", "in", chunk).execute();
   });
+}
+
+/**
+ * Raw emails whose handling ended (processed into a ticket, or ignored with a reason) before the
+ * cutoff, oldest first. Failed and waiting messages are never due: their bytes are all there is.
+ */
+export async function handledRawEmailsDue(
+  db: DbExecutor,
+  handledBefore: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("raw_emails")
+    .select("id")
+    .where("status", "in", ["processed", "ignored"])
+    .where("processed_at", "<", handledBefore)
+    .orderBy("processed_at")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 function likePattern(text: string): string {
@@ -418,6 +474,7 @@ export async function upsertRetentionPolicyRow(db: DbExecutor, row: RetentionPol
       oc.column("id").doUpdateSet({
         closed_ticket_months: row.closed_ticket_months,
         closed_ticket_action: row.closed_ticket_action,
+        raw_email_days: row.raw_email_days,
         updated_at: row.updated_at,
       }),
     )

@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import { IdParams, problemResponses } from "../../http/schemas.js";
 import { erasePerson } from "./erase-person.js";
 import {
+  DeskRetentionPolicyBody,
   ErasureBody,
   ErasureReportSchema,
   RetentionPoliciesSchema,
@@ -44,8 +45,8 @@ export const privacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ["privacy"],
-        summary: "Set the desk's default retention policy (admins)",
-        body: RetentionPolicyBody,
+        summary: "Set the desk's default retention policy and how long raw inbound mail is kept (admins)",
+        body: DeskRetentionPolicyBody,
         response: { 200: RetentionPoliciesSchema, ...problemResponses },
       },
     },

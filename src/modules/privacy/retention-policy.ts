@@ -23,6 +23,20 @@ export function checkRetentionPolicy(policy: RetentionPolicy): RetentionPolicy {
   return policy;
 }
 
+/** Ten years of raw mail: longer is "for ever", which null already says. */
+export const maxRawEmailDays = 3650;
+
+/** Days raw inbound mail is kept once handled (the desk's setting); null keeps it for ever. */
+export function checkRawEmailDays(days: number | null): number | null {
+  if (days !== null && (!Number.isInteger(days) || days < 1 || days > maxRawEmailDays)) {
+    throw ValidationError.field(
+      "rawEmailDays",
+      `must be a whole number of days from 1 to ${maxRawEmailDays}, or null to keep raw mail`,
+    );
+  }
+  return days;
+}
+
 /**
  * The instant `months` calendar months before `now` (UTC): tickets closed before it are due. A day
  * that does not exist in the target month (31 March minus one month) falls to that month's last day,

@@ -1,4 +1,5 @@
-import { NotFoundError } from "../../errors.js";
+import { NotFoundError, ValidationError } from "../../errors.js";
+import { DAY } from "../../shared/clock.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { deleteAttachmentRows } from "../attachments/attachment-repository.js";
 import { removeUnreferencedAttachmentFiles } from "../attachments/remove-attachment-files.js";
@@ -13,14 +14,17 @@ import {
   compactAfterErasure,
   contentEventsOfTickets,
   deleteEmailMessagesOfTickets,
+  deleteRawEmails,
   deleteRetentionPolicyRow,
   deleteTickets,
+  handledRawEmailsDue,
   listRetentionPolicyRows,
   type RetentionPolicyRow,
   type TicketRef,
   upsertRetentionPolicyRow,
 } from "./privacy-repository.js";
 import {
+  checkRawEmailDays,
   checkRetentionPolicy,
   closedBefore,
   type RetentionAction,
@@ -28,8 +32,13 @@ import {
 } from "./retention-policy.js";
 import { replaceTicketContent } from "./ticket-content.js";
 
+/** The desk's default also says how long raw inbound mail is kept once handled. */
+export interface DeskRetentionPolicy extends RetentionPolicy {
+  rawEmailDays: number | null;
+}
+
 export interface RetentionPolicies {
-  desk: RetentionPolicy;
+  desk: DeskRetentionPolicy;
   organizations: (RetentionPolicy & { organizationId: string })[];
 }
 
@@ -48,14 +57,19 @@ export async function getRetentionPolicies(ctx: Context): Promise<RetentionPolic
   const rows = await listRetentionPolicyRows(ctx.db);
   const desk = rows.find((row) => row.id === deskScope);
   return {
-    desk: desk ? presentPolicy(desk) : { closedTicketMonths: null, action: "anonymize" },
+    desk: desk
+      ? { ...presentPolicy(desk), rawEmailDays: desk.raw_email_days }
+      : { closedTicketMonths: null, action: "anonymize", rawEmailDays: null },
     organizations: rows
       .filter((row) => row.organization_id !== null)
       .map((row) => ({ organizationId: row.organization_id as string, ...presentPolicy(row) })),
   };
 }
 
-/** Sets the desk's default (`organizationId` null) or one organization's policy (admins). */
+/**
+ * Sets the desk's default (`organizationId` null) or one organization's policy (admins). Raw mail's
+ * days are the desk's alone; left out, they stay as they were.
+ */
 export async function setRetentionPolicy({
   ctx,
   organizationId,
@@ -63,29 +77,42 @@ export async function setRetentionPolicy({
 }: {
   ctx: Context;
   organizationId: string | null;
-  input: RetentionPolicy;
+  input: RetentionPolicy & { rawEmailDays?: number | null };
 }): Promise<RetentionPolicies> {
   requireAdmin(ctx.actor);
-  const policy = checkRetentionPolicy(input);
+  const { rawEmailDays, ...ticketPolicy } = input;
+  const policy = checkRetentionPolicy(ticketPolicy);
+  if (organizationId && rawEmailDays !== undefined) {
+    throw ValidationError.field("rawEmailDays", "is the desk's setting: raw mail is kept by one rule");
+  }
+  if (rawEmailDays !== undefined) checkRawEmailDays(rawEmailDays);
   await inTransaction(ctx, async (tx) => {
     if (organizationId && !(await findOrganizationById(tx.db, organizationId))) {
       throw new NotFoundError(`No organization ${organizationId}.`);
     }
     const id = organizationId ?? deskScope;
     const before = (await listRetentionPolicyRows(tx.db)).find((row) => row.id === id);
+    const rawDays = organizationId
+      ? null
+      : rawEmailDays === undefined
+        ? (before?.raw_email_days ?? null)
+        : rawEmailDays;
     await upsertRetentionPolicyRow(tx.db, {
       id,
       organization_id: organizationId,
       closed_ticket_months: policy.closedTicketMonths,
       closed_ticket_action: policy.action,
+      raw_email_days: rawDays,
       updated_at: tx.clock.now().toISOString(),
     });
+    const withRawDays = (ticketSide: RetentionPolicy, days: number | null) =>
+      organizationId ? ticketSide : { ...ticketSide, rawEmailDays: days };
     await recordAudit(tx, {
       action: "retention_policy.updated",
       targetType: organizationId ? "organization" : "desk",
       targetId: organizationId,
-      before: before ? presentPolicy(before) : null,
-      after: policy,
+      before: before ? withRawDays(presentPolicy(before), before.raw_email_days) : null,
+      after: withRawDays(policy, rawDays),
     });
   });
   return getRetentionPolicies(ctx);
@@ -162,6 +189,38 @@ export async function applyRetentionPolicies(ctx: Context): Promise<RetentionRun
     if (!ctx.db.isTransaction) await compactAfterErasure(ctx.db, ctx.dialect, ctx.logger);
   }
   return run;
+}
+
+/**
+ * The daily `privacy.retention` job's second part: the raw bytes of inbound mail handled more than
+ * the desk's `rawEmailDays` ago are deleted, a batch per transaction, each audited with its count.
+ * The parsed copy on the ticket (its comment, the thread's `email_messages` row) stays; a message
+ * that failed or waits keeps its bytes until it is processed, as they are all there is of it.
+ */
+export async function applyRawEmailRetention(ctx: Context): Promise<number> {
+  requireAdmin(ctx.actor);
+  const days = (await listRetentionPolicyRows(ctx.db)).find((row) => row.id === deskScope)?.raw_email_days;
+  if (days === null || days === undefined) return 0;
+  const handledBefore = new Date(ctx.clock.now().getTime() - days * DAY).toISOString();
+  let deleted = 0;
+  for (;;) {
+    const done = await inTransaction(ctx, async (tx) => {
+      const ids = await handledRawEmailsDue(tx.db, handledBefore, batchSize);
+      if (ids.length === 0) return 0;
+      await deleteRawEmails(tx.db, ids);
+      await recordAudit(tx, {
+        action: "retention.applied",
+        targetType: "desk",
+        targetId: null,
+        after: { rawEmails: ids.length, handledBefore },
+      });
+      return ids.length;
+    });
+    deleted += done;
+    if (done < batchSize) break;
+  }
+  if (deleted > 0 && !ctx.db.isTransaction) await compactAfterErasure(ctx.db, ctx.dialect, ctx.logger);
+  return deleted;
 }
 
 /** Returns the attachment files whose rows went, to be removed once the batch has committed. */

@@ -3,6 +3,7 @@ import type { SlaClocksTable } from "../../db/tables.js";
 import { newId } from "../../shared/ids.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
 import { ticketsIn } from "../tickets/ticket-repository.js";
+import { nearestOwedClock } from "./owed-clock.js";
 import type { ComputedClock } from "./sla-types.js";
 
 export type SlaClockRow = SlaClocksTable;
@@ -78,16 +79,9 @@ export async function saveTicketClocks(
   const stale = [...previousByKey.values()].map((row) => row.id);
   if (stale.length > 0) await db.deleteFrom("sla_clocks").where("id", "in", stale).execute();
 
-  // A breached promise still unmet is the most urgent of all: its passed due time sorts it first.
-  const nextDue = saved
-    .filter(
-      (row) => row.due_at && (row.state === "running" || (row.state === "breached" && !row.achieved_at)),
-    )
-    .map((row) => row.due_at as string)
-    .sort()[0];
   await db
     .updateTable("tickets")
-    .set({ next_sla_due_at: nextDue ?? null })
+    .set({ next_sla_due_at: nearestOwedClock(saved)?.due_at ?? null })
     .where("id", "=", ticketId)
     .execute();
   return saved;

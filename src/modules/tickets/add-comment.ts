@@ -4,7 +4,7 @@ import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { queueReplyEmail } from "../email/queue-reply-email.js";
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
-import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { systemScope, tenantScopeOf } from "../identity/tenant-scope.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { createTicket } from "./create-ticket.js";
@@ -16,6 +16,7 @@ import {
 import type { Visibility } from "./ticket.js";
 import { applyTicketChanges } from "./ticket-changes.js";
 import { eventRow } from "./ticket-events.js";
+import { findTicketToAnswerAsFollower } from "./ticket-followers.js";
 import { assertCanViewTicket } from "./ticket-policy.js";
 import { type CommentView, presentComment, presentTicket, type TicketView } from "./ticket-presenter.js";
 import {
@@ -51,10 +52,16 @@ export async function addComment({
   ctx,
   number,
   input,
+  asFollower = false,
 }: {
   ctx: Context;
   number: number;
   input: AddCommentInput;
+  /**
+   * The inbound mail pipeline, for a follower answering the replies they got by mail: they may
+   * write on a ticket they follow without being allowed to read it (`ticket-followers.ts`).
+   */
+  asFollower?: boolean;
 }): Promise<AddCommentResult> {
   const author = requirePerson(ctx.actor);
   const staff = isStaff(author);
@@ -65,11 +72,13 @@ export async function addComment({
     throw ValidationError.field("status", "only agents may set the status");
 
   return inTransaction(ctx, async (tx) => {
-    const ticket = assertCanViewTicket(
-      tx.actor,
-      await findTicketByNumber(tx.db, tenantScopeOf(tx.actor), number),
-      number,
-    );
+    const ticket = asFollower
+      ? await findTicketToAnswerAsFollower(tx, number)
+      : assertCanViewTicket(
+          tx.actor,
+          await findTicketByNumber(tx.db, tenantScopeOf(tx.actor), number),
+          number,
+        );
     // The body is checked only once the caller may see the ticket: a refusal comes before any verdict.
     const qualification = qualifyReply(input, { visibility, staff });
     const body = commentBody(withQualificationSections(input, qualification));
@@ -156,7 +165,10 @@ export async function addComment({
       after: { commentId, visibility, channel: tx.channel },
     });
 
-    const scope = tenantScopeOf(tx.actor);
+    // A follower's answer was allowed by `findTicketToAnswerAsFollower`; they may not read it back.
+    const scope = asFollower
+      ? systemScope("reading back a follower's answer by mail")
+      : tenantScopeOf(tx.actor);
     const comment = await findCommentRow(tx.db, scope, commentId);
     const updated = await findTicketById(tx.db, scope, ticket.id);
     if (!comment || !updated) throw new Error(`comment ${commentId} vanished inside its own transaction`);

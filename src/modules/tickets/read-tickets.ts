@@ -16,6 +16,7 @@ import {
   type TicketView,
 } from "./ticket-presenter.js";
 import {
+  countTicketRows,
   findTicketByNumber,
   listCommentRows,
   listTicketEventRows,
@@ -45,6 +46,8 @@ export interface TicketListFilter {
   text?: string;
   /** ISO instant: only tickets owing a promise due by then. */
   slaDueBefore?: string;
+  /** ISO instant: only tickets solved since then. */
+  solvedAfter?: string;
   /** `updatedAt`, `createdAt`, `slaDueAt`; a leading `-` sorts descending. Default `-updatedAt`. */
   sort?: string;
 }
@@ -62,20 +65,10 @@ function parseSort(sort: string | undefined): { key: TicketSortKey; descending: 
   return { key: key as TicketSortKey, descending };
 }
 
-export async function listTickets({
-  ctx,
-  filter,
-  limit,
-  cursor,
-}: {
-  ctx: Context;
-  filter: TicketListFilter;
-  limit: number;
-  cursor?: string;
-}): Promise<Page<TicketView>> {
-  const scope = tenantScopeOf(ctx.actor);
+/** A filter as the repository selects it: `me` resolved to the caller, the sort parsed, instants normalized. */
+function ticketSelection(ctx: Context, filter: TicketListFilter): Omit<TicketListQuery, "limit"> {
   const { key, descending } = parseSort(filter.sort);
-  const query: TicketListQuery = { sort: key, descending, limit: limit + 1 };
+  const query: Omit<TicketListQuery, "limit"> = { sort: key, descending };
   if (filter.status) query.statuses = filter.status;
   if (filter.groupId) query.groupId = filter.groupId;
   if (filter.assignee === "none") query.assigneeId = null;
@@ -89,7 +82,38 @@ export async function listTickets({
   if (filter.tag) query.tag = filter.tag.toLowerCase();
   if (filter.text) query.text = { query: filter.text, visible: visibleCommentKinds(ctx.actor) };
   if (filter.slaDueBefore) query.slaDueBefore = new Date(filter.slaDueBefore).toISOString();
+  if (filter.solvedAfter) query.solvedAfter = new Date(filter.solvedAfter).toISOString();
+  return query;
+}
+
+/** How many tickets a filter selects for the caller, up to `cap`. */
+export async function countTickets({
+  ctx,
+  filter,
+  cap,
+}: {
+  ctx: Context;
+  filter: TicketListFilter;
+  cap: number;
+}): Promise<number> {
+  return countTicketRows(ctx.db, ctx.dialect, tenantScopeOf(ctx.actor), ticketSelection(ctx, filter), cap);
+}
+
+export async function listTickets({
+  ctx,
+  filter,
+  limit,
+  cursor,
+}: {
+  ctx: Context;
+  filter: TicketListFilter;
+  limit: number;
+  cursor?: string;
+}): Promise<Page<TicketView>> {
+  const scope = tenantScopeOf(ctx.actor);
+  const query: TicketListQuery = { ...ticketSelection(ctx, filter), limit: limit + 1 };
   if (cursor) query.after = decodeCursor(cursor);
+  const key = query.sort;
 
   // The scope is applied on top of whatever the caller asked: another organization's id yields an
   // empty list, not that organization's tickets.

@@ -1,12 +1,14 @@
 import { ConflictError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { isStaff } from "../identity/identity-policy.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { eventRow } from "./ticket-events.js";
 import { presentTicket } from "./ticket-presenter.js";
 import {
   findTicketById,
   insertTicketEvents,
+  latestTicketEventRow,
   replaceTicketTags,
   type TicketEventRow,
   type TicketListRow,
@@ -110,12 +112,24 @@ export async function applyTicketChanges(
     });
 }
 
+/**
+ * The 409 for a stale version: the ticket as it is now (the caller compares it with what it read)
+ * and who changed it last. A customer is not told which agent: only that it changed.
+ */
 export async function staleVersion(ctx: Context, ticketId: string, number: number): Promise<ConflictError> {
   const scope = tenantScopeOf(ctx.actor);
-  const latest = await findTicketById(ctx.db, scope, ticketId);
-  const tags = (await tagsByTicket(ctx.db, scope, [ticketId])).get(ticketId) ?? [];
+  const [latest, tags, lastEvent] = await Promise.all([
+    findTicketById(ctx.db, scope, ticketId),
+    tagsByTicket(ctx.db, scope, [ticketId]),
+    latestTicketEventRow(ctx.db, scope, ticketId),
+  ]);
+  const by =
+    isStaff(ctx.actor) && lastEvent?.actor_id && lastEvent.actor_name
+      ? { id: lastEvent.actor_id, name: lastEvent.actor_name }
+      : null;
   return new ConflictError(
     `Ticket #${number} was changed by someone else; review the current version and try again.`,
-    latest ? presentTicket(latest, tags) : undefined,
+    latest ? presentTicket(latest, tags.get(ticketId) ?? []) : undefined,
+    lastEvent ? { by, at: lastEvent.created_at } : undefined,
   );
 }

@@ -1,4 +1,4 @@
-import type { Context } from "../../shared/context.js";
+import { type Context, markTicketChanged } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import type { TicketEventRow } from "./ticket-repository.js";
 
@@ -21,6 +21,7 @@ export const ticketEventKinds = [
   "health_flag_cleared",
   "email_bounced",
   "email_forwarded",
+  "escalated",
 ] as const;
 export type TicketEventKind = (typeof ticketEventKinds)[number];
 
@@ -32,12 +33,17 @@ export interface TicketEventDraft {
   reason?: string | null;
 }
 
+/**
+ * Every change to a ticket leaves an event, so building one also marks the ticket changed in the
+ * open transaction: the live stream hears of it once (and only if) that transaction commits.
+ */
 export function eventRow(
   ctx: Context,
   ticketId: string,
   at: string,
   draft: TicketEventDraft,
 ): TicketEventRow {
+  markTicketChanged(ctx, ticketId);
   return {
     id: newId(),
     ticket_id: ticketId,

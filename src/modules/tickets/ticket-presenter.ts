@@ -2,6 +2,7 @@ import type { AttachmentView } from "../attachments/attachment-presenter.js";
 import type { EmailDeliveryView } from "../email/email-presenter.js";
 import type { Role } from "../identity/actor.js";
 import type { Plan, Stage } from "../identity/organization.js";
+import type { SlaMetric } from "../sla/sla-types.js";
 import type { Category, Severity, TicketChannel, TicketStatus, Visibility } from "./ticket.js";
 import type { CommentRow, TicketEventRow, TicketListRow } from "./ticket-repository.js";
 
@@ -27,6 +28,16 @@ export interface TicketView {
   closedAt: string | null;
   /** The nearest due time of a promise still owed (past when breached); null when none runs. */
   slaDueAt: string | null;
+  /** The promise owed first, for the queue's badge; null when none runs. */
+  slaClock: SlaClockBadge | null;
+}
+
+export interface SlaClockBadge {
+  metric: SlaMetric;
+  dueAt: string;
+  /** When the warning share of the target is reached; null for a target without one. */
+  warningAt: string | null;
+  breached: boolean;
 }
 
 export function presentTicket(row: TicketListRow, tags: string[]): TicketView {
@@ -58,6 +69,14 @@ export function presentTicket(row: TicketListRow, tags: string[]): TicketView {
     solvedAt: row.solved_at,
     closedAt: row.closed_at,
     slaDueAt: row.next_sla_due_at,
+    slaClock: row.sla_clock
+      ? {
+          metric: row.sla_clock.metric as SlaMetric,
+          dueAt: row.sla_clock.due_at,
+          warningAt: row.sla_clock.warn_at,
+          breached: row.sla_clock.state === "breached",
+        }
+      : null,
   };
 }
 

@@ -3,6 +3,7 @@ import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { CommentsTable, TicketEventsTable, TicketsTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
+import { nearestOwedClock } from "../sla/owed-clock.js";
 import type { Visibility } from "./ticket.js";
 import { ticketIdMatches } from "./ticket-search.js";
 import type { TicketStatus } from "./ticket-status.js";
@@ -21,6 +22,8 @@ export type TicketListRow = TicketRow & {
   group_name: string | null;
   assignee_name: string | null;
   follow_up_of_number: number | null;
+  /** The badge a queue shows: the owed SLA clock due first, or null when none runs. */
+  sla_clock: { metric: string; due_at: string; warn_at: string | null; state: string } | null;
 };
 
 /**
@@ -126,7 +129,8 @@ export async function tagsByTicket(
 }
 
 /**
- * Adds the names a queue shows to a page of tickets, a query per kind of name over the page's ids.
+ * Adds the names a queue shows to a page of tickets, a query per kind of name over the page's ids,
+ * and each ticket's SLA badge.
  * Joining them into the list query instead made PostgreSQL plan a five-way join on every page load,
  * which cost more than running the page itself.
  */
@@ -139,7 +143,7 @@ async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListR
   const organizationIds = idsOf((row) => row.organization_id);
   const groupIds = idsOf((row) => row.group_id);
   const originalIds = idsOf((row) => row.follow_up_of_id);
-  const [people, organizations, groups, originals] = await Promise.all([
+  const [people, organizations, groups, originals, clocks] = await Promise.all([
     db.selectFrom("people").select(["id", "name", "email"]).where("id", "in", personIds).execute(),
     organizationIds.length === 0
       ? []
@@ -154,7 +158,24 @@ async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListR
     originalIds.length === 0
       ? []
       : db.selectFrom("tickets").select(["id", "number"]).where("id", "in", originalIds).execute(),
+    // Owed clocks only (running, or breached and unmet): a page's worth through the (ticket_id, …) key.
+    db
+      .selectFrom("sla_clocks")
+      .select(["ticket_id", "metric", "state", "due_at", "warn_at", "achieved_at"])
+      .where(
+        "ticket_id",
+        "in",
+        rows.map((row) => row.id),
+      )
+      .where("state", "in", ["running", "breached"])
+      .where("achieved_at", "is", null)
+      .where("due_at", "is not", null)
+      .execute(),
   ]);
+  const clocksByTicket = new Map<string, typeof clocks>();
+  for (const clock of clocks) {
+    clocksByTicket.set(clock.ticket_id, [...(clocksByTicket.get(clock.ticket_id) ?? []), clock]);
+  }
   const person = new Map(people.map((p) => [p.id, p]));
   const organization = new Map(organizations.map((o) => [o.id, o]));
   const group = new Map(groups.map((g) => [g.id, g.name]));
@@ -172,8 +193,16 @@ async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListR
       group_name: row.group_id === null ? null : (group.get(row.group_id) ?? null),
       assignee_name: row.assignee_id === null ? null : (person.get(row.assignee_id)?.name ?? null),
       follow_up_of_number: row.follow_up_of_id === null ? null : (original.get(row.follow_up_of_id) ?? null),
+      sla_clock: slaBadge(nearestOwedClock(clocksByTicket.get(row.id) ?? [])),
     };
   });
+}
+
+function slaBadge(
+  clock: { metric: string; state: string; due_at: string | null; warn_at: string | null } | undefined,
+): TicketListRow["sla_clock"] {
+  if (!clock?.due_at) return null;
+  return { metric: clock.metric, due_at: clock.due_at, warn_at: clock.warn_at, state: clock.state };
 }
 
 export const ticketSortKeys = {
@@ -197,19 +226,22 @@ export interface TicketListQuery {
   text?: { query: string; visible: Visibility[] };
   /** Only tickets owing a promise due at or before this instant (ISO). */
   slaDueBefore?: string;
+  /** Only tickets solved at or after this instant (ISO). */
+  solvedAfter?: string;
   sort: TicketSortKey;
   descending: boolean;
   after?: CursorPosition;
   limit: number;
 }
 
-export async function listTicketRows(
+/** The tickets a list query selects, before paging: shared by the list and its count. */
+function filteredTickets(
   db: DbExecutor,
   dialect: DialectKind,
   scope: TenantScope,
-  query: TicketListQuery,
-): Promise<TicketListRow[]> {
-  let select = ticketsIn(db, scope).selectAll("tickets");
+  query: Omit<TicketListQuery, "descending" | "after" | "limit">,
+) {
+  let select = ticketsIn(db, scope);
   if (query.statuses && query.statuses.length > 0)
     select = select.where("tickets.status", "in", query.statuses);
   if (query.groupId) select = select.where("tickets.group_id", "=", query.groupId);
@@ -235,6 +267,39 @@ export async function listTicketRows(
 
   if (query.sort === "slaDueAt") select = select.where("tickets.next_sla_due_at", "is not", null);
   if (query.slaDueBefore) select = select.where("tickets.next_sla_due_at", "<=", query.slaDueBefore);
+  if (query.solvedAfter) select = select.where("tickets.solved_at", ">=", query.solvedAfter);
+  return select;
+}
+
+/**
+ * How many tickets a list query selects, counting at most `cap` (a queue shows "1000+"): the count
+ * reads the same index range as the list and stops there, whatever the size of the desk.
+ */
+export async function countTicketRows(
+  db: DbExecutor,
+  dialect: DialectKind,
+  scope: TenantScope,
+  query: Omit<TicketListQuery, "descending" | "after" | "limit">,
+  cap: number,
+): Promise<number> {
+  const capped = filteredTickets(db, dialect, scope, query)
+    .select(sql.lit(1).as("one"))
+    .limit(cap)
+    .as("capped");
+  const row = await db
+    .selectFrom(capped)
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as("count"))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function listTicketRows(
+  db: DbExecutor,
+  dialect: DialectKind,
+  scope: TenantScope,
+  query: TicketListQuery,
+): Promise<TicketListRow[]> {
+  let select = filteredTickets(db, dialect, scope, query).selectAll("tickets");
   const column = `tickets.${ticketSortKeys[query.sort]}` as const;
   const direction = query.descending ? "desc" : "asc";
   if (query.after) {
@@ -275,11 +340,8 @@ export async function listCommentRows(
     .execute();
 }
 
-export async function listTicketEventRows(
-  db: DbExecutor,
-  scope: TenantScope,
-  ticketId: string,
-): Promise<(TicketEventRow & { actor_name: string | null })[]> {
+/** A ticket's events with their actor's name, as far as the scope reaches. */
+function eventsOfTicket(db: DbExecutor, scope: TenantScope, ticketId: string) {
   return db
     .selectFrom("ticket_events")
     .leftJoin("people", "people.id", "ticket_events.actor_id")
@@ -288,9 +350,24 @@ export async function listTicketEventRows(
     .where("ticket_events.ticket_id", "=", ticketId)
     .$if(scope.kind !== "all", (query) =>
       query.where("ticket_events.ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
-    )
-    .orderBy("ticket_events.id")
-    .execute();
+    );
+}
+
+export async function listTicketEventRows(
+  db: DbExecutor,
+  scope: TenantScope,
+  ticketId: string,
+): Promise<(TicketEventRow & { actor_name: string | null })[]> {
+  return eventsOfTicket(db, scope, ticketId).orderBy("ticket_events.id").execute();
+}
+
+/** The ticket's latest event: who changed it last, and when. */
+export async function latestTicketEventRow(
+  db: DbExecutor,
+  scope: TenantScope,
+  ticketId: string,
+): Promise<(TicketEventRow & { actor_name: string | null }) | undefined> {
+  return eventsOfTicket(db, scope, ticketId).orderBy("ticket_events.id", "desc").limit(1).executeTakeFirst();
 }
 
 /** Tickets whose lifecycle timer has run out: the oldest first, a bounded batch per sweep. */
@@ -326,4 +403,23 @@ export async function findCommentRow(
       query.where("comments.ticket_id", "in", ticketsIn(db, scope).select("tickets.id")),
     )
     .executeTakeFirst();
+}
+
+/** What the live stream says of changed tickets: their number and version, and whose they are. */
+export async function ticketChangeFacts(
+  db: DbExecutor,
+  scope: TenantScope,
+  ticketIds: string[],
+): Promise<Pick<TicketRow, "id" | "number" | "version" | "organization_id" | "requester_id">[]> {
+  if (ticketIds.length === 0) return [];
+  return ticketsIn(db, scope)
+    .select([
+      "tickets.id",
+      "tickets.number",
+      "tickets.version",
+      "tickets.organization_id",
+      "tickets.requester_id",
+    ])
+    .where("tickets.id", "in", ticketIds)
+    .execute();
 }

@@ -3,10 +3,12 @@ import { Type } from "typebox";
 import { pageOf, problemResponses } from "../../http/schemas.js";
 import { addComment } from "./add-comment.js";
 import { createTicket } from "./create-ticket.js";
+import { escalateTicket } from "./escalate-ticket.js";
 import { getTicket, listComments, listTicketEvents, listTickets } from "./read-tickets.js";
 import {
   CommentCreateBody,
   CommentSchema,
+  EscalationBody,
   TicketCreateBody,
   TicketEventSchema,
   TicketListQuery,
@@ -41,6 +43,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tag,
         text,
         slaDueBefore,
+        solvedAfter,
         sort,
       } = request.query;
       return listTickets({
@@ -56,6 +59,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ...(tag ? { tag } : {}),
           ...(text ? { text } : {}),
           ...(slaDueBefore ? { slaDueBefore } : {}),
+          ...(solvedAfter ? { solvedAfter } : {}),
           ...(sort ? { sort } : {}),
         },
         limit: limit ?? 50,
@@ -103,6 +107,22 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => updateTicket({ ctx: request.ctx, number: request.params.number, input: request.body }),
+  );
+
+  app.post(
+    "/tickets/:number/escalation",
+    {
+      schema: {
+        tags: ["tickets"],
+        summary:
+          "Escalate: move to the Platform experts (or groupId) with an internal note; the assignee stays only if a member",
+        params: TicketNumberParams,
+        body: EscalationBody,
+        response: { 200: Type.Ref("Ticket"), ...problemResponses },
+      },
+    },
+    async (request) =>
+      escalateTicket({ ctx: request.ctx, number: request.params.number, input: request.body }),
   );
 
   app.get(

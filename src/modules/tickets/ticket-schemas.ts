@@ -3,6 +3,7 @@ import { NullableString, Timestamp } from "../../http/schemas.js";
 import { AttachmentSchema } from "../attachments/attachment-schemas.js";
 import { EmailDeliverySchema } from "../email/email-schemas.js";
 import { PlanSchema, RoleSchema, StageSchema } from "../identity/identity-schemas.js";
+import { slaMetrics } from "../sla/sla-types.js";
 import { categories, severities, ticketChannels, visibilities } from "./ticket.js";
 import { ticketEventKinds } from "./ticket-events.js";
 import { ticketStatuses } from "./ticket-status.js";
@@ -42,6 +43,21 @@ export const TicketSchema = Type.Object(
     solvedAt: NullableString,
     closedAt: NullableString,
     slaDueAt: NullableString,
+    slaClock: Type.Union(
+      [
+        Type.Object({
+          metric: Type.Enum([...slaMetrics]),
+          dueAt: Timestamp,
+          warningAt: NullableString,
+          breached: Type.Boolean(),
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          "The promise owed first (running, or breached and still unmet): the queue's countdown badge; null when none runs",
+      },
+    ),
   },
   { $id: "Ticket" },
 );
@@ -149,6 +165,21 @@ export const CommentCreateBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const EscalationBody = Type.Object(
+  {
+    note: Type.String({
+      minLength: 1,
+      maxLength: 20_000,
+      description: "The internal note telling the group why: required",
+    }),
+    groupId: Type.Optional(Type.String({ format: "uuid", description: "Default: the Platform experts" })),
+    version: Type.Optional(
+      Type.Integer({ minimum: 1, description: "The version you read: a stale one gets 409" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const TicketListQuery = Type.Object(
   {
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
@@ -174,6 +205,12 @@ export const TicketListQuery = Type.Object(
       Type.String({
         format: "date-time",
         description: "Only tickets owing a promise due at or before this instant (breaching soon)",
+      }),
+    ),
+    solvedAfter: Type.Optional(
+      Type.String({
+        format: "date-time",
+        description: "Only tickets solved at or after this instant (solved recently)",
       }),
     ),
     sort: Type.Optional(

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+
+/** Debian's Chromium; the suite never downloads a browser (`.ci/run` installs it with apt). */
+export const chromiumPath = "/usr/bin/chromium";
+export const chromiumMissing = !existsSync(chromiumPath);
+if (chromiumMissing) {
+  console.warn(
+    `e2e: skipped, ${chromiumPath} is missing (apt-get install chromium to run the browser tests)`,
+  );
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions so far: a refused script or style (CSP) lands here. */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** Headless Chromium on a fresh profile, quiet: no network of its own, no updates, no sync. */
+export async function openChromium(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "tend-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1360, height: 900 },
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  const problems: string[] = [];
+  context.on("console", (message) => {
+    if (message.type() !== "error") return;
+    // Asking "who am I?" before signing in is answered 401, which Chromium logs: that one is expected.
+    const signedOutProbe =
+      message.location().url.endsWith("/api/v1/auth/session") && message.text().includes("401");
+    if (!signedOutProbe) problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  context.on("weberror", (error) => problems.push(`page error: ${error.error().message}`));
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    problems,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * axe-core's serious and critical findings on the page as it is now. Injected through the
+ * DevTools protocol, which the page's CSP does not govern — the app itself stays under it.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return (violations as AxeViolation[])
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) =>
+        `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
+    );
+}
+
+const screenshotDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+
+/** Saves the page to docs/screenshots/<name>.png when TEND_SCREENSHOTS=1 (the README shows them). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.TEND_SCREENSHOTS !== "1") return;
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}

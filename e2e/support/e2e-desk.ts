@@ -1,0 +1,88 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../../src/config.js";
+import { createTend, startRoles, type Tend } from "../../src/main.js";
+import { systemActor } from "../../src/modules/identity/actor.js";
+import { findGroupByName } from "../../src/modules/identity/group-repository.js";
+import { addGroupMember } from "../../src/modules/identity/manage-groups.js";
+import { createPerson } from "../../src/modules/identity/manage-people.js";
+import { createTestDatabase, type TestDatabase } from "../../test/support/test-database.js";
+
+const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
+const webBuildIndex = join(repositoryRoot, "dist/web/index.html");
+
+function newestSourceTime(dir: string): number {
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const path = join(dir, entry.name);
+      return entry.isDirectory() ? newestSourceTime(path) : statSync(path).mtimeMs;
+    }),
+  );
+}
+
+/**
+ * Builds the web app into dist/web (what `tend serve` serves) when web/ changed since the last
+ * build. In a child process with NODE_ENV=production: Vitest sets NODE_ENV=test, under which Vite
+ * would bundle React's development build.
+ */
+export function buildWebAppIfNeeded(): void {
+  const web = join(repositoryRoot, "web");
+  if (existsSync(webBuildIndex) && newestSourceTime(web) <= statSync(webBuildIndex).mtimeMs) return;
+  execFileSync(
+    process.execPath,
+    [join(repositoryRoot, "node_modules/vite/bin/vite.js"), "build", "--config", join(web, "vite.config.ts")],
+    { cwd: repositoryRoot, env: { ...process.env, NODE_ENV: "production" }, stdio: "ignore" },
+  );
+}
+
+/**
+ * A real Tend, started the way `tend serve` starts it (migrations, SLA and health defaults, the
+ * `web` role on a free port), on a fresh database of the dialect under test.
+ */
+export interface E2eDesk {
+  tend: Tend;
+  url: string;
+  stop(): Promise<void>;
+  /** A staff member with a password, in `group`. */
+  makeStaff(input: { name: string; email: string; password: string; group: string }): Promise<string>;
+}
+
+export async function startE2eDesk(): Promise<E2eDesk> {
+  const database: TestDatabase = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), "tend-e2e-"));
+  const config = loadConfig({
+    TEND_DATA_DIR: dataDir,
+    ...(database.target.kind === "postgres" ? { DATABASE_URL: database.target.url } : {}),
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+  });
+  // The test database's SQLite file is the one the desk opens.
+  const tend = await createTend(
+    database.target.kind === "sqlite" ? { ...config, database: database.target } : config,
+  );
+  await startRoles(tend, ["web"]);
+  const address = tend.app?.server.address();
+  if (!address || typeof address === "string") throw new Error("the web role did not listen");
+  return {
+    tend,
+    url: `http://127.0.0.1:${address.port}`,
+    async stop() {
+      await tend.stop();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async makeStaff({ name, email, password, group }) {
+      const ctx = tend.context(systemActor("e2e setup"));
+      const person = await createPerson({ ctx, input: { name, email, role: "agent", password } });
+      const found = await findGroupByName(tend.database.db, group);
+      if (!found) throw new Error(`no group ${group}`);
+      await addGroupMember({ ctx, groupId: found.id, personId: person.id });
+      return person.id;
+    },
+  };
+}

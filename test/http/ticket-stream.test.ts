@@ -1,0 +1,224 @@
+import type { AddressInfo } from "node:net";
+import { beforeAll, describe, expect, it } from "vitest";
+import { enqueueJob, JobRunner } from "../../src/jobs/job-runner.js";
+import { registerJobs } from "../../src/jobs/schedule.js";
+import { type Person, useTestDesk } from "../support/test-desk.js";
+
+const desk = useTestDesk();
+let baseUrl: string;
+let agent: Person;
+let colleague: Person;
+let requester: Person;
+
+beforeAll(async () => {
+  // A real socket: the stream's framing, flushing and disconnects are what is under test.
+  await desk.app.listen({ port: 0, host: "127.0.0.1" });
+  baseUrl = `http://127.0.0.1:${(desk.app.server.address() as AddressInfo).port}`;
+  agent = await desk.makeAgent();
+  colleague = await desk.makeAgent();
+  requester = await desk.makeCustomer((await desk.makeOrganization()).id);
+});
+
+interface StreamEvent {
+  event: string;
+  data: string;
+}
+
+/** Opens the stream and reads its events as they arrive. */
+async function openStream(headers: Record<string, string>) {
+  const abort = new AbortController();
+  const response = await fetch(`${baseUrl}/api/v1/stream`, {
+    headers: { accept: "text/event-stream", ...headers },
+    signal: abort.signal,
+  });
+  if (!response.body) throw new Error("no body");
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  const events: StreamEvent[] = [];
+  const comments: string[] = [];
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end = buffer.indexOf("\n\n");
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const lines = block.split("\n");
+          comments.push(...lines.filter((l) => l.startsWith(":")).map((l) => l.slice(1).trim()));
+          const event = lines.find((l) => l.startsWith("event: "))?.slice(7);
+          const data = lines.find((l) => l.startsWith("data: "))?.slice(6);
+          if (event && data !== undefined) events.push({ event, data });
+          end = buffer.indexOf("\n\n");
+        }
+      }
+    } catch {
+      // Aborted by the test.
+    }
+  })();
+  /** Waits for a ticket event about `number`, failing after `timeoutMs`. */
+  const ticketEvent = async (number: number, timeoutMs = 1000) => {
+    const started = Date.now();
+    for (;;) {
+      const found = events
+        .filter((e) => e.event === "ticket")
+        .map((e) => JSON.parse(e.data))
+        .filter((d) => d.number === number);
+      if (found.length > 0) return found;
+      if (Date.now() - started > timeoutMs) throw new Error(`no event for #${number} in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const close = async () => {
+    abort.abort();
+    await pump;
+  };
+  return { response, events, comments, ticketEvent, close };
+}
+
+async function createTicket(by: Person, payload: Record<string, unknown> = {}) {
+  const created = await desk.app.inject({
+    method: "POST",
+    url: "/api/v1/tickets",
+    headers: by.auth,
+    payload: {
+      subject: "Stream me",
+      body: "Watching this one",
+      ...(by.role === "customer" ? {} : { requesterId: requester.id }),
+      ...payload,
+    },
+  });
+  expect(created.statusCode).toBe(201);
+  return created.json() as { number: number; version: number };
+}
+
+async function until(condition: () => boolean, timeoutMs = 1000) {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("GET /api/v1/stream", () => {
+  it("tells a signed-in agent, within a second, of a change another agent makes through the API", async () => {
+    const stream = await openStream(agent.auth);
+    expect(stream.response.status).toBe(200);
+    expect(stream.response.headers.get("content-type")).toContain("text/event-stream");
+    expect(stream.response.headers.get("cache-control")).toContain("no-cache");
+    await until(() => stream.comments.includes("connected"));
+
+    const ticket = await createTicket(colleague);
+    const [created] = await stream.ticketEvent(ticket.number);
+    expect(created).toEqual({
+      number: ticket.number,
+      version: 1,
+      changedBy: { id: colleague.id, name: colleague.name },
+    });
+
+    const patched = await desk.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tickets/${ticket.number}`,
+      headers: colleague.auth,
+      payload: { version: 1, severity: "sev1" },
+    });
+    expect(patched.statusCode).toBe(200);
+    await until(() => stream.events.filter((e) => e.data.includes(`"version":2`)).length > 0);
+    const versions = (await stream.ticketEvent(ticket.number)).map((e) => e.version);
+    expect(versions).toContain(2);
+    await stream.close();
+  });
+
+  it("carries changes a timer commits in the same process, with no person behind them", async () => {
+    const customerOrg = await desk.makeOrganization();
+    const customer = await desk.makeCustomer(customerOrg.id);
+    const ticket = await createTicket(customer);
+    const pending = await desk.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tickets/${ticket.number}`,
+      headers: agent.auth,
+      payload: { version: 1, status: "pending" },
+    });
+    expect(pending.statusCode).toBe(200);
+
+    const stream = await openStream(agent.auth);
+    await until(() => stream.comments.includes("connected"));
+    desk.clock.advance(6 * 24 * 3_600_000);
+    // The worker role as main.ts wires it: the registered job kinds, run on a system context.
+    const worker = registerJobs(new JobRunner(desk.system));
+    await enqueueJob(desk.system, "tickets.auto-solve-pending", {});
+    expect(await worker.runDueJobs()).toBe(1);
+    const [solved] = await stream.ticketEvent(ticket.number);
+    expect(solved).toEqual({ number: ticket.number, version: 3, changedBy: null });
+    await stream.close();
+  });
+
+  it("signs in by session cookie too", async () => {
+    const password = "correct horse battery staple 42";
+    const person = await desk.makeAgent({ password });
+    const session = await desk.signIn(person.email, password);
+    const stream = await openStream({ cookie: session.cookie });
+    expect(stream.response.status).toBe(200);
+    const ticket = await createTicket(colleague);
+    await stream.ticketEvent(ticket.number);
+    await stream.close();
+  });
+
+  it("refuses customers and anonymous callers with problem+json", async () => {
+    const org = await desk.makeOrganization();
+    const customer = await desk.makeCustomer(org.id);
+    const asCustomer = await fetch(`${baseUrl}/api/v1/stream`, {
+      headers: { accept: "text/event-stream", ...customer.auth },
+    });
+    expect(asCustomer.status).toBe(403);
+    expect(asCustomer.headers.get("content-type")).toContain("application/problem+json");
+    const anonymous = await fetch(`${baseUrl}/api/v1/stream`, { headers: { accept: "text/event-stream" } });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as { status: number }).status).toBe(401);
+  });
+
+  it("answers a client that does not ask for an event stream with 406, at once", async () => {
+    const asJson = await desk.app.inject({
+      url: "/api/v1/stream",
+      headers: { ...agent.auth, accept: "application/json" },
+    });
+    expect(asJson.statusCode).toBe(406);
+    expect(asJson.headers["content-type"]).toContain("application/problem+json");
+    expect((await desk.app.inject({ url: "/api/v1/stream", headers: agent.auth })).statusCode).toBe(406);
+  });
+
+  it("stops listening when the client disconnects", async () => {
+    const before = desk.changeFeed.listenerCount;
+    const stream = await openStream(agent.auth);
+    await until(() => desk.changeFeed.listenerCount === before + 1);
+    await stream.close();
+    await until(() => desk.changeFeed.listenerCount === before);
+  });
+
+  it("announces nothing for a refused change", async () => {
+    const stream = await openStream(agent.auth);
+    await until(() => stream.comments.includes("connected"));
+    const ticket = await createTicket(colleague);
+    await stream.ticketEvent(ticket.number);
+    const stale = await desk.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tickets/${ticket.number}`,
+      headers: colleague.auth,
+      payload: { version: 1, status: "closed" },
+    });
+    expect(stale.statusCode).toBe(409);
+    // A later change arrives; nothing about the refused one came before it.
+    const patched = await desk.app.inject({
+      method: "PATCH",
+      url: `/api/v1/tickets/${ticket.number}`,
+      headers: colleague.auth,
+      payload: { version: 1, severity: "sev1" },
+    });
+    expect(patched.statusCode).toBe(200);
+    await until(() => stream.events.filter((e) => e.data.includes(`"number":${ticket.number}`)).length >= 2);
+    expect((await stream.ticketEvent(ticket.number)).map((e) => e.version)).toEqual([1, 2]);
+    await stream.close();
+  });
+});

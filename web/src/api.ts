@@ -1,0 +1,81 @@
+// The API's own shapes: the web app reads what the presenters return, never the tables.
+import type { ProblemDetails } from "../../src/http/problem-details.js";
+import type { PersonView } from "../../src/modules/identity/person-presenter.js";
+import type { TicketSlaView } from "../../src/modules/sla/ticket-sla.js";
+import type { CommentView, TicketEventView, TicketView } from "../../src/modules/tickets/ticket-presenter.js";
+
+export type { CommentView, PersonView, ProblemDetails, TicketEventView, TicketSlaView, TicketView };
+export type SlaClock = TicketSlaView["clocks"][number];
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** An API refusal, carrying its problem+json so a form can show `errors` beside their fields. */
+export class ApiError extends Error {
+  constructor(readonly problem: ProblemDetails) {
+    super(problem.detail || problem.title);
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+/** The X-CSRF-Token every cookie-authenticated write carries (see src/http/csrf.ts). */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Called when the session ends under the app's feet (expired, signed out elsewhere). */
+let onSignedOut: () => void = () => {};
+export function whenSignedOut(handler: () => void): void {
+  onSignedOut = handler;
+}
+
+async function problemOf(response: Response): Promise<ProblemDetails> {
+  try {
+    return (await response.json()) as ProblemDetails;
+  } catch {
+    return {
+      type: "about:blank",
+      title: response.statusText || "Request failed",
+      status: response.status,
+      detail: `The server answered ${response.status} ${response.statusText}.`,
+    };
+  }
+}
+
+export async function api<T>(
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method,
+      headers,
+      credentials: "same-origin",
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiError({
+      type: "about:blank",
+      title: "Tend is unreachable",
+      status: 0,
+      detail: "Tend did not answer: check your connection, then try again.",
+    });
+  }
+  if (!response.ok) {
+    const problem = await problemOf(response);
+    if (response.status === 401 && !path.startsWith("/auth/")) onSignedOut();
+    throw new ApiError(problem);
+  }
+  if (response.status === 204) return undefined as T;
+  return (await response.json()) as T;
+}

@@ -1,0 +1,82 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { ApiError, api, type PersonView, setCsrfToken, whenSignedOut } from "./api.js";
+
+type SignedIn = PersonView & { csrfToken: string };
+interface SecondFactorRequired {
+  secondFactorRequired: true;
+  challenge: string;
+  expiresAt: string;
+}
+
+export type SignInOutcome = { kind: "signed-in" } | { kind: "second-factor"; challenge: string };
+
+interface Session {
+  /** undefined while the first /auth/session answer is on its way. */
+  person: PersonView | null | undefined;
+  signIn(email: string, password: string): Promise<SignInOutcome>;
+  finishSecondFactor(challenge: string, code: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [person, setPerson] = useState<PersonView | null | undefined>(undefined);
+
+  const adopt = useCallback((signedIn: SignedIn) => {
+    const { csrfToken, ...rest } = signedIn;
+    setCsrfToken(csrfToken);
+    setPerson(rest);
+  }, []);
+
+  useEffect(() => {
+    whenSignedOut(() => {
+      setCsrfToken(null);
+      setPerson(null);
+    });
+    api<{ person: PersonView; csrfToken: string | null }>("GET", "/auth/session")
+      .then((session) => {
+        setCsrfToken(session.csrfToken);
+        setPerson(session.person);
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) setPerson(null);
+        else throw error;
+      });
+  }, []);
+
+  const value = useMemo<Session>(
+    () => ({
+      person,
+      async signIn(email, password) {
+        const answer = await api<SignedIn | SecondFactorRequired>("POST", "/auth/login", { email, password });
+        if ("secondFactorRequired" in answer) return { kind: "second-factor", challenge: answer.challenge };
+        adopt(answer);
+        return { kind: "signed-in" };
+      },
+      async finishSecondFactor(challenge, code) {
+        adopt(await api<SignedIn>("POST", "/auth/sign-in/second-factor", { challenge, code }));
+      },
+      async signOut() {
+        await api<void>("POST", "/auth/logout");
+        setCsrfToken(null);
+        setPerson(null);
+      },
+    }),
+    [person, adopt],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside SessionProvider");
+  return session;
+}
+
+/** The signed-in person, for pages that only render inside the signed-in layout. */
+export function useMe(): PersonView {
+  const { person } = useSession();
+  if (!person) throw new Error("useMe while signed out");
+  return person;
+}
