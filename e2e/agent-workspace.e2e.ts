@@ -1,5 +1,7 @@
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processInboundEmail } from "../src/modules/email/process-inbound-email.js";
+import { storeInboundEmail } from "../src/modules/email/store-inbound-email.js";
 import { systemActor } from "../src/modules/identity/actor.js";
 import { createOrganization } from "../src/modules/identity/manage-organizations.js";
 import { createPerson } from "../src/modules/identity/manage-people.js";
@@ -237,6 +239,47 @@ describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
     await page.unroute("**/api/v1/stream");
     // Chromium logs the refused PATCH; nothing else may be logged.
     expect(browser.problems.splice(0)).toEqual([expect.stringContaining("409 (Conflict)")]);
+  }, 60_000);
+
+  it("shows a customer's mail as its reply, with the whole message one click away", async () => {
+    const { page } = browser;
+    const raw = Buffer.from(
+      [
+        "From: Nora Lee <nora.mail@northwind.example>",
+        "To: support@support.example",
+        "Subject: Re: Exports fail overnight",
+        `Message-ID: <e2e-full-${Date.now()}@northwind.example>`,
+        "Date: Thu, 03 Dec 2026 09:00:00 +0000",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "The export failed again at 02:00.",
+        "",
+        "On Wed, Dec 2, 2026 at 10:00 Support wrote:",
+        "> Please send us the export log.",
+        "",
+      ].join("\r\n"),
+    );
+    const ctx = desk.tend.context(systemActor("e2e: inbound mail"), "email");
+    const stored = await storeInboundEmail(ctx, raw, {
+      mailFrom: "nora.mail@northwind.example",
+      rcptTo: ["support@support.example"],
+      remoteAddress: "127.0.0.1",
+    });
+    const outcome = await processInboundEmail(ctx, stored.rawEmailId ?? "", {
+      supportAddresses: ["support@support.example"],
+    });
+    await page.goto(`${desk.url}/tickets/${outcome.ticketNumber}`);
+    const mail = page.getByRole("article", { name: "Public reply" }).first();
+    await mail.getByText("The export failed again at 02:00.").waitFor();
+    expect(await mail.textContent()).not.toContain("Please send us the export log");
+
+    await mail.getByRole("button", { name: "Show full message" }).click();
+    const full = mail.getByLabel("Full message");
+    await full.waitFor();
+    expect(await full.textContent()).toContain("> Please send us the export log.");
+    await mail.getByRole("button", { name: "Hide full message" }).click();
+    await full.waitFor({ state: "detached" });
+    expect(browser.problems).toEqual([]);
   }, 60_000);
 
   it("asks for the second factor when the account has one, and takes a recovery code", async () => {

@@ -309,6 +309,16 @@ describe("the SMTP listener", () => {
       .executeTakeFirstOrThrow();
     expect(stored.body_text).toContain("> Please contact the vendor's support.");
     expect(stored.body_text).toContain("Network lead");
+    // One click away for an agent: the ticket's mail carries the whole text.
+    const agent = await email.desk.makeAgent();
+    const mails = await email.desk.app.inject({
+      url: `/api/v1/tickets/${result.ticketNumber}/emails`,
+      headers: agent.auth,
+    });
+    expect(mails.statusCode).toBe(200);
+    const [original] = mails.json() as Array<{ commentId: string; bodyText: string }>;
+    expect(original?.commentId).toBe(description?.id);
+    expect(original?.bodyText).toContain("> Please contact the vendor's support.");
   });
 });
 

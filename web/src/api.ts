@@ -1,10 +1,19 @@
 // The API's own shapes: the web app reads what the presenters return, never the tables.
 import type { ProblemDetails } from "../../src/http/problem-details.js";
+import type { TicketEmailView } from "../../src/modules/email/email-presenter.js";
 import type { PersonView } from "../../src/modules/identity/person-presenter.js";
 import type { TicketSlaView } from "../../src/modules/sla/ticket-sla.js";
 import type { CommentView, TicketEventView, TicketView } from "../../src/modules/tickets/ticket-presenter.js";
 
-export type { CommentView, PersonView, ProblemDetails, TicketEventView, TicketSlaView, TicketView };
+export type {
+  CommentView,
+  PersonView,
+  ProblemDetails,
+  TicketEmailView,
+  TicketEventView,
+  TicketSlaView,
+  TicketView,
+};
 export type SlaClock = TicketSlaView["clocks"][number];
 
 export interface Page<T> {

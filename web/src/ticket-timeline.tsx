@@ -1,4 +1,5 @@
-import type { CommentView, TicketEventView } from "./api.js";
+import { useState } from "react";
+import { api, type CommentView, type TicketEmailView, type TicketEventView } from "./api.js";
 import type { StaffDirectory } from "./staff-directory.js";
 import { statusNames } from "./ticket-labels.js";
 
@@ -60,8 +61,45 @@ function when(at: string): string {
   return new Date(at).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/**
+ * A customer's mail shows as its reply alone (quoted history and signature stripped by the server);
+ * the whole message is one click away, fetched only when asked for.
+ */
+function FullEmail({ comment, ticketNumber }: { comment: CommentView; ticketNumber: number }) {
+  const [text, setText] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [open, setOpen] = useState(false);
+  const toggle = async () => {
+    if (open) return setOpen(false);
+    setOpen(true);
+    if (text !== null) return;
+    try {
+      const mails = await api<TicketEmailView[]>("GET", `/tickets/${ticketNumber}/emails`);
+      const mail = mails.find((candidate) => candidate.commentId === comment.id);
+      setText(mail ? mail.bodyText : "");
+      setProblem(mail ? null : "The original message is no longer kept.");
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : "The message could not be loaded.");
+    }
+  };
+  return (
+    <div className="full-email">
+      <button type="button" className="link" aria-expanded={open} onClick={() => void toggle()}>
+        {open ? "Hide full message" : "Show full message"}
+      </button>
+      {open && problem && <p role="alert">{problem}</p>}
+      {open && text && (
+        <section aria-label="Full message">
+          <pre>{text}</pre>
+        </section>
+      )}
+    </div>
+  );
+}
+
 function CommentCard({ comment, ticketNumber }: { comment: CommentView; ticketNumber: number }) {
   const internal = comment.visibility === "internal";
+  const fromMail = comment.channel === "email" && comment.author.role === "customer";
   return (
     <article
       className={internal ? "comment internal" : "comment public"}
@@ -81,6 +119,7 @@ function CommentCard({ comment, ticketNumber }: { comment: CommentView; ticketNu
       </header>
       {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the server sanitized it (comment-body.ts): no script, style or attribute but links. */}
       <div className="body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
+      {fromMail && <FullEmail comment={comment} ticketNumber={ticketNumber} />}
       {comment.attachments.length > 0 && (
         <ul className="attachments" aria-label="Attachments">
           {comment.attachments.map((attachment) => (

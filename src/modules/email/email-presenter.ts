@@ -58,6 +58,8 @@ export interface TicketEmailView {
   to: string[];
   cc: string[];
   subject: string;
+  /** The whole message as text, quoted history and signature included (the comment shows the reply alone). */
+  bodyText: string;
   delivery: EmailDeliveryView | null;
   createdAt: string;
 }
@@ -72,6 +74,7 @@ export function presentTicketEmail(row: EmailMessageRow): TicketEmailView {
     to: JSON.parse(row.to_addresses) as string[],
     cc: JSON.parse(row.cc_addresses) as string[],
     subject: row.subject,
+    bodyText: row.body_text,
     delivery: presentDelivery(row),
     createdAt: row.created_at,
   };

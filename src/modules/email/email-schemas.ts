@@ -41,6 +41,10 @@ export const TicketEmailSchema = Type.Object(
     to: Type.Array(Type.String()),
     cc: Type.Array(Type.String()),
     subject: Type.String(),
+    bodyText: Type.String({
+      description:
+        "The whole message as text, quoted history and signature included; the comment holds the reply alone",
+    }),
     delivery: Type.Union([EmailDeliverySchema, Type.Null()]),
     createdAt: Timestamp,
   },
