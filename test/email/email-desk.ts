@@ -6,7 +6,7 @@ import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll } from "vitest";
 import { JobRunner } from "../../src/jobs/job-runner.js";
 import { registerJobs } from "../../src/jobs/schedule.js";
-import type { InboundEmailView } from "../../src/modules/email/email-presenter.js";
+import type { InboundEmailView, TicketEmailView } from "../../src/modules/email/email-presenter.js";
 import {
   type SmtpListener,
   type SmtpTls,
@@ -100,6 +100,8 @@ export interface EmailDesk {
   inbound(rawEmailId: string): Promise<InboundEmailView>;
   ticket(number: number): Promise<TicketView>;
   comments(number: number): Promise<CommentView[]>;
+  /** The ticket's mail, inbound and outbound, as an admin reads it. */
+  emails(number: number): Promise<TicketEmailView[]>;
   /** The ticket's followers, as staff list them. */
   followers(number: number): Promise<FollowerView[]>;
   /** A new agent comments on the ticket through the API (a public reply unless the payload says). */
@@ -192,6 +194,7 @@ export function useEmailDesk(options: EmailDeskOptions = {}): EmailDesk {
       inbound: (rawEmailId: string) => get<InboundEmailView>(`/api/v1/email/inbound/${rawEmailId}`),
       ticket: (number: number) => get<TicketView>(`/api/v1/tickets/${number}`),
       comments: (number: number) => get<CommentView[]>(`/api/v1/tickets/${number}/comments`),
+      emails: (number: number) => get<TicketEmailView[]>(`/api/v1/tickets/${number}/emails`),
       followers: (number: number) => get<FollowerView[]>(`/api/v1/tickets/${number}/followers`),
       async agentComments(number: number, payload: Record<string, unknown>) {
         const agent = await desk.makeAgent();

@@ -1,6 +1,5 @@
 import { type ParsedMail, simpleParser } from "mailparser";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { TicketEmailView } from "../../src/modules/email/email-presenter.js";
 import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
 import type { CommentView } from "../../src/modules/tickets/ticket-presenter.js";
 import { publicUrl, supportAddress, useEmailDesk } from "./email-desk.js";
@@ -21,16 +20,6 @@ async function agentReplies(ticketNumber: number, payload: Record<string, unknow
   });
   expect(response.statusCode).toBe(201);
   return response.json().comment as { id: string };
-}
-
-async function ticketEmails(ticketNumber: number): Promise<TicketEmailView[]> {
-  const response = await email.desk.app.inject({
-    method: "GET",
-    url: `/api/v1/tickets/${ticketNumber}/emails`,
-    headers: email.admin.auth,
-  });
-  expect(response.statusCode).toBe(200);
-  return response.json();
 }
 
 /** Runs the send jobs and returns what the relay received for this recipient. */
@@ -72,7 +61,7 @@ describe("replies by email", () => {
     expect(mail.html).toContain(`<a href="${link}">`);
     expect(sent?.raw).toMatch(/^Content-Type: multipart\/alternative;/m);
 
-    const outbound = (await ticketEmails(thread.ticketNumber)).find((mail) => mail.direction === "outbound");
+    const outbound = (await email.emails(thread.ticketNumber)).find((mail) => mail.direction === "outbound");
     const sentState = { state: "sent", answer: expect.stringMatching(/^250 /), sentAt: expect.any(String) };
     expect(outbound).toMatchObject({ commentId: comment.id, messageId: mail.messageId, delivery: sentState });
     const onComment = (await email.comments(thread.ticketNumber)).find((shown) => shown.id === comment.id);
@@ -119,7 +108,7 @@ describe("replies by email", () => {
       visibility: "internal",
     });
     expect(await relayedTo(thread.requester)).toEqual([]);
-    expect((await ticketEmails(thread.ticketNumber)).filter((mail) => mail.direction === "outbound")).toEqual(
+    expect((await email.emails(thread.ticketNumber)).filter((mail) => mail.direction === "outbound")).toEqual(
       [],
     );
   });
@@ -136,7 +125,7 @@ describe("replies by email", () => {
     const { number } = created.json();
     await agentReplies(number, { body: "Answered in the portal." });
     expect(await relayedTo(customer.email)).toEqual([]);
-    expect(await ticketEmails(number)).toEqual([]);
+    expect(await email.emails(number)).toEqual([]);
   });
 
   it("records the relay's refusal on the reply", async () => {
@@ -146,7 +135,7 @@ describe("replies by email", () => {
     expect(await relayedTo(thread.requester)).toEqual([]);
     const [onComment] = (await email.comments(thread.ticketNumber)).filter((shown) => shown.emailDelivery);
     expect(onComment?.emailDelivery?.state).toBe("failed");
-    const outbound = (await ticketEmails(thread.ticketNumber)).find((mail) => mail.direction === "outbound");
+    const outbound = (await email.emails(thread.ticketNumber)).find((mail) => mail.direction === "outbound");
     expect(outbound?.delivery).toMatchObject({
       state: "failed",
       answer: expect.stringMatching(/^550 5\.7\.1/),

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { enqueueJob } from "../../src/jobs/job-runner.js";
-import type { TicketEmailView } from "../../src/modules/email/email-presenter.js";
 import { DAY } from "../../src/shared/clock.js";
 import { supportAddress, useEmailDesk } from "./email-desk.js";
 
@@ -24,16 +23,6 @@ async function rawEmailIds(): Promise<string[]> {
 async function dailyRetention() {
   await enqueueJob(email.desk.system, "privacy.retention", { schedule: "privacy.retention" });
   await email.processInbound();
-}
-
-async function threadOf(ticketNumber: number): Promise<TicketEmailView[]> {
-  const response = await email.desk.app.inject({
-    method: "GET",
-    url: `/api/v1/tickets/${ticketNumber}/emails`,
-    headers: email.admin.auth,
-  });
-  expect(response.statusCode).toBe(200);
-  return response.json();
 }
 
 describe("raw mail retention", () => {
@@ -74,7 +63,9 @@ describe("raw mail retention", () => {
 
   it("deletes the raw bytes of mail handled past the days, keeps the ticket's copy, failed and recent mail", async () => {
     const thread = await email.customerWritesIn("Scanner jams on duplex");
-    const [processed] = (await threadOf(thread.ticketNumber)).filter((mail) => mail.direction === "inbound");
+    const [processed] = (await email.emails(thread.ticketNumber)).filter(
+      (mail) => mail.direction === "inbound",
+    );
     const processedRaw = await email.desk.database.db
       .selectFrom("raw_emails")
       .select("id")
@@ -120,7 +111,7 @@ describe("raw mail retention", () => {
     });
     expect(gone.statusCode).toBe(404);
     // The ticket keeps the parsed mail and its comment.
-    expect((await threadOf(thread.ticketNumber)).map((mail) => mail.id)).toContain(processed?.id);
+    expect((await email.emails(thread.ticketNumber)).map((mail) => mail.id)).toContain(processed?.id);
     const kept = await email.desk.database.db
       .selectFrom("email_messages")
       .select(["body_text", "raw_email_id"])

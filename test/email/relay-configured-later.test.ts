@@ -24,13 +24,7 @@ afterAll(async () => {
 });
 
 async function outboundMail(ticketNumber: number): Promise<TicketEmailView[]> {
-  const response = await email.desk.app.inject({
-    method: "GET",
-    url: `/api/v1/tickets/${ticketNumber}/emails`,
-    headers: email.admin.auth,
-  });
-  expect(response.statusCode).toBe(200);
-  return (response.json() as TicketEmailView[]).filter((mail) => mail.direction === "outbound");
+  return (await email.emails(ticketNumber)).filter((mail) => mail.direction === "outbound");
 }
 
 async function sendJobs() {
