@@ -72,14 +72,17 @@ export interface SignInThrottlesTable {
   locked_until: string | null;
 }
 
-/** A single-use link that lifts an account's lockout; only the token's SHA-256 is kept. */
-export interface UnlockTokensTable {
+/**
+ * A mailed single-use link: one that lifts a staff account's lockout (`unlock_tokens`) or signs a
+ * customer in to the portal (`sign_in_links`). Only the token's SHA-256 is kept.
+ */
+export interface SingleUseLinksTable {
   token_hash: string;
   person_id: string;
   created_at: string;
   expires_at: string;
   used_at: string | null;
-  /** The unlock mail: queued → sent | failed, with the relay's answer. */
+  /** The link's mail: queued → sent | failed, with the relay's answer. */
   delivery_state: string;
   delivery_answer: string | null;
 }
@@ -446,6 +449,8 @@ export interface SignInChallengesTable {
   created_at: string;
   expires_at: string;
   failures: Generated<number>;
+  /** What earned the challenge: `password` or `email_link`. */
+  first_factor: Generated<string>;
 }
 
 export interface SecuritySettingsTable {
@@ -485,7 +490,8 @@ export interface Tables {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   sign_in_throttles: SignInThrottlesTable;
-  unlock_tokens: UnlockTokensTable;
+  unlock_tokens: SingleUseLinksTable;
+  sign_in_links: SingleUseLinksTable;
   counters: CountersTable;
   tickets: TicketsTable;
   ticket_tags: TicketTagsTable;

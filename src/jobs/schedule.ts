@@ -12,6 +12,11 @@ import { sendOutboundEmailJob } from "../modules/email/queue-reply-email.js";
 import { type OutboundEmailSettings, sendOutboundEmail } from "../modules/email/send-outbound-email.js";
 import { processInboundEmailJob } from "../modules/email/store-inbound-email.js";
 import { scanTicketHealth } from "../modules/health/scan-ticket-health.js";
+import {
+  sendSignInLink,
+  sendSignInLinkJob,
+  sweepExpiredSignInLinks,
+} from "../modules/identity/sign-in-link.js";
 import { sendUnlockEmail, sendUnlockEmailJob } from "../modules/identity/unlock-by-email.js";
 import { applyRawEmailRetention, applyRetentionPolicies } from "../modules/privacy/retention.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
@@ -51,6 +56,10 @@ export function registerJobs(
       .register(sendUnlockEmailJob, async (ctx, payload) => {
         const { personId } = payload as { personId: string };
         await sendUnlockEmail(ctx, personId, email);
+      })
+      .register(sendSignInLinkJob, async (ctx, payload) => {
+        const { personId } = payload as { personId: string };
+        await sendSignInLink(ctx, personId, email);
       });
   }
   // Without a relay this process leaves ticket mail queued (jobs and delivery state) rather than
@@ -85,6 +94,8 @@ export function registerJobs(
         if (deleted + anonymized > 0) ctx.logger.info({ deleted, anonymized }, "retention policies applied");
         const rawEmails = await applyRawEmailRetention(ctx);
         if (rawEmails > 0) ctx.logger.info({ rawEmails }, "raw mail past its retention deleted");
+        const signInLinks = await sweepExpiredSignInLinks(ctx);
+        if (signInLinks > 0) ctx.logger.info({ signInLinks }, "expired sign-in links deleted");
       })
       .register(sweepOrphanAttachmentFilesJob, async (ctx) => {
         const sweep = await sweepOrphanAttachmentFiles(ctx);

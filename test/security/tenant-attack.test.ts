@@ -43,6 +43,8 @@ const publicRoutes = [
   "POST /api/v1/auth/sign-in/second-factor",
   "POST /api/v1/auth/logout",
   "POST /api/v1/auth/unlock",
+  "POST /api/v1/auth/sign-in-link",
+  "POST /api/v1/auth/sign-in-link/redeem",
   "GET /api/v1/auth/sso",
   "GET /api/v1/auth/sso/start",
   "GET /api/v1/auth/sso/callback",

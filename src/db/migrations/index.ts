@@ -19,6 +19,7 @@ import * as ticketFollowers from "./2026-11-23T1350-ticket-followers.js";
 import * as rawEmailRetention from "./2026-11-23T1400-raw-email-retention.js";
 import * as ticketViews from "./2026-11-23T1420-ticket-views.js";
 import * as imapOAuth2 from "./2026-11-23T1430-imap-oauth2.js";
+import * as signInLinks from "./2026-11-23T1440-sign-in-links.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-23T1400-raw-email-retention": rawEmailRetention,
   "2026-11-23T1420-ticket-views": ticketViews,
   "2026-11-23T1430-imap-oauth2": imapOAuth2,
+  "2026-11-23T1440-sign-in-links": signInLinks,
 };

@@ -5,7 +5,8 @@ import { taggedSubject } from "./email-addresses.js";
  * names) goes into the HTML escaped; a comment's HTML is already sanitized by the comment policy,
  * which allows no image, style or script, so no mail loads remote content. The links point at the
  * web app: `/tickets/<number>` in the agent workspace, `/portal/tickets/<number>` in the customer
- * portal, `/unlock?token=…` for the unlock page (which calls `POST /api/v1/auth/unlock`).
+ * portal, `/unlock?token=…` for the unlock page (which calls `POST /api/v1/auth/unlock`),
+ * `/portal/sign-in?token=…` for the portal's sign-in page (`POST /api/v1/auth/sign-in-link/redeem`).
  */
 
 export interface RenderedMail {
@@ -28,6 +29,10 @@ export function ticketLink(publicUrl: string, audience: LinkAudience, ticketNumb
 
 export function unlockLink(publicUrl: string, token: string): string {
   return `${publicUrl.replace(/\/$/, "")}/unlock?token=${encodeURIComponent(token)}`;
+}
+
+export function signInLink(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/$/, "")}/portal/sign-in?token=${encodeURIComponent(token)}`;
 }
 
 export function escapeHtml(value: string): string {
@@ -100,6 +105,27 @@ export function unlockMail({ name, link, expiresAt }: UnlockMailInput): Rendered
   const html = htmlDocument(
     subject,
     `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(explanation)}</p>${linkParagraph("Unlock my account", link)}<p>${escapeHtml(warning)}</p>`,
+  );
+  return { subject, text, html };
+}
+
+export interface SignInMailInput {
+  name: string;
+  link: string;
+  expiresAt: Date;
+}
+
+/** The single-use link a customer asked for to sign in to the portal. */
+export function signInMail({ name, link, expiresAt }: SignInMailInput): RenderedMail {
+  const subject = "Your link to sign in to the support portal";
+  const oneLineName = name.replace(/\s+/g, " ").trim();
+  const greeting = oneLineName === "" ? "Hello," : `Hello ${oneLineName},`;
+  const explanation = `The link below signs you in to the support portal. It works once, until ${expiresAt.toISOString()}.`;
+  const warning = "If you did not ask for it, ignore this mail: nobody can use the link without it.";
+  const text = `${greeting}\n\n${explanation}\n\n${link}\n\n${warning}\n`;
+  const html = htmlDocument(
+    subject,
+    `<p>${escapeHtml(greeting)}</p><p>${escapeHtml(explanation)}</p>${linkParagraph("Sign in", link)}<p>${escapeHtml(warning)}</p>`,
   );
   return { subject, text, html };
 }

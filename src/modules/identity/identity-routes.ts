@@ -34,6 +34,8 @@ import {
 import { createPerson, getMe, getPerson, listPeople, updatePerson } from "./manage-people.js";
 import { setSessionCookie } from "./session-cookie.js";
 import { csrfTokenFor, sessionCookieName, signIn, signOut } from "./sessions.js";
+import type { SecondFactorRequired } from "./sign-in-challenge.js";
+import { redeemSignInLink, requestSignInLink } from "./sign-in-link.js";
 import { SecondFactorRequiredSchema } from "./two-factor-schemas.js";
 import { unlockAccount } from "./unlock-by-email.js";
 
@@ -49,6 +51,15 @@ export async function sendSignedIn(
     ...(await getMe({ ...request.ctx, actor: session.actor })),
     csrfToken: csrfTokenFor(session.sessionSecret),
   };
+}
+
+/** A first factor accepted, a code still due: the challenge to send with it to /auth/sign-in/second-factor. */
+function sendSecondFactorRequired(reply: FastifyReply, outcome: SecondFactorRequired) {
+  return reply.status(202).send({
+    secondFactorRequired: true,
+    challenge: outcome.secondFactorChallenge,
+    expiresAt: outcome.expiresAt.toISOString(),
+  });
 }
 
 export const identityRoutes: FastifyPluginAsyncTypebox<{
@@ -72,13 +83,54 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
       const outcome = await signIn(request.ctx, request.body.email, request.body.password, request.ip, {
         agentsMustUseSingleSignOn: options.agentsMustUseSingleSignOn ?? false,
       });
-      if ("secondFactorChallenge" in outcome) {
-        return reply.status(202).send({
-          secondFactorRequired: true,
-          challenge: outcome.secondFactorChallenge,
-          expiresAt: outcome.expiresAt.toISOString(),
-        });
-      }
+      if ("secondFactorChallenge" in outcome) return sendSecondFactorRequired(reply, outcome);
+      return sendSignedIn(request, reply, outcome, options.secureCookies);
+    },
+  );
+
+  app.post(
+    "/auth/sign-in-link",
+    {
+      schema: {
+        tags: ["auth"],
+        summary:
+          "Ask for a single-use sign-in link by email (customers, for the portal); the same answer whoever the address belongs to",
+        body: Type.Object(
+          { email: Type.String({ minLength: 1, maxLength: 254 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          202: Type.Object({ message: Type.String() }),
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      await requestSignInLink(request.ctx, request.body.email, request.ip);
+      return reply.status(202).send({
+        message:
+          "If this address belongs to a customer account, a sign-in link is on its way; it works once, for 15 minutes.",
+      });
+    },
+  );
+
+  app.post(
+    "/auth/sign-in-link/redeem",
+    {
+      schema: {
+        tags: ["auth"],
+        summary:
+          "Sign in with the single-use token of a sign-in link (the page /portal/sign-in?token=… calls this); sets the session cookie",
+        body: Type.Object(
+          { token: Type.String({ minLength: 1, maxLength: 200 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SignedInSchema, 202: SecondFactorRequiredSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await redeemSignInLink(request.ctx, request.body.token);
+      if ("secondFactorChallenge" in outcome) return sendSecondFactorRequired(reply, outcome);
       return sendSignedIn(request, reply, outcome, options.secureCookies);
     },
   );

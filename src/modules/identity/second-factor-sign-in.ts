@@ -5,7 +5,7 @@ import type { Actor } from "./actor.js";
 import { acceptTotpCode } from "./manage-two-factor.js";
 import { findPersonById, type PersonRow } from "./person-repository.js";
 import { hashSecret } from "./secrets.js";
-import { startSession } from "./sessions.js";
+import { type FirstFactor, type SignInMethod, startSession } from "./sessions.js";
 import { secondsUntil, throttleKeys } from "./sign-in-throttle.js";
 import { activeLockouts, clearFailures, recordFailure } from "./sign-in-throttle-repository.js";
 import { isTotpCode, normalizeRecoveryCode, signInChallengeMaxFailures } from "./two-factor.js";
@@ -18,7 +18,7 @@ import {
   spendRecoveryCode,
 } from "./two-factor-repository.js";
 
-const challengeGone = "This sign-in has expired or was already used: sign in with your password again.";
+const challengeGone = "This sign-in has expired or was already used: sign in again.";
 
 /**
  * The second step of a sign-in: the challenge a correct password earned and a code from the
@@ -54,12 +54,13 @@ export async function signInWithSecondFactor(
       secondsUntil(lockouts, now),
     );
   }
-  const method = isTotpCode(input.code) ? "password+totp" : "password+recovery-code";
+  const secondFactor = isTotpCode(input.code) ? "totp" : "recovery-code";
+  const method: SignInMethod = `${challenge.first_factor as FirstFactor}+${secondFactor}`;
   const signedIn = await inTransaction(ctx, async (tx) => {
-    if (!(await proveSecondFactor(tx, person, input.code, method))) return undefined;
+    if (!(await proveSecondFactor(tx, person, input.code, secondFactor))) return undefined;
     // Spending the challenge is the compare-and-set: of two requests racing with it, one signs in.
     if (!(await deleteSignInChallenge(tx.db, idHash))) throw new UnauthorizedError(challengeGone);
-    if (method === "password+recovery-code") {
+    if (secondFactor === "recovery-code") {
       // The count left tells an admin reading the trail when someone is running out.
       const left = await countUnusedRecoveryCodes(tx.db, person.id);
       await recordAudit(tx, {
@@ -76,11 +77,7 @@ export async function signInWithSecondFactor(
 
   const failures = await recordChallengeFailure(ctx.db, idHash);
   if (failures >= signInChallengeMaxFailures) await deleteSignInChallenge(ctx.db, idHash);
-  await refuse(
-    ctx,
-    person,
-    method === "password+totp" ? "wrong or reused code" : "wrong or used recovery code",
-  );
+  await refuse(ctx, person, secondFactor === "totp" ? "wrong or reused code" : "wrong or used recovery code");
   for (const throttle of throttles) await recordFailure(ctx.db, throttle, now);
   throw new UnauthorizedError("The code is wrong or was already used.");
 }
@@ -90,11 +87,11 @@ async function proveSecondFactor(
   ctx: Context,
   person: PersonRow,
   code: string,
-  method: "password+totp" | "password+recovery-code",
+  secondFactor: "totp" | "recovery-code",
 ): Promise<boolean> {
   const credential = await findTwoFactorCredential(ctx.db, person.id);
   if (!credential?.confirmed_at) return false;
-  if (method === "password+totp") return acceptTotpCode(ctx, credential, code);
+  if (secondFactor === "totp") return acceptTotpCode(ctx, credential, code);
   const codeHash = hashSecret(normalizeRecoveryCode(code));
   return spendRecoveryCode(ctx.db, person.id, codeHash, ctx.clock.now().toISOString());
 }

@@ -24,8 +24,11 @@ import { type TwoFactorRequirement, twoFactorRequiredFor } from "./two-factor.js
 import { findTwoFactorStanding, hasTwoFactor } from "./two-factor-repository.js";
 import { queueUnlockEmail } from "./unlock-by-email.js";
 
+/** What opens a sign-in before any second factor: a password, or a customer's emailed link. */
+export type FirstFactor = "password" | "email_link";
+
 /** How a session was opened; recorded on the session and in its `auth.signed_in` audit record. */
-export type SignInMethod = "password" | "password+totp" | "password+recovery-code" | "oidc";
+export type SignInMethod = FirstFactor | `${FirstFactor}+totp` | `${FirstFactor}+recovery-code` | "oidc";
 
 export const sessionCookieName = "tend_session";
 export const sessionAbsoluteLifetimeMs = 12 * HOUR;

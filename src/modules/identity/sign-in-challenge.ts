@@ -1,6 +1,7 @@
 import type { Context } from "../../shared/context.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { hashSecret, newSecret } from "./secrets.js";
+import type { FirstFactor } from "./sessions.js";
 import { signInChallengeLifetimeMs } from "./two-factor.js";
 import { deleteExpiredSignInChallenges, insertSignInChallenge } from "./two-factor-repository.js";
 
@@ -14,6 +15,7 @@ export interface SecondFactorRequired {
 export async function challengeSecondFactor(
   ctx: Context,
   person: { id: string; email: string },
+  firstFactor: FirstFactor = "password",
 ): Promise<SecondFactorRequired> {
   const now = ctx.clock.now();
   const challenge = newSecret("");
@@ -26,13 +28,14 @@ export async function challengeSecondFactor(
     created_at: now.toISOString(),
     expires_at: expiresAt.toISOString(),
     failures: 0,
+    first_factor: firstFactor,
   });
-  ctx.logger.info({ personId: person.id }, "password accepted, second factor required");
+  ctx.logger.info({ personId: person.id, firstFactor }, "first factor accepted, second factor required");
   await recordAudit(ctx, {
     action: "auth.second_factor_required",
     targetType: "person",
     targetId: person.id,
-    after: { email: person.email },
+    after: { email: person.email, firstFactor },
   });
   return { secondFactorChallenge: challenge, expiresAt };
 }

@@ -7,7 +7,10 @@ import type {
 } from "../../db/tables.js";
 
 export type TwoFactorCredentialRow = TwoFactorCredentialsTable;
-export type SignInChallengeRow = Omit<SignInChallengesTable, "failures"> & { failures: number };
+export type SignInChallengeRow = Omit<SignInChallengesTable, "failures" | "first_factor"> & {
+  failures: number;
+  first_factor: string;
+};
 export type SecuritySettingsRow = SecuritySettingsTable;
 
 const settingsId = "security";

@@ -3,7 +3,10 @@ import { countAttachmentRows, deleteAttachmentRows } from "../attachments/attach
 import { removeUnreferencedAttachmentFiles } from "../attachments/remove-attachment-files.js";
 import { auditRowsConcerning, redactAuditRows } from "../audit/audit-repository.js";
 import type { PersonRow } from "../identity/person-repository.js";
+import { signInLinkThrottleKey } from "../identity/sign-in-link.js";
+import { countSignInLinksOf, deleteSignInLinksOf } from "../identity/sign-in-link-repository.js";
 import { throttleKeys } from "../identity/sign-in-throttle.js";
+import { clearFailures } from "../identity/sign-in-throttle-repository.js";
 import { commentBody } from "../tickets/comment-body.js";
 import { countFollowingsOf, deleteFollowingsOf } from "../tickets/ticket-follower-repository.js";
 import {
@@ -148,6 +151,19 @@ const followings: ErasureContributor = {
   },
 };
 
+/** Their portal sign-in links, and the request counter kept under their address. */
+const signInLinks: ErasureContributor = {
+  async find(ctx, { person }) {
+    return {
+      counts: { signInLinks: await countSignInLinksOf(ctx.db, person.id) },
+      erase: async () => {
+        await deleteSignInLinksOf(ctx.db, person.id);
+        await clearFailures(ctx.db, signInLinkThrottleKey(person.email));
+      },
+    };
+  },
+};
+
 /** Outbox events and queued jobs whose payload names the person. */
 const queuedPayloads: ErasureContributor = {
   async find(ctx, { person }) {
@@ -188,6 +204,7 @@ export const erasureContributors: ErasureContributor[] = [
   mail,
   attachments,
   followings,
+  signInLinks,
   queuedPayloads,
   auditTrail,
 ];
