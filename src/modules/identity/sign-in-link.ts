@@ -73,12 +73,14 @@ export async function requestSignInLink(ctx: Context, email: string, caller?: st
     ctx.logger.info({ staff: person !== undefined }, "sign-in link not sent: no customer has this address");
     return;
   }
-  await enqueueJob(ctx, sendSignInLinkJob, { personId: person.id });
-  await recordAudit(ctx, {
-    action: "auth.sign_in_link_requested",
-    targetType: "person",
-    targetId: person.id,
-    after: { email: person.email },
+  await inTransaction(ctx, async (tx) => {
+    await enqueueJob(tx, sendSignInLinkJob, { personId: person.id });
+    await recordAudit(tx, {
+      action: "auth.sign_in_link_requested",
+      targetType: "person",
+      targetId: person.id,
+      after: { email: person.email },
+    });
   });
 }
 
