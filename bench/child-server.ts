@@ -25,7 +25,13 @@ export async function startChildServer(
 ): Promise<ChildServer> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", fileURLToPath(new URL(script, import.meta.url))],
+    [
+      // BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+      ...(process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--import",
+      "tsx",
+      fileURLToPath(new URL(script, import.meta.url)),
+    ],
     {
       cwd: repositoryRoot,
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...environment },

@@ -1,5 +1,6 @@
 import os from "node:os";
 import { benchCalendar } from "../src/modules/calendar/calendar.bench.js";
+import { benchOnCall } from "../src/modules/oncall/rotation.bench.js";
 import { benchClockEngine } from "../src/modules/sla/sla-clock-engine.bench.js";
 import {
   type BenchDatabase,
@@ -9,7 +10,8 @@ import {
 import { type BreachScanSettings, measureBreachScan } from "./measure-breach-scan.js";
 import { type DialectSettings, measureDialect } from "./measure-dialect.js";
 import { measureInboundEmail } from "./measure-inbound-email.js";
-import { type Figure, formatCount, printFigure, printSummary } from "./report.js";
+import { measurePaging } from "./measure-paging.js";
+import { type Figure, formatCount, printFigure, printSummary, type RecordFigure } from "./report.js";
 import { measureWebBundle } from "./web-bundle.js";
 
 /**
@@ -19,13 +21,15 @@ import { measureWebBundle } from "./web-bundle.js";
  *   BENCH_QUICK=1       a smoke run: 10k tickets, 100k clocks, 3 s loads, fewer samples
  *   BENCH_ONLY=sla      only the SLA sections: the clock engine and the breach scan on each dialect
  *   BENCH_ONLY=email    only inbound email over SMTP on each dialect
+ *   BENCH_ONLY=oncall   only on-call: the rotation maths, and paging on each dialect
  *   BENCH_ONLY=web      only the workspace's initial JavaScript (reads dist/web: `npm run build` first)
  *   BENCH_POSTGRES_URL  a server to create a scratch database on (default the local one, trust auth)
+ *   BENCH_CHILD_NODE_ARGS  node flags for the servers the bench starts, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && !["sla", "email", "web"].includes(only))
-  throw new Error("BENCH_ONLY must be sla, email, web or unset");
+if (only !== undefined && !["sla", "email", "web", "oncall"].includes(only))
+  throw new Error("BENCH_ONLY must be sla, email, web, oncall or unset");
 const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 function positiveWholeNumber(name: string, fallback: number): number {
@@ -69,6 +73,27 @@ async function measureAndDrop(
   }
 }
 
+/** Runs `measure` on a fresh SQLite and a fresh PostgreSQL database, printing each figure as it comes. */
+async function onEachDialect(
+  label: string,
+  measure: (database: BenchDatabase, record: RecordFigure) => Promise<void>,
+): Promise<Figure[]> {
+  const measureOne = async (database: BenchDatabase) => {
+    const section = `${database.dialect} ${label}`;
+    console.log(`\n== ${section}`);
+    const recorded: Figure[] = [];
+    await measure(database, (figure) => {
+      printFigure({ section, ...figure });
+      recorded.push({ section, ...figure });
+    });
+    return recorded;
+  };
+  return [
+    ...(await measureAndDrop(createSqliteBenchDatabase(), measureOne)),
+    ...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measureOne)),
+  ];
+}
+
 const settings = readSettings();
 const breachScan = readBreachScanSettings();
 console.log(
@@ -91,6 +116,25 @@ if (only === undefined) {
   }
 }
 
+if (only === undefined || only === "oncall") {
+  console.log("\n== on-call");
+  for (const onCallFigure of await benchOnCall()) {
+    // Issue 7: who is on call at 100,000 resolutions a second or more.
+    const figure: Figure = {
+      section: "on-call",
+      ...onCallFigure,
+      target: { comparison: "at least", value: 100_000 },
+    };
+    printFigure(figure);
+    figures.push(figure);
+  }
+  figures.push(
+    ...(await onEachDialect("paging", (database, record) =>
+      measurePaging(database, { pages: quick ? 20 : 100 }, record),
+    )),
+  );
+}
+
 if (only === undefined || only === "web") {
   console.log("\n== web");
   const bundle = measureWebBundle();
@@ -99,18 +143,11 @@ if (only === undefined || only === "web") {
 }
 
 if (only === undefined || only === "email") {
-  const measureEmail = async (database: BenchDatabase) => {
-    const section = `${database.dialect} email`;
-    console.log(`\n== ${section}`);
-    const recorded: Figure[] = [];
-    await measureInboundEmail(database, { messagesPerSender: quick ? 250 : 1000 }, (figure) => {
-      printFigure({ section, ...figure });
-      recorded.push({ section, ...figure });
-    });
-    return recorded;
-  };
-  figures.push(...(await measureAndDrop(createSqliteBenchDatabase(), measureEmail)));
-  figures.push(...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measureEmail)));
+  figures.push(
+    ...(await onEachDialect("email", (database, record) =>
+      measureInboundEmail(database, { messagesPerSender: quick ? 250 : 1000 }, record),
+    )),
+  );
 }
 
 if (only === undefined || only === "sla") {

@@ -2,6 +2,7 @@ import { type Insertable, sql } from "kysely";
 import type { Db, DialectKind } from "../src/db/database.js";
 import type { CommentsTable, TicketEventsTable, TicketsTable, TicketTagsTable } from "../src/db/tables.js";
 import type { TicketChannel } from "../src/modules/tickets/ticket.js";
+import { reserveTicketNumbers } from "../src/modules/tickets/ticket-numbers.js";
 import type { SearchDocument } from "../src/modules/tickets/ticket-search.js";
 import type { TicketStatus } from "../src/modules/tickets/ticket-status.js";
 import { DAY, HOUR } from "../src/shared/clock.js";
@@ -64,15 +65,11 @@ export async function seedDesk(
   const people = await seedPeople(db, random, new Date(now).toISOString());
   const { draft, stats } = ticketDrafter(random, people, now, options.tickets);
 
-  const counter = await db
-    .selectFrom("counters")
-    .select("value")
-    .where("name", "=", "ticket_number")
-    .executeTakeFirstOrThrow();
+  const firstNumber = await reserveTicketNumbers(db, dialect, options.tickets);
   for (let first = 0; first < options.tickets; first += ticketsPerTransaction) {
     const batch: TicketBatch = { tickets: [], tags: [], comments: [], events: [], documents: [] };
     for (let index = first; index < Math.min(first + ticketsPerTransaction, options.tickets); index += 1) {
-      draft(index, counter.value + index + 1, batch);
+      draft(index, firstNumber + index, batch);
     }
     await db.transaction().execute(async (tx) => {
       await insertInBatches(batch.tickets, (rows) => tx.insertInto("tickets").values(rows).execute());
@@ -82,11 +79,6 @@ export async function seedDesk(
       await insertSearchDocuments(tx, dialect, batch.documents);
     });
   }
-  await db
-    .updateTable("counters")
-    .set({ value: counter.value + options.tickets })
-    .where("name", "=", "ticket_number")
-    .execute();
 
   const { busiestAgentId, busiestOrganizationId, ticketsMentioning } = stats();
   const busiestOrganization = people.organizations.find((o) => o.id === busiestOrganizationId);

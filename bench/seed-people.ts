@@ -61,6 +61,7 @@ export async function seedPeople(db: Db, random: Random, now: string): Promise<S
       plan: random.pick(plans),
       stage: random.chance(0.85) ? "customer" : "pre_sales",
       notes: "",
+      customer_ticket_visibility: "organization",
       created_at: now,
       updated_at: now,
     });

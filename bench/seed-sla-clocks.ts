@@ -2,6 +2,7 @@ import type { Insertable } from "kysely";
 import type { Db, DialectKind } from "../src/db/database.js";
 import type { SlaClocksTable, TicketsTable } from "../src/db/tables.js";
 import type { ClockState, SlaMetric } from "../src/modules/sla/sla-types.js";
+import { reserveTicketNumbers } from "../src/modules/tickets/ticket-numbers.js";
 import { DAY, HOUR, MINUTE } from "../src/shared/clock.js";
 import { newId } from "../src/shared/ids.js";
 import { insertByColumns, insertInBatches } from "./insert-in-batches.js";
@@ -56,11 +57,7 @@ export async function seedSlaClocks(
   const drawClock = clockDrafter(random, now);
   const ticketCount = Math.ceil(options.clocks / clocksPerTicket);
   const counts = { overdue: 0, toWarn: 0, alreadyWarned: 0 };
-  const counter = await db
-    .selectFrom("counters")
-    .select("value")
-    .where("name", "=", "ticket_number")
-    .executeTakeFirstOrThrow();
+  const firstNumber = await reserveTicketNumbers(db, dialect, ticketCount);
 
   const draftBatch = (first: number, end: number): ClockBatch => {
     const batch: ClockBatch = { tickets: [], clocks: [] };
@@ -76,7 +73,7 @@ export async function seedSlaClocks(
         else counts.alreadyWarned += 1;
       }
       batch.clocks.push(...ticketClocks);
-      const number = counter.value + index + 1;
+      const number = firstNumber + index;
       batch.tickets.push(
         ticketRow(random, ticketId, number, people.unaffiliatedCustomerIds, ticketClocks, now),
       );
@@ -92,11 +89,6 @@ export async function seedSlaClocks(
     writing = writeBatch(db, dialect, batch);
   }
   await writing;
-  await db
-    .updateTable("counters")
-    .set({ value: counter.value + ticketCount })
-    .where("name", "=", "ticket_number")
-    .execute();
 
   return {
     clocks: options.clocks,

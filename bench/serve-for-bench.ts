@@ -1,13 +1,23 @@
 import type { AddressInfo } from "node:net";
 import { loadConfig } from "../src/config.js";
-import { createTend, startRoles } from "../src/main.js";
+import { allRoles, createTend, type Role, startRoles } from "../src/main.js";
 import type { ListeningMessage } from "./child-server.js";
 
-/** Tend's web role as `tend serve --roles web` runs it, reporting its port to the bench that spawned it. */
+/**
+ * Tend as `tend serve --roles web` runs it (or with the roles in BENCH_ROLES, web among them),
+ * reporting its port to the bench that spawned it.
+ */
+const roles = (process.env.BENCH_ROLES ?? "web").split(",").map((role) => parseRole(role));
 const tend = await createTend(loadConfig());
-await startRoles(tend, ["web"]);
+await startRoles(tend, roles);
 const address = tend.app?.server.address() as AddressInfo;
 process.send?.({ listening: { port: address.port } } satisfies ListeningMessage);
 process.once("SIGTERM", () => {
   void tend.stop().then(() => process.exit(0));
 });
+
+function parseRole(role: string): Role {
+  const known = allRoles.find((candidate) => candidate === role);
+  if (!known) throw new Error(`BENCH_ROLES: "${role}" is not one of ${allRoles.join(", ")}`);
+  return known;
+}

@@ -26,3 +26,21 @@ export function summarizeLatencies(milliseconds: readonly number[]): LatencySumm
     p95Ms: percentile(milliseconds, 95),
   };
 }
+
+/**
+ * Calls per second of `call`, run in batches of `batch` (after one warm-up batch) until at least
+ * `minSeconds` have passed; `call` gets a running index to pick its input with.
+ */
+export function callsPerSecond(batch: number, call: (i: number) => void, minSeconds = 1): number {
+  let i = 0;
+  for (let n = 0; n < batch; n++) call(i++);
+  let calls = 0;
+  const started = performance.now();
+  let seconds = 0;
+  while (seconds < minSeconds) {
+    for (let n = 0; n < batch; n++) call(i++);
+    calls += batch;
+    seconds = (performance.now() - started) / 1000;
+  }
+  return calls / seconds;
+}

@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processInboundEmail } from "../src/modules/email/process-inbound-email.js";
 import { storeInboundEmail } from "../src/modules/email/store-inbound-email.js";
 import { systemActor } from "../src/modules/identity/actor.js";
-import { createOrganization } from "../src/modules/identity/manage-organizations.js";
-import { createPerson } from "../src/modules/identity/manage-people.js";
 import { totpCodeAt } from "../src/modules/identity/totp.js";
 import { addComment } from "../src/modules/tickets/add-comment.js";
 import { createTicket } from "../src/modules/tickets/create-ticket.js";
@@ -16,6 +14,7 @@ import {
   openChromium,
   screenshot,
   seriousAccessibilityViolations,
+  signInWithPassword,
 } from "./support/chromium.js";
 import { buildWebAppIfNeeded, type E2eDesk, startE2eDesk } from "./support/e2e-desk.js";
 
@@ -35,12 +34,7 @@ const contractFirstResponse = (page: Page): Locator =>
 /** The page updates after the API answers (and the stream reports): poll for up to 10 s. */
 const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
-async function signIn(page: Page, email: string) {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("navigation", { name: "Views" }).getByRole("link").first().waitFor();
-}
+const signIn = (page: Page, email: string) => signInWithPassword(page, email, password);
 
 describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
   beforeAll(async () => {
@@ -59,18 +53,12 @@ describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
       group: "Platform experts",
     });
     const ctx = desk.tend.context(systemActor("e2e setup"));
-    const organization = await createOrganization({
-      ctx,
-      input: { name: "Northwind", domains: ["northwind.example"], plan: "cloud", stage: "pre_sales" },
-    });
-    const requester = await createPerson({
-      ctx,
-      input: {
-        name: "Nora Lee",
-        email: "nora@northwind.example",
-        role: "customer",
-        organizationId: organization.id,
-      },
+    const noraId = await desk.makeCustomer({
+      organization: "Northwind",
+      domain: "northwind.example",
+      name: "Nora Lee",
+      email: "nora@northwind.example",
+      stage: "pre_sales",
     });
     // Created in this order, so the first is the oldest New ticket in Unassigned.
     for (const subject of [oldestSubject, "Provisioning stuck at 80%", "Backups missing since Tuesday"]) {
@@ -79,7 +67,7 @@ describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
         input: {
           subject,
           body: `${subject}. Please help.`,
-          requesterId: requester.id,
+          requesterId: noraId,
           severity: "sev1",
           category: "availability",
           channel: "portal",
@@ -87,7 +75,7 @@ describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
       });
       ticketNumbers.set(subject, ticket.number);
     }
-    requesterId = requester.id;
+    requesterId = noraId;
     browser = await openChromium();
   }, 120_000);
 

@@ -112,7 +112,9 @@ const environmentSchema = z.object({
     .int()
     .min(1)
     .default(25 * 1024 * 1024)
-    .describe("Largest attachment kept from an inbound message; larger ones are noted, not stored"),
+    .describe(
+      "Largest attachment kept from an inbound message (larger ones are noted, not stored) or taken by POST /api/v1/uploads",
+    ),
   TEND_MAIL_FROM: z
     .string()
     .min(3)

@@ -15,8 +15,8 @@ export abstract class DomainError extends Error {
 }
 
 export class ValidationError extends DomainError {
-  readonly status = 400;
-  readonly title = "Invalid input";
+  readonly status: number = 400;
+  readonly title: string = "Invalid input";
   readonly problems: FieldProblem[];
 
   constructor(problems: FieldProblem[] | FieldProblem) {
@@ -25,9 +25,33 @@ export class ValidationError extends DomainError {
     this.problems = list;
   }
 
-  static field(field: string, message: string): ValidationError {
-    return new ValidationError({ field, message });
+  static field<T extends ValidationError>(
+    this: new (
+      problem: FieldProblem,
+    ) => T,
+    field: string,
+    message: string,
+  ): T {
+    return new this({ field, message });
   }
+}
+
+/** Well-formed input naming something it may not use: an upload that is not the caller's, a refused file. */
+export class UnprocessableContentError extends ValidationError {
+  override readonly status = 422;
+  override readonly title = "Unprocessable content";
+}
+
+/** A body over a limit counted as it arrives (an upload past the attachment size limit). */
+export class ContentTooLargeError extends DomainError {
+  readonly status = 413;
+  readonly title = "Content too large";
+}
+
+/** A body in a form the route does not take (an upload that is not multipart/form-data). */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly status = 415;
+  readonly title = "Unsupported media type";
 }
 
 export class NotFoundError extends DomainError {

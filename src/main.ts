@@ -45,6 +45,9 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
 
   const secretBox = config.secretKey ? secretBoxFor(config.secretKey) : undefined;
   const changeFeed = new InProcessTicketChangeFeed();
+  // The job runner is made from a context, so contexts reach it through this late-bound call.
+  let wakeWorker = () => {};
+  const jobsCommitted = () => wakeWorker();
   const context = (actor: Actor = systemActor("operator"), channel: Channel = "cli"): Context => ({
     actor,
     channel,
@@ -55,6 +58,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     ...(secretBox ? { secretBox } : {}),
     attachmentsDir: attachmentsDirIn(config),
     changeFeed,
+    jobsCommitted,
   });
   const slaDefaults = await installDefaultPolicies(context(systemActor("SLA defaults"), "system"));
   if (slaDefaults.installed)
@@ -71,6 +75,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
       imap: config.email.imap && { ...config.email.imap, maxMessageBytes: config.email.maxMessageBytes },
     },
   );
+  wakeWorker = () => jobs.wake();
 
   const tend: Tend = {
     config,
@@ -106,7 +111,9 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       secretKey: tend.config.secretKey,
       singleSignOn: tend.config.singleSignOn,
       attachmentsDir: attachmentsDirIn(tend.config),
+      maxAttachmentBytes: tend.config.email.maxAttachmentBytes,
       changeFeed: tend.changeFeed,
+      jobsCommitted: () => tend.jobs.wake(),
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
@@ -119,7 +126,6 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       maxMessageBytes: email.maxMessageBytes,
       senderLimit: email.senderLimit,
       tls: email.smtpTls ? await readSmtpTls(email.smtpTls) : null,
-      onMessageStored: () => tend.jobs.wake(),
     });
   }
   if (roles.includes("worker") && !tend.config.email.relayUrl) {

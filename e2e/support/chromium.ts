@@ -87,6 +87,24 @@ export async function seriousAccessibilityViolations(page: Page): Promise<string
     );
 }
 
+/** Whether the page scrolls sideways at its current width (a narrow screen's failure). */
+export async function hasHorizontalScroll(page: Page): Promise<boolean> {
+  // Runs in the page; the test's own TypeScript has no DOM types.
+  type Root = { scrollWidth: number; clientWidth: number };
+  return page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: Root } }).document.documentElement;
+    return root.scrollWidth > root.clientWidth;
+  });
+}
+
+/** Signs in on the sign-in page and waits for the workspace's views. */
+export async function signInWithPassword(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Views" }).getByRole("link").first().waitFor();
+}
+
 const screenshotDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
 
 /** Saves the page to docs/screenshots/<name>.png when TEND_SCREENSHOTS=1 (the README shows them). */

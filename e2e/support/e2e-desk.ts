@@ -8,6 +8,7 @@ import { createTend, startRoles, type Tend } from "../../src/main.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
 import { findGroupByName } from "../../src/modules/identity/group-repository.js";
 import { addGroupMember } from "../../src/modules/identity/manage-groups.js";
+import { createOrganization } from "../../src/modules/identity/manage-organizations.js";
 import { createPerson } from "../../src/modules/identity/manage-people.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database.js";
 
@@ -47,8 +48,22 @@ export interface E2eDesk {
   tend: Tend;
   url: string;
   stop(): Promise<void>;
-  /** A staff member with a password, in `group`. */
-  makeStaff(input: { name: string; email: string; password: string; group: string }): Promise<string>;
+  /** A staff member (an agent unless `role` says admin) with a password, in `group`. */
+  makeStaff(input: {
+    name: string;
+    email: string;
+    password: string;
+    group: string;
+    role?: "agent" | "admin";
+  }): Promise<string>;
+  /** A customer in a new organization on the cloud plan; returns the customer's person id. */
+  makeCustomer(input: {
+    organization: string;
+    domain: string;
+    name: string;
+    email: string;
+    stage?: "pre_sales" | "customer";
+  }): Promise<string>;
 }
 
 export async function startE2eDesk(): Promise<E2eDesk> {
@@ -76,12 +91,24 @@ export async function startE2eDesk(): Promise<E2eDesk> {
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
-    async makeStaff({ name, email, password, group }) {
+    async makeStaff({ name, email, password, group, role = "agent" }) {
       const ctx = tend.context(systemActor("e2e setup"));
-      const person = await createPerson({ ctx, input: { name, email, role: "agent", password } });
+      const person = await createPerson({ ctx, input: { name, email, role, password } });
       const found = await findGroupByName(tend.database.db, group);
       if (!found) throw new Error(`no group ${group}`);
       await addGroupMember({ ctx, groupId: found.id, personId: person.id });
+      return person.id;
+    },
+    async makeCustomer({ organization, domain, name, email, stage = "customer" }) {
+      const ctx = tend.context(systemActor("e2e setup"));
+      const created = await createOrganization({
+        ctx,
+        input: { name: organization, domains: [domain], plan: "cloud", stage },
+      });
+      const person = await createPerson({
+        ctx,
+        input: { name, email, role: "customer", organizationId: created.id },
+      });
       return person.id;
     },
   };

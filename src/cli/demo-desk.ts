@@ -41,6 +41,8 @@ export interface DemoDeskSummary {
   customers: number;
   agents: number;
   tickets: number;
+  /** The customer with the most requests, whom the demo's portal sign-in shows. */
+  busiestCustomerEmail: string | null;
 }
 
 const defaultTicketCount = 300;
@@ -1233,6 +1235,15 @@ export async function deskIsEmpty(ctx: Context): Promise<boolean> {
  * `serve --demo-if-empty` never starts on half a demo. Ends by running the timed lifecycle rules
  * at the real now, as the scheduler would (on every ticket of the desk, not only the demo's).
  */
+function busiestCustomerEmail(plan: ReturnType<typeof planDemoDesk>): string | null {
+  const requests = new Map<string, number>();
+  for (const ticket of plan.tickets) {
+    const email = plan.organizations[ticket.organization]?.customers[ticket.requester]?.email;
+    if (email) requests.set(email, (requests.get(email) ?? 0) + 1);
+  }
+  return [...requests].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? null;
+}
+
 export async function buildDemoDesk(ctx: Context, options: DemoDeskOptions): Promise<DemoDeskSummary> {
   const ticketCount = options.tickets ?? defaultTicketCount;
   const seed = options.seed ?? defaultSeed;
@@ -1301,6 +1312,7 @@ export async function buildDemoDesk(ctx: Context, options: DemoDeskOptions): Pro
     customers: plan.organizations.reduce((sum, organization) => sum + organization.customers.length, 0),
     agents: plan.agents.length,
     tickets: plan.tickets.length,
+    busiestCustomerEmail: busiestCustomerEmail(plan),
   };
   ctx.logger.info({ ...summary, seed }, "demo desk built");
   return summary;

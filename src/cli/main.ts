@@ -6,14 +6,19 @@ import { migrateToLatest } from "../db/database.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { allRoles, createTend, type Role, startRoles, type Tend } from "../main.js";
 import { exportAudit, verifyAuditTrail } from "../modules/audit/read-audit.js";
+import { formatReturnTime } from "../modules/health/closed-hours-acknowledgement.js";
+import { systemActor } from "../modules/identity/actor.js";
 import { issueApiToken } from "../modules/identity/manage-api-tokens.js";
-import { createPerson } from "../modules/identity/manage-people.js";
+import { createPerson, updatePerson } from "../modules/identity/manage-people.js";
 import { resetTwoFactor } from "../modules/identity/manage-two-factor.js";
 import { findPersonByEmail } from "../modules/identity/person-repository.js";
 import { type TokenScope, tokenScopes } from "../modules/identity/token-scopes.js";
+import { whoIsOnCallByName } from "../modules/oncall/read-schedules.js";
+import { openPage, type PageSeverity, pageSeverities } from "../modules/paging/manage-pages.js";
 import { type ErasureReport, erasePerson } from "../modules/privacy/erase-person.js";
 import { exportSlaConfiguration, importSlaConfiguration } from "../modules/sla/sla-configuration-file.js";
 import { getTicketSla } from "../modules/sla/ticket-sla.js";
+import { withActor } from "../shared/context.js";
 import { registerBackupCommands } from "./backup-commands.js";
 import { buildDemoDesk, deskIsEmpty } from "./demo-desk.js";
 
@@ -52,6 +57,12 @@ function parseTokenScopeList(value: string): TokenScope[] {
   return scopes as TokenScope[];
 }
 
+function parseSeverity(value: string): PageSeverity {
+  if (!(pageSeverities as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`unknown severity "${value}" (severities: ${pageSeverities.join(", ")})`);
+  return value as PageSeverity;
+}
+
 function parsePositive(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1)
@@ -68,6 +79,21 @@ async function createAdmin(tend: Tend, input: { email: string; name: string; pas
   return { admin, password, generated: input.password === undefined };
 }
 
+/** A demo customer signs in to the portal with a password: the demo has no mail relay for sign-in links. */
+async function givePortalPassword(tend: Tend, adminId: string, email: string | null) {
+  if (email === null) return null;
+  const ctx = tend.context();
+  const customer = await findPersonByEmail(ctx.db, email);
+  if (!customer) return null;
+  const password = generatedPassword();
+  await updatePerson({
+    ctx: withActor(ctx, { kind: "person", personId: adminId, role: "admin", organizationId: null }, "cli"),
+    id: customer.id,
+    input: { password },
+  });
+  return { email, password };
+}
+
 const program = new Command("tend").description(
   "Tend: the help desk that keeps the promises a support team makes.",
 );
@@ -82,9 +108,13 @@ program
     if (options.demoIfEmpty && (await deskIsEmpty(tend.context()))) {
       const summary = await buildDemoDesk(tend.context(), {});
       const { admin, password } = await createAdmin(tend, { email: "admin@tend.local", name: "Desk Admin" });
+      const customer = await givePortalPassword(tend, admin.id, summary.busiestCustomerEmail);
       console.log(
         `\nEmpty desk: built the demo desk (${summary.tickets} tickets, ${summary.organizations} organizations, ${summary.agents} agents).\n` +
-          `Sign in as ${admin.email} with password ${password} (shown once).\n`,
+          `Sign in as ${admin.email} with password ${password} (shown once).\n` +
+          (customer
+            ? `The customer portal is at /portal: sign in as ${customer.email} with password ${customer.password}.\n`
+            : ""),
       );
     }
     await startRoles(tend, options.roles);
@@ -209,6 +239,47 @@ sla
         console.log(`\n${clock.policyName} — ${clock.metric}${cycle}: ${clock.state} [${clock.calendar}]`);
         for (const line of clock.explanation) console.log(`  ${line}`);
       }
+    }),
+  );
+
+const oncall = program.command("oncall").description("On-call schedules");
+oncall
+  .command("who <schedule>")
+  .description("Who is on call in a schedule (by name), now or --at an instant, and until when")
+  .option("--at <instant>", "an ISO 8601 instant, e.g. 2026-12-24T18:00:00Z")
+  .action((name: string, options: { at?: string }) =>
+    withTend(async (tend) => {
+      const answer = await whoIsOnCallByName(tend.context(), name, options.at);
+      const until = answer.until
+        ? ` until ${formatReturnTime(new Date(answer.until), answer.schedule.timeZone)}`
+        : "";
+      const via = answer.source?.kind === "override" ? " (covering by override)" : "";
+      console.log(
+        answer.person
+          ? `${answer.schedule.name}: ${answer.person.name} <${answer.person.email}>${until}${via}`
+          : `${answer.schedule.name}: nobody is on call${until}`,
+      );
+    }),
+  );
+
+program
+  .command("page <message>")
+  .description("Page people by an escalation policy; prints the page's id")
+  .requiredOption("--to <policy>", "the escalation policy's name, e.g. support-leadership")
+  .option("--severity <severity>", `one of ${pageSeverities.join(", ")}`, parseSeverity, "sev1")
+  .option("--details <details>", "more about what is wrong")
+  .action((message: string, options: { to: string; severity: PageSeverity; details?: string }) =>
+    withTend(async (tend) => {
+      const page = await openPage({
+        ctx: tend.context(systemActor("tend page (CLI)"), "cli"),
+        input: {
+          title: message,
+          severity: options.severity,
+          policy: options.to,
+          ...(options.details !== undefined ? { details: options.details } : {}),
+        },
+      });
+      console.log(page.id);
     }),
   );
 

@@ -10,6 +10,8 @@ export interface OrganizationsTable {
   notes: string;
   created_at: string;
   updated_at: string;
+  /** 'organization' | 'requester': which tickets the organization's customers see. */
+  customer_ticket_visibility: string;
 }
 
 export interface OrganizationDomainsTable {
@@ -27,6 +29,8 @@ export interface PeopleTable {
   password_hash: string | null;
   created_at: string;
   updated_at: string;
+  /** When an admin (or staff, for a customer) deactivated the account; null while it is active. */
+  deactivated_at: string | null;
 }
 
 export interface GroupsTable {
@@ -388,6 +392,17 @@ export interface AttachmentsTable {
   created_at: string;
 }
 
+/** A file uploaded through the API, its uploader's until a new ticket or comment claims it. */
+export interface UploadsTable {
+  id: string;
+  uploader_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_at: string;
+}
+
 /** A person who receives a ticket's public replies by mail; following grants no access. */
 export interface TicketViewsTable {
   id: string;
@@ -520,8 +535,144 @@ export interface Tables {
   ticket_views: TicketViewsTable;
   imap_mailboxes: ImapMailboxesTable;
   attachments: AttachmentsTable;
+  uploads: UploadsTable;
   two_factor_credentials: TwoFactorCredentialsTable;
   recovery_codes: RecoveryCodesTable;
   sign_in_challenges: SignInChallengesTable;
   security_settings: SecuritySettingsTable;
+  oncall_schedules: OncallSchedulesTable;
+  oncall_overrides: OncallOverridesTable;
+  oncall_feed_tokens: OncallFeedTokensTable;
+  handoff_debriefs: HandoffDebriefsTable;
+  handoff_debrief_items: HandoffDebriefItemsTable;
+  escalation_policies: EscalationPoliciesTable;
+  pages: PagesTable;
+  page_events: PageEventsTable;
+  page_action_tokens: PageActionTokensTable;
+}
+
+export interface OncallSchedulesTable {
+  id: string;
+  name: string;
+  time_zone: string;
+  /** JSON: RotationLayer[] (src/modules/oncall/rotation.ts), participants as person ids. */
+  layers: string;
+  /** Slack-compatible incoming webhook for handoff announcements; a secret, never presented. */
+  chat_webhook_url: string | null;
+  last_announced_person_id: string | null;
+  last_announced_at: string | null;
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+export interface OncallOverridesTable {
+  id: string;
+  schedule_id: string;
+  person_id: string;
+  start_at: string;
+  end_at: string;
+  covers_person_id: string | null;
+  /** Shared by the two overrides of a swap. */
+  swap_id: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface OncallFeedTokensTable {
+  id: string;
+  /** SHA-256 of the secret in the feed's URL. */
+  token_hash: string;
+  schedule_id: string | null;
+  person_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface EscalationPoliciesTable {
+  id: string;
+  name: string;
+  /** JSON: the escalation maths' EscalationPolicy. */
+  definition: string;
+  /** A Slack-compatible incoming webhook each step is posted to; a secret, never shown. */
+  chat_webhook_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PagesTable {
+  id: string;
+  title: string;
+  details: string;
+  severity: string;
+  ticket_id: string | null;
+  policy_id: string;
+  /** 'open' | 'acknowledged' | 'resolved' */
+  status: string;
+  /** Null when the system or the CLI opened it. */
+  opened_by: string | null;
+  opened_at: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  /** Escalation steps already notified. */
+  steps_done: number;
+}
+
+export interface PageEventsTable {
+  id: string;
+  page_id: string;
+  /** 'opened' | 'escalated' | 'notified' | 'acknowledged' | 'resolved' */
+  kind: string;
+  person_id: string | null;
+  detail: string;
+  /** What the system was doing ("escalation", "tend page (CLI)"); null when person_id acted. */
+  actor: string | null;
+  at: string;
+}
+
+export interface PageActionTokensTable {
+  token_hash: string;
+  page_id: string;
+  person_id: string;
+  /** 'acknowledge' | 'resolve' */
+  action: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface HandoffDebriefsTable {
+  id: string;
+  schedule_id: string;
+  outgoing_person_id: string;
+  incoming_person_id: string;
+  handoff_at: string;
+  overall_notes: string;
+  /** 'prepared' | 'completed' | 'acknowledged' */
+  status: string;
+  /** 'reassign' | 'follow' */
+  reassign_mode: string;
+  completed_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  /** When the support lead was told it went unacknowledged: set once, by compare-and-set. */
+  lead_notified_at: string | null;
+  created_at: string;
+  version: number;
+}
+
+export interface HandoffDebriefItemsTable {
+  debrief_id: string;
+  ticket_id: string;
+  position: number;
+  /** The subject as prepared, for search without reaching into the tickets table. */
+  ticket_subject: string;
+  notes: string;
+  /** JSON: the ticket as the debrief was prepared (number, subject, status, severity, clocks, updates). */
+  snapshot: string;
+  /** On acknowledgement: 'reassigned' | 'followed' | 'stale' | 'no_longer_open' | 'reassigned_elsewhere'. */
+  outcome: string | null;
 }

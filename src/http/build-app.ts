@@ -11,6 +11,8 @@ import type { SingleSignOnConfig, TrustProxy } from "../config.js";
 import type { Database } from "../db/database.js";
 import { NotFoundError, TooManyRequestsError } from "../errors.js";
 import { attachmentRoutes } from "../modules/attachments/attachment-routes.js";
+import { defaultMaxAttachmentBytes } from "../modules/attachments/attachment-rules.js";
+import { uploadRoutes } from "../modules/attachments/upload-routes.js";
 import { auditRoutes } from "../modules/audit/audit-routes.js";
 import { emailRoutes } from "../modules/email/email-routes.js";
 import { ticketHealthRoutes } from "../modules/health/health-routes.js";
@@ -24,7 +26,11 @@ import {
 import { singleSignOnProvider } from "../modules/identity/single-sign-on.js";
 import { singleSignOnRoutes } from "../modules/identity/single-sign-on-routes.js";
 import { twoFactorRoutes } from "../modules/identity/two-factor-routes.js";
+import { handoffRoutes } from "../modules/oncall/handoff-routes.js";
+import { oncallRoutes } from "../modules/oncall/oncall-routes.js";
+import { pagingRoutes } from "../modules/paging/paging-routes.js";
 import { privacyRoutes } from "../modules/privacy/privacy-routes.js";
+import { promisedAnswerRoutes } from "../modules/sla/promised-answer-routes.js";
 import { slaConfigRoutes } from "../modules/sla/sla-config-routes.js";
 import { ticketSlaRoutes } from "../modules/sla/ticket-sla-routes.js";
 import { InProcessTicketChangeFeed, type TicketChangeFeed } from "../modules/tickets/ticket-change-feed.js";
@@ -58,8 +64,12 @@ export interface AppDependencies {
   singleSignOn?: SingleSignOnConfig | null;
   /** The attachment store (`$TEND_DATA_DIR/attachments`); absent, no attachment can be downloaded. */
   attachmentsDir?: string;
+  /** TEND_ATTACHMENT_MAX_BYTES: the largest file `POST /uploads` takes; absent, the default 25 MB. */
+  maxAttachmentBytes?: number;
   /** Committed ticket changes for `GET /api/v1/stream`; share it with the process's workers. Absent, the app's own. */
   changeFeed?: TicketChangeFeed;
+  /** Starts this process's worker on jobs a request committed (`Context.jobsCommitted`). */
+  jobsCommitted?: () => void;
   /** The built web app (`vite build`'s dist/web); absent, the package's own build. */
   webDir?: string;
 }
@@ -176,6 +186,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       ...(deps.secretKey ? { secretBox: secretBoxFor(deps.secretKey) } : {}),
       ...(deps.attachmentsDir ? { attachmentsDir: deps.attachmentsDir } : {}),
       changeFeed,
+      ...(deps.jobsCommitted ? { jobsCommitted: deps.jobsCommitted } : {}),
     },
     publicUrl: deps.publicUrl,
   });
@@ -199,11 +210,16 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(ticketFollowerRoutes);
       await api.register(slaConfigRoutes);
       await api.register(ticketSlaRoutes);
+      await api.register(promisedAnswerRoutes);
       await api.register(ticketHealthRoutes);
       await api.register(auditRoutes);
       await api.register(emailRoutes);
       await api.register(attachmentRoutes);
+      await api.register(uploadRoutes, { maxBytes: deps.maxAttachmentBytes ?? defaultMaxAttachmentBytes });
       await api.register(privacyRoutes);
+      await api.register(oncallRoutes, { publicUrl: deps.publicUrl });
+      await api.register(handoffRoutes);
+      await api.register(pagingRoutes);
     },
     { prefix: "/api/v1" },
   );

@@ -20,6 +20,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The route serves a session that must enrol a second factor first (enrolment, who am I, sign-out). */
     allowedBeforeTwoFactorEnrollment?: boolean;
+    /** The route's secret path is its only credential (a mailed one-click link): a session is not consulted. */
+    actsBySecret?: boolean;
   }
 }
 
@@ -84,7 +86,8 @@ export const requestContext = fp(
         );
       }
       const sessionSecret = request.cookies[sessionCookieName];
-      if (sessionSecret) {
+      // A form posted from a mailed link's page carries no CSRF header; the signed-in session has no part in it.
+      if (sessionSecret && !request.routeOptions.config?.actsBySecret) {
         const actor = await actorForSession(ctx, sessionSecret);
         if (!actor) return;
         if (unsafe && !csrfTokenMatches(csrfTokenFor(sessionSecret), request.headers[csrfHeaderName])) {

@@ -12,7 +12,17 @@ export const defaultWebBuildDir = fileURLToPath(new URL("../../dist/web", import
  * answers with the app, which then draws the page. Everything else keeps its own 404 — an API
  * client asking for a wrong URL gets problem+json, never an HTML page.
  */
-export const workspacePaths = ["/", "/views/*", "/tickets/*"];
+export const workspacePaths = [
+  "/",
+  "/views/*",
+  "/tickets/*",
+  "/admin",
+  "/admin/*",
+  "/oncall",
+  "/oncall/*",
+  "/portal",
+  "/portal/*",
+];
 
 const missingBuildPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Tend: the web app is not built</title></head>

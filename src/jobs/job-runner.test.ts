@@ -2,6 +2,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { useTestDesk } from "../../test/support/test-desk.js";
 import { openDatabase } from "../db/database.js";
+import { inTransaction } from "../shared/context.js";
 import { findJob } from "./job-repository.js";
 import { enqueueJob, JobRunner, retryDelayMs } from "./job-runner.js";
 
@@ -72,6 +73,44 @@ describe("durable job runner", () => {
     }
   });
 
+  it("is woken by a transaction that committed jobs for it, and not by one that rolled back", async () => {
+    const kind = `committed-${desk.unique()}`;
+    const seen: number[] = [];
+    const runner = new JobRunner({ ...desk.system, logger: silent }, { pollMs: 60_000 }).register(
+      kind,
+      async (_ctx, payload) => {
+        seen.push((payload as { n: number }).n);
+      },
+    );
+    let wakes = 0;
+    const ctx = {
+      ...desk.system,
+      jobsCommitted: () => {
+        wakes += 1;
+        runner.wake();
+      },
+    };
+    await runner.start({ schedule: false, work: true });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(
+        inTransaction(ctx, async (tx) => {
+          await enqueueJob(tx, kind, { n: 1 });
+          throw new Error("the work failed");
+        }),
+      ).rejects.toThrow("the work failed");
+      expect(wakes).toBe(0);
+      await inTransaction(ctx, async (tx) => {
+        await enqueueJob(tx, kind, { n: 2 });
+        await enqueueJob(tx, kind, { n: 3 });
+      });
+      expect(wakes).toBe(1);
+      await expect.poll(() => seen.sort(), { timeout: 5000 }).toEqual([2, 3]);
+    } finally {
+      await runner.stop();
+    }
+  });
+
   it("retries a failing job with growing delays and gives up after its attempts", async () => {
     const kind = `flaky-${desk.unique()}`;
     let calls = 0;
@@ -94,6 +133,37 @@ describe("durable job runner", () => {
     job = await findJob(desk.database.db, id);
     expect(calls).toBe(3);
     expect(job).toMatchObject({ status: "failed", attempts: 3 });
+  });
+
+  it("completes a job with its handler's work, or not at all when that work rolls back", async () => {
+    const kind = `transactional-${desk.unique()}`;
+    const marker = `marker-${desk.unique()}`;
+    const markers = () =>
+      desk.database.db.selectFrom("counters").selectAll().where("name", "=", marker).execute();
+    let failAfterCompleting = true;
+    const runner = new JobRunner({ ...desk.system, logger: silent }).register(
+      kind,
+      async (ctx, _payload, job) => {
+        await inTransaction(ctx, async (tx) => {
+          await tx.db.insertInto("counters").values({ name: marker, value: 1 }).execute();
+          await job.markSucceededIn(tx.db);
+          if (failAfterCompleting) throw new Error("the work failed after completing the job");
+        });
+      },
+    );
+    const id = await enqueueJob(desk.system, kind, {});
+    await runner.runDueJobs();
+    expect(await findJob(desk.database.db, id)).toMatchObject({
+      status: "queued",
+      last_error: "the work failed after completing the job",
+    });
+    expect(await markers()).toEqual([]);
+
+    failAfterCompleting = false;
+    desk.clock.advance(retryDelayMs(1));
+    await runner.runDueJobs();
+    expect(await findJob(desk.database.db, id)).toMatchObject({ status: "succeeded", attempts: 2 });
+    expect(await markers()).toHaveLength(1);
   });
 
   it("hands a job whose worker died to another worker once the lock expires", async () => {

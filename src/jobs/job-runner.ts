@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import type { DbExecutor } from "../db/database.js";
 import { systemActor } from "../modules/identity/actor.js";
 import { type Context, withActor } from "../shared/context.js";
 import { newId } from "../shared/ids.js";
@@ -13,7 +14,17 @@ import {
   upsertSchedule,
 } from "./job-repository.js";
 
-export type JobHandler = (ctx: Context, payload: unknown) => Promise<void>;
+/** The job a handler is running, for handlers whose work ends in one transaction. */
+export interface ClaimedJob {
+  /**
+   * Marks the job succeeded inside the handler's own transaction: the work and the job's completion
+   * commit together, so a crash between them cannot run finished work again, and the job costs one
+   * commit instead of two. The runner's own completion afterwards finds nothing left to do.
+   */
+  markSucceededIn(db: DbExecutor): Promise<void>;
+}
+
+export type JobHandler = (ctx: Context, payload: unknown, job: ClaimedJob) => Promise<void>;
 
 export interface RecurringJob {
   name: string;
@@ -60,6 +71,9 @@ export async function enqueueJob(
     created_at: now.toISOString(),
     finished_at: null,
   });
+  // In a transaction the job exists once it commits (`inTransaction` tells then); alone, already.
+  if (ctx.enqueuedJobs) ctx.enqueuedJobs.any = true;
+  else ctx.jobsCommitted?.();
   return id;
 }
 
@@ -176,8 +190,17 @@ export class JobRunner {
     if (job.attempts > job.max_attempts) return fail("gave up: attempts exhausted (the worker died mid-job)");
     try {
       const ctx = withActor({ ...this.ctx, logger }, systemActor(`job ${job.kind}`), "system");
-      await handler(ctx, JSON.parse(job.payload));
-      await markJobSucceeded(this.ctx.db, job.id, this.owner, this.ctx.clock.now().toISOString());
+      const markSucceeded = (db: DbExecutor) =>
+        markJobSucceeded(db, job.id, this.owner, this.ctx.clock.now().toISOString());
+      await handler(ctx, JSON.parse(job.payload), {
+        markSucceededIn: async (db) => {
+          // Past its lock the job is another worker's: this work must not commit beside theirs.
+          if (!(await markSucceeded(db)))
+            throw new Error("the job's lock expired and another worker took it over");
+        },
+      });
+      // A no-op when the handler completed the job with its work: the job no longer names its owner.
+      await markSucceeded(this.ctx.db);
     } catch (error) {
       await fail(error instanceof Error ? error.message : String(error));
     }

@@ -18,6 +18,16 @@ import {
   sweepExpiredSignInLinks,
 } from "../modules/identity/sign-in-link.js";
 import { sendUnlockEmail, sendUnlockEmailJob } from "../modules/identity/unlock-by-email.js";
+import { announceHandoffs, announceHandoffsJob } from "../modules/oncall/announce-handoffs.js";
+import { prepareDebriefs, prepareDebriefsJob } from "../modules/oncall/handoff-preparation.js";
+import {
+  escalatePage,
+  escalatePageJob,
+  notifyPagedPerson,
+  notifyPagedPersonJob,
+  postPageToChat,
+  postPageToChatJob,
+} from "../modules/paging/page-escalation.js";
 import { applyRawEmailRetention, applyRetentionPolicies } from "../modules/privacy/retention.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
@@ -49,9 +59,9 @@ export function registerJobs(
   }
   if (email) {
     runner
-      .register(processInboundEmailJob, async (ctx, payload) => {
+      .register(processInboundEmailJob, async (ctx, payload, job) => {
         const { rawEmailId } = payload as { rawEmailId: string };
-        await processInboundEmail(ctx, rawEmailId, email);
+        await processInboundEmail(ctx, rawEmailId, email, (db) => job.markSucceededIn(db));
       })
       .register(sendUnlockEmailJob, async (ctx, payload) => {
         const { personId } = payload as { personId: string };
@@ -66,10 +76,15 @@ export function registerJobs(
   // spending its attempts: a worker started with TEND_SMTP_RELAY_URL sends all of it.
   const relayUrl = email?.relayUrl;
   if (email && relayUrl) {
-    runner.register(sendOutboundEmailJob, async (ctx, payload) => {
-      const { emailMessageId } = payload as { emailMessageId: string };
-      await sendOutboundEmail(ctx, emailMessageId, { ...email, relayUrl });
-    });
+    runner
+      .register(sendOutboundEmailJob, async (ctx, payload) => {
+        const { emailMessageId } = payload as { emailMessageId: string };
+        await sendOutboundEmail(ctx, emailMessageId, { ...email, relayUrl });
+      })
+      .register(notifyPagedPersonJob, async (ctx, payload, job) => {
+        const notification = payload as { pageId: string; personId: string; step: string };
+        await notifyPagedPerson(ctx, notification, { ...email, relayUrl }, job);
+      });
   }
   return (
     runner
@@ -97,6 +112,21 @@ export function registerJobs(
         const signInLinks = await sweepExpiredSignInLinks(ctx);
         if (signInLinks > 0) ctx.logger.info({ signInLinks }, "expired sign-in links deleted");
       })
+      .register(escalatePageJob, async (ctx, payload, job) => {
+        await escalatePage(ctx, payload as { pageId: string; step: number }, job);
+      })
+      .register(postPageToChatJob, async (ctx, payload, job) => {
+        await postPageToChat(ctx, payload as { pageId: string; personIds: string[]; step: string }, job);
+      })
+      .register(announceHandoffsJob, async (ctx) => {
+        const { announced, failed } = await announceHandoffs(ctx);
+        if (announced + failed > 0) ctx.logger.info({ announced, failed }, "on-call handoffs announced");
+      })
+      .register(prepareDebriefsJob, async (ctx) => {
+        const { prepared, leadNotified } = await prepareDebriefs(ctx);
+        if (prepared + leadNotified > 0)
+          ctx.logger.info({ prepared, leadNotified }, "handoff debriefs swept");
+      })
       .register(sweepOrphanAttachmentFilesJob, async (ctx) => {
         const sweep = await sweepOrphanAttachmentFiles(ctx);
         ctx.logger.info(sweep, "attachment store swept of files no row names");
@@ -107,6 +137,10 @@ export function registerJobs(
       .every({ name: "tickets.auto-close-solved", kind: "tickets.auto-close-solved", intervalMs: MINUTE })
       // Health flags go up within a minute of the deadline they mark.
       .every({ name: "tickets.health-scan", kind: "tickets.health-scan", intervalMs: MINUTE })
+      // A handoff reaches the support channel within a minute.
+      .every({ name: announceHandoffsJob, kind: announceHandoffsJob, intervalMs: MINUTE })
+      // A day's lead time and a 2-business-hour allowance: 5 minutes late is still on time.
+      .every({ name: prepareDebriefsJob, kind: prepareDebriefsJob, intervalMs: 5 * MINUTE })
       // Retention counts in months: once a day is prompt enough, and each run only finds what fell due.
       .every({ name: "privacy.retention", kind: "privacy.retention", intervalMs: DAY })
       .every({ name: sweepOrphanAttachmentFilesJob, kind: sweepOrphanAttachmentFilesJob, intervalMs: DAY })

@@ -37,6 +37,13 @@ export interface Context {
   changedTickets?: Map<string, string | null>;
   /** Inside a transaction begun by `inTransaction`: work that runs last, just before the commit. */
   beforeCommit?: Array<() => Promise<void>>;
+  /**
+   * Told once jobs this context enqueued are committed: the worker in this process starts them now
+   * rather than at its next poll (a page's first notification, a reply's mail). Absent, they wait.
+   */
+  jobsCommitted?: () => void;
+  /** Inside a transaction begun by `inTransaction`: whether it enqueued a job so far. */
+  enqueuedJobs?: { any: boolean };
 }
 
 export interface CommittedTicketChange {
@@ -63,11 +70,13 @@ export async function inTransaction<T>(ctx: Context, work: (trxCtx: Context) => 
   if (ctx.db.isTransaction) return work(ctx);
   const changedTickets = new Map<string, string | null>();
   const beforeCommit: Array<() => Promise<void>> = [];
+  const enqueuedJobs = { any: false };
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const outcome = await work({ ...ctx, db: trx, changedTickets, beforeCommit });
+    const outcome = await work({ ...ctx, db: trx, changedTickets, beforeCommit, enqueuedJobs });
     for (const hook of beforeCommit) await hook();
     return outcome;
   });
+  if (enqueuedJobs.any) ctx.jobsCommitted?.();
   if (changedTickets.size > 0) {
     ctx.changeFeed?.ticketsCommitted(
       ctx,

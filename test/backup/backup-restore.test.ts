@@ -243,6 +243,20 @@ describe("tend backup and tend restore", { timeout: 300_000 }, () => {
       headers: auth,
     });
     expect(search.json().items.map((t: { number: number }) => t.number)).toEqual([number]);
+    // Numbering continues after the backup's tickets (a sequence on PostgreSQL, a counter on SQLite).
+    const highestRestored = Math.max(...list.json().items.map((t: { number: number }) => t.number));
+    const next = await restoredApp.inject({
+      method: "POST",
+      url: "/api/v1/tickets",
+      headers: auth,
+      payload: {
+        subject: "After the restore",
+        body: "First ticket on the restored desk",
+        requester: { email: "zoe@customer.example" },
+      },
+    });
+    expect(next.statusCode, next.body).toBe(201);
+    expect(next.json().number).toBe(highestRestored + 1);
     await restoredApp.close();
   });
 

@@ -114,9 +114,12 @@ describe("a customer's conversation over Tend's SMTP listener, replies through a
     expect(ticket.requester.email).toBe(customer);
     expect(await followersOf(ticketNumber)).toEqual([colleague]);
 
-    // 2. The acknowledgement, threaded under the customer's message.
+    // 2. The acknowledgement, threaded under the customer's message, with the colleague on Cc.
     const ack = acknowledgement as Received;
     expect(ack.text).toContain(`opened ticket #${ticketNumber}`);
+    expect(ack.cc && !Array.isArray(ack.cc) ? ack.cc.value.map((entry) => entry.address) : ack.cc).toEqual([
+      colleague,
+    ]);
     expectThreaded(ack, ticket, question, [question]);
 
     // 3. The agent's reply reaches the customer (and the colleague on Cc), under both mails.
@@ -296,8 +299,11 @@ describe.skipIf(!dovecotBinary)("a customer's conversation over IMAP (a real Dov
     const agentReply = reply as Received;
     expectThreaded(agentReply, ticket, question, [question, ack?.messageId as string]);
     expect(agentReply.text).toContain("The cache is refreshed.");
-    // The colleague got the same mail, on Cc: one message in the mailbox for both.
-    expect((await customerInbox(colleague)).map((mail) => mail.messageId)).toEqual([agentReply.messageId]);
+    // The colleague got the same mails, on Cc: one message in the mailbox for both.
+    expect((await customerInbox(colleague)).map((mail) => mail.messageId)).toEqual([
+      ack?.messageId,
+      agentReply.messageId,
+    ]);
 
     await customerSends(answerTo(agentReply, customer, "Yes, today's numbers. Thank you!"));
     await mailFlows();

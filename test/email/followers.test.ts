@@ -1,6 +1,7 @@
 import { type ParsedMail, simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
 import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
+import { autoCloseSolvedTickets } from "../../src/modules/tickets/lifecycle-rules.js";
 import type { Person } from "../support/test-desk.js";
 import { supportAddress, useEmailDesk } from "./email-desk.js";
 
@@ -210,6 +211,40 @@ describe("people on To and Cc follow the ticket", () => {
     expect(reply.ticketNumber).toBe(thread.ticketNumber);
     expect(await followerAddresses(thread.ticketNumber)).toEqual(
       sorted([thread.colleague, thread.consultant.email, thread.outsider, newcomer]),
+    );
+  });
+
+  it("carries a closed ticket's followers over to its follow-up, and mails them there", async () => {
+    const thread = await threadWithCopies();
+    await email.agentComments(thread.ticketNumber, {
+      body: "We re-ran the exports; all succeeded tonight.",
+      summary: "Re-ran the failed exports.",
+      nextSteps: "Nothing on your side.",
+      status: "solved",
+    });
+    email.desk.clock.advance(5 * 24 * 60 * 60 * 1000);
+    await autoCloseSolvedTickets(email.desk.system);
+    expect((await email.ticket(thread.ticketNumber)).status).toBe("closed");
+
+    const reply = await email.deliver({
+      from: thread.requester,
+      to: supportAddress,
+      subject: "Re: Exports fail overnight",
+      text: "They failed again last night.",
+      inReplyTo: thread.messageId,
+    });
+    const followUp = reply.ticketNumber as number;
+    expect(followUp).not.toBe(thread.ticketNumber);
+    expect(await followerAddresses(followUp)).toEqual(
+      sorted([thread.colleague, thread.consultant.email, thread.outsider]),
+    );
+
+    const sentBefore = email.sink?.received.length ?? 0;
+    await email.agentComments(followUp, { body: "Looking at last night's run now.", visibility: "public" });
+    const [answer, ...more] = await relayedFor(followUp, sentBefore);
+    expect(more).toEqual([]);
+    expect(addressesOf(answer?.mail.cc)).toEqual(
+      sorted([thread.colleague, thread.consultant.email, thread.outsider]),
     );
   });
 });

@@ -1,7 +1,9 @@
 import { type ParsedMail, simpleParser } from "mailparser";
 import { beforeEach, describe, expect, it } from "vitest";
+import { mailAttachmentBudgetBytes } from "../../src/modules/email/mail-attachments.js";
 import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
 import type { CommentView } from "../../src/modules/tickets/ticket-presenter.js";
+import { fileOf, form } from "../support/multipart-form.js";
 import { publicUrl, supportAddress, useEmailDesk } from "./email-desk.js";
 
 const email = useEmailDesk({ relaySink: true });
@@ -81,6 +83,45 @@ describe("replies by email", () => {
     expect(asCustomer.statusCode).toBe(200);
     const customerSees = (asCustomer.json() as CommentView[]).find((shown) => shown.id === comment.id);
     expect(customerSees).toMatchObject({ bodyText: "We restarted the print server.", emailDelivery: null });
+  });
+
+  it("carries the reply's files, and names those too large for mail with the ticket's link", async () => {
+    const thread = await email.customerWritesIn("Export looks wrong");
+    const agent = await email.desk.makeAgent();
+    const uploadFile = async (content: Buffer, filename: string, type: string) => {
+      const body = form([fileOf(content, filename, type)]);
+      const response = await email.desk.app.inject({
+        method: "POST",
+        url: "/api/v1/uploads",
+        headers: { ...agent.auth, ...body.headers },
+        payload: body.payload,
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      return (response.json() as { id: string }).id;
+    };
+    const csv = Buffer.from("id,amount\n1,19.00\n2,7.00\n");
+    const big = Buffer.alloc(mailAttachmentBudgetBytes, 0x61);
+    const uploadIds = [
+      await uploadFile(csv, "corrected-export.csv", "text/csv"),
+      await uploadFile(big, "full-dump.txt", "text/plain"),
+    ];
+    const response = await email.desk.app.inject({
+      method: "POST",
+      url: `/api/v1/tickets/${thread.ticketNumber}/comments`,
+      headers: agent.auth,
+      payload: { body: "Here is the corrected export.", uploadIds },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+
+    const [sent] = await relayedTo(thread.requester);
+    const mail = sent?.mail as ParsedMail;
+    expect(mail.attachments.map((file) => [file.filename, file.contentType])).toEqual([
+      ["corrected-export.csv", "text/csv"],
+    ]);
+    expect(mail.attachments[0]?.content).toEqual(csv);
+    const link = `${publicUrl}/portal/tickets/${thread.ticketNumber}`;
+    expect(mail.text).toContain(`Too large to attach here, on the ticket at ${link}: full-dump.txt`);
+    expect(mail.html).toContain("full-dump.txt");
   });
 
   it("threads the customer's answer to our reply by our Message-ID alone", async () => {

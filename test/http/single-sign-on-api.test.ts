@@ -3,6 +3,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { buildApp, type TendApp } from "../../src/http/build-app.js";
+import { deactivatePerson, reactivatePerson } from "../../src/modules/identity/deactivate-person.js";
 import { findGroupByName, isMember } from "../../src/modules/identity/group-repository.js";
 import { findPersonByEmail } from "../../src/modules/identity/person-repository.js";
 import { MINUTE } from "../../src/shared/clock.js";
@@ -326,5 +327,18 @@ describe("single sign-on switched off", () => {
       expect(response.statusCode).toBe(404);
       expect(response.headers["content-type"]).toContain("application/problem+json");
     }
+  });
+});
+
+describe("single sign-on of a deactivated account", () => {
+  it("refuses the linked identity while deactivated, and signs in again once reactivated", async () => {
+    account("leaver", { email: `leaver${desk.unique()}@agency.example` });
+    const person = await signedInPerson(await signInAs("leaver"));
+    await deactivatePerson({ ctx: desk.system, id: person.id });
+    expectRefused(await signInAs("leaver"), 403);
+    const [refusal] = await audited("auth.sign_in_failed", person.id);
+    expect(refusal?.after).toMatchObject({ method: "oidc", reason: "the account is deactivated" });
+    await reactivatePerson({ ctx: desk.system, id: person.id });
+    expect(await signedInPerson(await signInAs("leaver"))).toMatchObject({ id: person.id });
   });
 });

@@ -58,7 +58,12 @@ async function openTicket(input: Record<string, unknown>) {
     payload: { body: "Details follow.", ...input },
   });
   expect(response.statusCode).toBe(201);
-  return response.json() as { number: number; version: number; slaDueAt: string | null };
+  // Due times are the desk's: read the ticket back as the agent sees it.
+  const asStaff = await desk.app.inject({
+    url: `/api/v1/tickets/${response.json().number}`,
+    headers: agent.auth,
+  });
+  return asStaff.json() as { number: number; version: number; slaDueAt: string | null };
 }
 
 async function reply(number: number, payload: Record<string, unknown>) {

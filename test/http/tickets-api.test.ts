@@ -24,10 +24,14 @@ describe("tickets over HTTP", () => {
       channel: "api",
       requester: { id: alice.id },
       organization: { id: org.id },
-      group: { name: "Tier 1" },
+      // Routed to Tier 1, which is the desk's business: the customer's view leaves the group out.
+      group: null,
       version: 1,
     });
     expect(ticket.number).toBeGreaterThan(1000);
+    const agent = await desk.makeAgent();
+    const asStaff = await desk.app.inject({ url: `/api/v1/tickets/${ticket.number}`, headers: agent.auth });
+    expect(asStaff.json().group).toMatchObject({ name: "Tier 1" });
 
     const list = await desk.app.inject({ url: "/api/v1/tickets", headers: bob.auth });
     expect(list.statusCode).toBe(200);

@@ -15,6 +15,8 @@ export interface FuzzOperation {
   pathParams: string[];
   query: { name: string; schema: JsonSchema }[];
   body: JsonSchema | undefined;
+  /** The form of a multipart/form-data operation (an upload): its parts by name. */
+  form: JsonSchema | undefined;
 }
 
 const httpMethods = ["get", "post", "put", "patch", "delete"];
@@ -38,6 +40,7 @@ export function fuzzOperationsOf(document: unknown): {
           .filter((p) => p.in === "query")
           .map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         body: operation.requestBody?.content?.["application/json"]?.schema,
+        form: operation.requestBody?.content?.["multipart/form-data"]?.schema,
       });
     }
   }
@@ -436,10 +439,82 @@ function queryString(operation: FuzzOperation, options: GeneratorOptions): fc.Ar
 
 const json = { "content-type": "application/json" };
 
+interface FormPart {
+  name: string;
+  filename: string | null;
+  type: string;
+  content: string;
+}
+
+/**
+ * A multipart/form-data body for an upload: the form's own parts with hostile file names (quotes,
+ * line breaks, traversal), declared types and contents; with chaos, extra, missing, renamed and
+ * non-file parts, and bodies cut short, without their boundary or with another one.
+ */
+function formBody(form: JsonSchema, options: GeneratorOptions): fc.Arbitrary<Omit<FuzzRequest, "url">> {
+  const names = Object.keys(form.properties ?? {});
+  const part: fc.Arbitrary<FormPart> = fc.record({
+    name: options.chaos ? fc.oneof(fc.constantFrom(...names), hostileString(120)) : fc.constantFrom(...names),
+    filename: fc.oneof(
+      fc.constantFrom(
+        "report.pdf",
+        "setup.exe",
+        "..\\..\\boot.ini",
+        "../../etc/passwd",
+        'a"b.txt',
+        "x\r\nX-Evil: 1",
+        "",
+      ),
+      hostileString(300),
+      options.chaos ? fc.constant(null) : fc.constant("notes.txt"),
+    ),
+    type: fc.oneof(
+      fc.constantFrom(
+        "image/png",
+        "text/html",
+        "application/x-msdownload",
+        "image/svg+xml",
+        "not a type",
+        "",
+      ),
+      hostileString(100),
+    ),
+    content: fc.oneof(
+      fc.string({ maxLength: 2000 }),
+      fc.constantFrom("", "MZ\u0090\u0000", "<script>alert(1)</script>"),
+    ),
+  });
+  const parts = options.chaos ? fc.array(part, { maxLength: 3 }) : part.map((one) => [one]);
+  const damage = options.chaos
+    ? fc.constantFrom("whole", "cut short", "no boundary parameter", "another boundary")
+    : fc.constant("whole");
+  return fc.tuple(parts, damage).map(([list, how]) => {
+    const boundary = "----tendfuzz7MA4YWxkTrZu0gW";
+    const body = [
+      ...list.map(
+        (p) =>
+          `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename === null ? "" : `; filename="${p.filename}"`}\r\n` +
+          `${p.type ? `Content-Type: ${p.type}\r\n` : ""}\r\n${p.content}\r\n`,
+      ),
+      `--${boundary}--\r\n`,
+    ].join("");
+    const contentType =
+      how === "no boundary parameter"
+        ? "multipart/form-data"
+        : `multipart/form-data; boundary=${how === "another boundary" ? "elsewhere" : boundary}`;
+    return {
+      headers: { "content-type": contentType },
+      payload: how === "cut short" ? body.slice(0, Math.floor(body.length / 2)) : body,
+      shape: `multipart form of ${list.length} part(s), ${how}`,
+    };
+  });
+}
+
 function shapedBody(
   operation: FuzzOperation,
   options: GeneratorOptions,
 ): fc.Arbitrary<Omit<FuzzRequest, "url">> {
+  if (operation.form) return formBody(operation.form, options);
   return operation.body
     ? anyValue(operation.body, "body", options).map((body) => ({
         headers: json,
@@ -508,6 +583,11 @@ function bodyVariant(
     payload: JSON.stringify({ subject: "x".repeat(size) }),
     shape: `oversized body (${size} bytes of string)`,
   }));
+  if (operation.form)
+    return fc.oneof(
+      { weight: 12, arbitrary: formBody(operation.form, options) },
+      { weight: 3, arbitrary: wrongType },
+    );
   return fc.oneof(
     { weight: 12, arbitrary: shaped },
     { weight: 2, arbitrary: malformed },

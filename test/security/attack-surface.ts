@@ -53,7 +53,15 @@ export type ResourceKind =
   | "savedReply"
   | "inboundEmail"
   | "attachment"
-  | "view";
+  | "view"
+  | "oncallSchedule"
+  | "oncallOverride"
+  | "oncallFeed"
+  | "oncallFeedSecret"
+  | "handoffDebrief"
+  | "escalationPolicy"
+  | "page"
+  | "pageActionSecret";
 
 /**
  * Which resource each path parameter names, by the path it sits under. Keep it small and explicit:
@@ -78,6 +86,18 @@ const pathParameterKinds: { param: string; under: RegExp; kind: ResourceKind }[]
   { param: "id", under: /^\/api\/v1\/tickets\/\{number\}\/attachments\/\{id\}/, kind: "attachment" },
   { param: "personId", under: /^\/api\/v1\/tickets\/\{number\}\/followers\//, kind: "person" },
   { param: "id", under: /^\/api\/v1\/views\/\{id\}/, kind: "view" },
+  { param: "id", under: /^\/api\/v1\/oncall\/schedules\/\{id\}/, kind: "oncallSchedule" },
+  {
+    param: "overrideId",
+    under: /^\/api\/v1\/oncall\/schedules\/\{id\}\/overrides\//,
+    kind: "oncallOverride",
+  },
+  { param: "id", under: /^\/api\/v1\/oncall\/feeds\/\{id\}$/, kind: "oncallFeed" },
+  { param: "secret", under: /^\/api\/v1\/oncall\/feeds\/\{secret\}\.ics$/, kind: "oncallFeedSecret" },
+  { param: "id", under: /^\/api\/v1\/oncall\/debriefs\/\{id\}/, kind: "handoffDebrief" },
+  { param: "id", under: /^\/api\/v1\/escalation-policies\/\{id\}/, kind: "escalationPolicy" },
+  { param: "id", under: /^\/api\/v1\/pages\/\{id\}/, kind: "page" },
+  { param: "secret", under: /^\/api\/v1\/pages\/act\/\{secret\}$/, kind: "pageActionSecret" },
 ];
 
 export function resourceKindOf(route: ApiRoute, param: string): ResourceKind | undefined {

@@ -48,6 +48,11 @@ const publicRoutes = [
   "GET /api/v1/auth/sso",
   "GET /api/v1/auth/sso/start",
   "GET /api/v1/auth/sso/callback",
+  // A calendar app's subscription: the secret in the URL is the credential.
+  "GET /api/v1/oncall/feeds/{secret}.ics",
+  // A mailed page link: the secret is the credential; a GET only shows what a POST would do.
+  "GET /api/v1/pages/act/{secret}",
+  "POST /api/v1/pages/act/{secret}",
 ];
 
 /** Single sign-on's way in and back answer 404 on the suite's desk, where it is not configured. */
@@ -69,6 +74,9 @@ const customerRoutes = [
   "POST /api/v1/tickets",
   "GET /api/v1/tokens",
   "POST /api/v1/tokens",
+  "POST /api/v1/portal/answer-by",
+  // An upload is the caller's own until they attach it: nothing of anyone else's is reachable.
+  "POST /api/v1/uploads",
 ];
 
 /** What a customer of organization A may also do with A's ids. */
@@ -95,8 +103,22 @@ const agentWrites = [
   "DELETE /api/v1/tickets/{number}/followers/{personId}",
   "POST /api/v1/organizations",
   "POST /api/v1/people",
+  // A customer's access, taken away and given back; an agent's or an admin's is for admins.
+  "POST /api/v1/people/{id}/deactivation",
+  "DELETE /api/v1/people/{id}/deactivation",
   "POST /api/v1/tokens",
   "POST /api/v1/sla/preview",
+  "POST /api/v1/uploads",
+  // A swap of the agent's own shift; overrides they make must have them covering (attacked below).
+  "POST /api/v1/oncall/schedules/{id}/swaps",
+  // Any staff member may prepare a handoff's debrief; the agent is the incoming engineer of the
+  // victim's, so acknowledging it is theirs (the outgoing engineer's writes are attacked).
+  "POST /api/v1/oncall/schedules/{id}/debriefs",
+  "POST /api/v1/oncall/debriefs/{id}/acknowledgement",
+  // Anyone on the desk may page, and answer a page.
+  "POST /api/v1/pages",
+  "POST /api/v1/pages/{id}/acknowledgement",
+  "POST /api/v1/pages/{id}/resolution",
 ];
 
 function mayAct(trust: Trust, route: ApiRoute): boolean {

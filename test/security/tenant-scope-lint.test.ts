@@ -78,6 +78,8 @@ const allowList: Record<string, string> = {
   "identity/person-repository.ts:updatePersonRow": write,
   "identity/person-repository.ts:findPersonById": lookupById,
   "identity/person-repository.ts:findPersonByEmail": lookupById,
+  "identity/person-repository.ts:setPersonDeactivation": write,
+  "identity/person-repository.ts:lockActiveAdminIds": staffUniqueness,
   "identity/organization-repository.ts:insertOrganization": write,
   "identity/organization-repository.ts:updateOrganizationRow": write,
   "identity/organization-repository.ts:findOrganizationById": lookupById,
@@ -104,6 +106,17 @@ const allowList: Record<string, string> = {
   "attachments/attachment-repository.ts:countAttachmentRows": erasure,
   "attachments/attachment-repository.ts:unreferencedFiles":
     "after an erasure or retention run: which file hashes no row names any more, never a row's data",
+  "attachments/upload-repository.ts:insertUpload": write,
+  "attachments/upload-repository.ts:takeUploads":
+    "keyed by the caller's own person id: a person reaches only their own uploads, narrower than any scope",
+  "attachments/upload-repository.ts:deleteUnclaimedUploads":
+    "the daily attachment sweep, a system job expiring every person's unclaimed uploads",
+  "attachments/upload-repository.ts:countUploadsOf": erasure,
+  "attachments/upload-repository.ts:deleteUploadsOf": erasure,
+
+  // A page names its ticket by number only; pages are staff's, and a mailed link shows the title.
+  "paging/paging-repository.ts:findPageById": staffOnly,
+  "paging/paging-repository.ts:listPageRows": staffOnly,
 
   "privacy/privacy-repository.ts:ticketsRequestedBy": erasure,
   "privacy/privacy-repository.ts:commentsToErase": erasure,

@@ -8,7 +8,9 @@ import { storeInboundEmail } from "../../src/modules/email/store-inbound-email.j
 import { installHealthDefaults } from "../../src/modules/health/install-health-defaults.js";
 import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
 import { updateOrganization } from "../../src/modules/identity/manage-organizations.js";
+import { hashSecret, newSecret } from "../../src/modules/identity/secrets.js";
 import { sessionIdleLifetimeMs } from "../../src/modules/identity/sessions.js";
+import { insertActionTokens } from "../../src/modules/paging/paging-repository.js";
 import { createCustomerException } from "../../src/modules/sla/customer-exceptions.js";
 import { installDefaultPolicies } from "../../src/modules/sla/default-policies.js";
 import { DAY } from "../../src/shared/clock.js";
@@ -60,6 +62,79 @@ const letters = "abcdefghijklmnopqrstuvwxyz";
 /** Letters only, so both full-text engines index it as one word. */
 const secretWord = (label: string) =>
   `${label}${Array.from({ length: 10 }, () => letters[randomInt(letters.length)]).join("")}`;
+
+/**
+ * A schedule the agent rotates in, an override the admin made for themselves (not the agent's to
+ * take back), and the admin's calendar feed, with its live secret for the public feed route.
+ */
+async function oncallIds(desk: TestDesk, admin: Person, agent: Person, words: VictimDesk["words"]) {
+  const schedule = (
+    await call(desk, "POST", "/oncall/schedules", admin.auth, {
+      name: "Victim desk rotation",
+      timeZone: "Europe/Paris",
+      layers: [{ participants: [agent.id, admin.id], startDate: "2026-11-02", handoffTime: "09:00" }],
+    })
+  ).json();
+  const override = (
+    await call(desk, "POST", `/oncall/schedules/${schedule.id}/overrides`, admin.auth, {
+      personId: admin.id,
+      coversPersonId: agent.id,
+      start: "2026-11-30T08:00:00.000Z",
+      end: "2026-12-01T08:00:00.000Z",
+    })
+  ).json();
+  const feed = (await call(desk, "POST", "/oncall/feeds", admin.auth, { scheduleId: schedule.id })).json();
+  // The next handoff is the admin's (their override runs to 1 December) to the agent.
+  const debrief = (await call(desk, "POST", `/oncall/schedules/${schedule.id}/debriefs`, admin.auth)).json();
+  // Notes quoting A's conversation: debrief search must find them for staff and nobody else.
+  await call(desk, "PATCH", `/oncall/debriefs/${debrief.id}`, admin.auth, {
+    version: debrief.version,
+    overallNotes: `A's ${words.subject}: ${words.body}, answered ${words.reply}; internally ${words.note}.`,
+  });
+  return {
+    oncallSchedule: schedule.id as string,
+    oncallOverride: override.id as string,
+    oncallFeed: feed.id as string,
+    oncallFeedSecret: /\/feeds\/(.+)\.ics$/.exec(feed.url)?.[1] as string,
+    handoffDebrief: debrief.id as string,
+  };
+}
+
+/**
+ * An escalation policy paging the admin, a page the agent opened and the admin resolved, and a
+ * mailed resolve link for it: the public link route answers it without changing anything (the
+ * page is resolved already), so every attacker meets the same live link.
+ */
+async function pagingIds(desk: TestDesk, admin: Person, agent: Person) {
+  const policy = (
+    await call(desk, "POST", "/escalation-policies", admin.auth, {
+      name: "Victim desk leadership",
+      levels: [{ targets: [{ kind: "person", personId: admin.id }], timeoutMinutes: 5 }],
+    })
+  ).json();
+  const page = (
+    await call(desk, "POST", "/pages", agent.auth, {
+      title: "Victim desk page",
+      severity: "sev2",
+      policyId: policy.id,
+    })
+  ).json();
+  await call(desk, "POST", `/pages/${page.id}/resolution`, admin.auth);
+  const secret = newSecret("");
+  const now = desk.clock.now();
+  await insertActionTokens(desk.database.db, [
+    {
+      token_hash: hashSecret(secret),
+      page_id: page.id,
+      person_id: admin.id,
+      action: "resolve",
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + 365 * DAY).toISOString(),
+      used_at: null,
+    },
+  ]);
+  return { escalationPolicy: policy.id as string, page: page.id as string, pageActionSecret: secret };
+}
 
 async function call(
   desk: TestDesk,
@@ -224,6 +299,8 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
         filter: { organizationId: organization.id },
       })
     ).json().id,
+    ...(await oncallIds(desk, admin, agent, words)),
+    ...(await pagingIds(desk, admin, agent)),
   };
   const missingUuid = "0190c0de-0000-7000-8000-00000000dead";
   const missingIds = Object.fromEntries(
@@ -313,6 +390,15 @@ const guardedTables = [
   "raw_emails",
   "email_messages",
   "attachments",
+  "oncall_schedules",
+  "oncall_overrides",
+  "oncall_feed_tokens",
+  "handoff_debriefs",
+  "handoff_debrief_items",
+  "escalation_policies",
+  "pages",
+  "page_events",
+  "page_action_tokens",
 ] as const;
 
 /** Tokens as a refused request must leave them; `last_used_at` moves with every authenticated call. */

@@ -1,6 +1,8 @@
 import { type FormEvent, type RefObject, useState } from "react";
+import type { UploadView } from "../../src/modules/attachments/attachment-presenter.js";
 import type { AddCommentResult } from "../../src/modules/tickets/add-comment.js";
 import { ApiError, api } from "./api.js";
+import { AttachmentPicker, maxFilesPerMessage } from "./portal/attachment-picker.js";
 
 export type ComposerTab = "public" | "internal";
 
@@ -86,6 +88,8 @@ export function Composer({
   const [nextSteps, setNextSteps] = useState("");
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [uploads, setUploads] = useState<UploadView[]>([]);
+  const [uploading, setUploading] = useState(false);
   const qualifying = summary.trim() !== "" && nextSteps.trim() !== "";
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -94,6 +98,7 @@ export function Composer({
     const status = submitter?.value || undefined;
     setBusy(true);
     setError(null);
+    const attached = uploads.length > 0 ? { uploadIds: uploads.map((upload) => upload.id) } : {};
     try {
       const result = await api<AddCommentResult>(
         "POST",
@@ -105,12 +110,14 @@ export function Composer({
               ...(summary.trim() ? { summary } : {}),
               ...(nextSteps.trim() ? { nextSteps } : {}),
               ...(status ? { status } : {}),
+              ...attached,
             }
-          : { body, visibility: "internal" },
+          : { body, visibility: "internal", ...attached },
       );
       setBody("");
       setSummary("");
       setNextSteps("");
+      setUploads([]);
       onSent(result);
     } catch (caught) {
       setError(caught instanceof ApiError ? caught : null);
@@ -187,6 +194,12 @@ export function Composer({
             </p>
           </>
         )}
+        <AttachmentPicker
+          uploads={uploads}
+          onChange={setUploads}
+          onBusy={setUploading}
+          label={`Attach files (up to ${maxFilesPerMessage})`}
+        />
         {error && !bodyError && (
           <p className="error" role="alert">
             {error.problem.detail || error.problem.title}
@@ -195,12 +208,18 @@ export function Composer({
         <div className="actions">
           {tab === "public" ? (
             submitStatuses.map((choice) => (
-              <button key={choice.status} type="submit" name="status" value={choice.status} disabled={busy}>
+              <button
+                key={choice.status}
+                type="submit"
+                name="status"
+                value={choice.status}
+                disabled={busy || uploading}
+              >
                 {choice.label}
               </button>
             ))
           ) : (
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={busy || uploading}>
               Add internal note
             </button>
           )}

@@ -1,6 +1,7 @@
-import { StrictMode } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter, Navigate, Route, Routes, useParams } from "react-router";
+import { AdminArea } from "./admin/admin-area.js";
 import { SessionProvider, useSession } from "./session.js";
 import { SignInPage } from "./sign-in-page.js";
 import { TicketListPage } from "./ticket-list-page.js";
@@ -8,6 +9,12 @@ import { TicketPage } from "./ticket-page.js";
 import { useViews } from "./views.js";
 import { WorkspaceLayout } from "./workspace-layout.js";
 import "./workspace.css";
+
+// The customer portal is its own route tree, loaded only when someone opens /portal: the
+// workspace's initial JavaScript does not carry it.
+const PortalApp = lazy(() => import("./portal/portal-app.js"));
+// On call is for every staff member but visited now and then: its own chunk, like the admin pages.
+const OnCallPages = lazy(() => import("./oncall/oncall-pages.js"));
 
 /** `/` opens the first view (My open tickets, when the desk defines it first). */
 function FirstView() {
@@ -32,14 +39,24 @@ function NotFound() {
 function App() {
   const { person } = useSession();
   if (person === undefined) return <p className="muted loading">Loading Tend…</p>;
-  // Password sign-in is for agents and admins (POST /auth/login), so whoever is here is staff.
   if (person === null) return <SignInPage />;
+  // Customers who set a password may sign in here too; their place is the portal.
+  if (person.role === "customer") return <Navigate to="/portal" replace />;
   return (
     <Routes>
       <Route element={<WorkspaceLayout />}>
         <Route index element={<FirstView />} />
         <Route path="views/:viewId" element={<TicketListPage />} />
         <Route path="tickets/:number" element={<TicketPage />} />
+        <Route path="admin/*" element={<AdminArea />} />
+        <Route
+          path="oncall/*"
+          element={
+            <Suspense fallback={<p className="muted">Loading on call…</p>}>
+              <OnCallPages />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
@@ -52,7 +69,17 @@ createRoot(root).render(
   <StrictMode>
     <BrowserRouter>
       <SessionProvider>
-        <App />
+        <Routes>
+          <Route
+            path="/portal/*"
+            element={
+              <Suspense fallback={<p className="muted loading">Loading the support portal…</p>}>
+                <PortalApp />
+              </Suspense>
+            }
+          />
+          <Route path="*" element={<App />} />
+        </Routes>
       </SessionProvider>
     </BrowserRouter>
   </StrictMode>,

@@ -9,7 +9,7 @@ interface OrganizationFacts {
   otherOpen: TicketView[];
 }
 
-const stageNames = { pre_sales: "Pre-sales", customer: "Customer" } as const;
+export const stageNames = { pre_sales: "Pre-sales", customer: "Customer" } as const;
 
 /**
  * The requester's organization at a glance: plan and stage, the SLA exceptions agreed with it

@@ -14,6 +14,8 @@ interface Session {
   /** undefined while the first /auth/session answer is on its way. */
   person: PersonView | null | undefined;
   signIn(email: string, password: string): Promise<SignInOutcome>;
+  /** A customer's emailed one-time link (the portal's /portal/sign-in?token=…). */
+  signInWithLink(token: string): Promise<SignInOutcome>;
   finishSecondFactor(challenge: string, code: string): Promise<void>;
   signOut(): Promise<void>;
 }
@@ -50,6 +52,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       person,
       async signIn(email, password) {
         const answer = await api<SignedIn | SecondFactorRequired>("POST", "/auth/login", { email, password });
+        if ("secondFactorRequired" in answer) return { kind: "second-factor", challenge: answer.challenge };
+        adopt(answer);
+        return { kind: "signed-in" };
+      },
+      async signInWithLink(token) {
+        const answer = await api<SignedIn | SecondFactorRequired>("POST", "/auth/sign-in-link/redeem", {
+          token,
+        });
         if ("secondFactorRequired" in answer) return { kind: "second-factor", challenge: answer.challenge };
         adopt(answer);
         return { kind: "signed-in" };

@@ -1,6 +1,6 @@
 import type { SlaClock, TicketView } from "./api.js";
 
-const planNames: Record<NonNullable<TicketView["organization"]>["plan"], string> = {
+export const planNames: Record<NonNullable<TicketView["organization"]>["plan"], string> = {
   self_hosted: "Self-hosted",
   managed: "Managed",
   cloud: "Cloud",

@@ -147,8 +147,11 @@ export function TicketSidePanel({
   const groupMembers = new Set(
     directory.groups.find((group) => group.id === ticket.group?.id)?.memberIds ?? [],
   );
+  // A deactivated agent is not offered (the API refuses them), but stays shown while still assigned.
   const assignable = directory.staff.filter(
-    (person) => groupMembers.size === 0 || groupMembers.has(person.id) || person.id === ticket.assignee?.id,
+    (person) =>
+      person.id === ticket.assignee?.id ||
+      (person.deactivatedAt === null && (groupMembers.size === 0 || groupMembers.has(person.id))),
   );
   return (
     <aside className="side-panel" aria-label="Ticket details">

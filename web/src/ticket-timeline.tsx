@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, type CommentView, type TicketEmailView, type TicketEventView } from "./api.js";
+import { AttachmentLinks } from "./attachment-links.js";
 import type { StaffDirectory } from "./staff-directory.js";
 import { statusNames } from "./ticket-labels.js";
 
@@ -120,17 +121,11 @@ function CommentCard({ comment, ticketNumber }: { comment: CommentView; ticketNu
       {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the server sanitized it (comment-body.ts): no script, style or attribute but links. */}
       <div className="body" dangerouslySetInnerHTML={{ __html: comment.bodyHtml }} />
       {fromMail && <FullEmail comment={comment} ticketNumber={ticketNumber} />}
-      {comment.attachments.length > 0 && (
-        <ul className="attachments" aria-label="Attachments">
-          {comment.attachments.map((attachment) => (
-            <li key={attachment.id}>
-              <a href={`/api/v1/tickets/${ticketNumber}/attachments/${attachment.id}`}>
-                {attachment.filename}
-              </a>
-            </li>
-          ))}
-        </ul>
-      )}
+      <AttachmentLinks
+        attachments={comment.attachments}
+        ticketNumber={ticketNumber}
+        className="attachments"
+      />
     </article>
   );
 }

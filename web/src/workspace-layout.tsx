@@ -74,6 +74,14 @@ function Header({ onShowShortcuts }: { onShowShortcuts: () => void }) {
       <button type="button" className="link" onClick={onShowShortcuts} aria-keyshortcuts="?">
         Shortcuts <kbd>?</kbd>
       </button>
+      <nav aria-label="On call">
+        <NavLink to="/oncall">On call</NavLink>
+      </nav>
+      {me.role === "admin" && (
+        <nav aria-label="Admin">
+          <NavLink to="/admin">Admin</NavLink>
+        </nav>
+      )}
       <span className="who">{me.name}</span>
       <button type="button" onClick={() => void session.signOut()}>
         Sign out

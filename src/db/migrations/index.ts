@@ -20,6 +20,13 @@ import * as rawEmailRetention from "./2026-11-23T1400-raw-email-retention.js";
 import * as ticketViews from "./2026-11-23T1420-ticket-views.js";
 import * as imapOAuth2 from "./2026-11-23T1430-imap-oauth2.js";
 import * as signInLinks from "./2026-11-23T1440-sign-in-links.js";
+import * as customerTicketVisibility from "./2026-12-03T1450-customer-ticket-visibility.js";
+import * as uploads from "./2026-12-03T1460-uploads.js";
+import * as ticketNumberSequence from "./2026-12-03T1470-ticket-number-sequence.js";
+import * as peopleDeactivation from "./2026-12-03T1480-people-deactivation.js";
+import * as oncallSchedules from "./2026-12-03T1490-oncall-schedules.js";
+import * as paging from "./2026-12-03T1495-paging.js";
+import * as handoffDebriefs from "./2026-12-03T1497-handoff-debriefs.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +51,11 @@ export const migrations: Record<string, Migration> = {
   "2026-11-23T1420-ticket-views": ticketViews,
   "2026-11-23T1430-imap-oauth2": imapOAuth2,
   "2026-11-23T1440-sign-in-links": signInLinks,
+  "2026-12-03T1450-customer-ticket-visibility": customerTicketVisibility,
+  "2026-12-03T1460-uploads": uploads,
+  "2026-12-03T1470-ticket-number-sequence": ticketNumberSequence,
+  "2026-12-03T1480-people-deactivation": peopleDeactivation,
+  "2026-12-03T1490-oncall-schedules": oncallSchedules,
+  "2026-12-03T1495-paging": paging,
+  "2026-12-03T1497-handoff-debriefs": handoffDebriefs,
 };

@@ -1,4 +1,5 @@
 import type { AttachmentRow } from "./attachment-repository.js";
+import type { UploadRow } from "./upload-repository.js";
 
 export interface AttachmentView {
   id: string;
@@ -19,4 +20,16 @@ export function presentAttachment(row: AttachmentRow): AttachmentView {
     inline: row.inline === 1,
     contentId: row.content_id,
   };
+}
+
+/** A file uploaded and not yet attached: send its id in `uploadIds` with a new ticket or comment. */
+export interface UploadView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+export function presentUpload(row: UploadRow): UploadView {
+  return { id: row.id, filename: row.filename, contentType: row.content_type, size: row.size_bytes };
 }

@@ -81,12 +81,17 @@ export async function countAttachmentRows(db: DbExecutor, where: { commentIds: s
   return Number(row.count);
 }
 
-/** Of these files, the ones no row names any more: safe to delete from the store. */
+/** Of these files, the ones no attachment or pending upload names any more: safe to delete from the store. */
 export async function unreferencedFiles(db: DbExecutor, sha256s: string[]): Promise<string[]> {
   if (sha256s.length === 0) return [];
   const referenced = new Set(
     (
-      await db.selectFrom("attachments").select("sha256").distinct().where("sha256", "in", sha256s).execute()
+      await db
+        .selectFrom("attachments")
+        .select("sha256")
+        .where("sha256", "in", sha256s)
+        .union(db.selectFrom("uploads").select("sha256").where("sha256", "in", sha256s))
+        .execute()
     ).map((row) => row.sha256),
   );
   return sha256s.filter((sha256) => !referenced.has(sha256));

@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   admitAttachments,
   attachmentDisposition,
+  declaredMediaType,
   maxAttachmentsPerMessage,
   sanitizeFilename,
   servedContentType,
+  uploadRefusal,
 } from "./attachment-rules.js";
 
 describe("sanitizeFilename", () => {
@@ -80,5 +82,40 @@ describe("admitAttachments", () => {
 
   it("says nothing when everything is kept", () => {
     expect(admitAttachments([{ filename: "a", size: 1 }], 1).notice).toBeNull();
+  });
+});
+
+describe("uploadRefusal", () => {
+  it.each([
+    ["setup.exe", "application/octet-stream"],
+    ["invoice.pdf.exe", "application/pdf"],
+    ["INSTALL.MSI", "application/octet-stream"],
+    ["run.ps1. ", "text/plain"],
+    ["update.bat", "text/plain"],
+    ["shortcut.lnk", "application/octet-stream"],
+    ["harmless.bin", "application/x-msdownload"],
+    ["report.pdf", "application/vnd.microsoft.portable-executable; charset=binary"],
+  ])("refuses %j sent as %j", (filename, contentType) => {
+    expect(uploadRefusal(filename, contentType)).toMatch(/not accepted/);
+  });
+
+  it.each([
+    ["screenshot.png", "image/png"],
+    ["app.log", "text/plain"],
+    ["sample.js", "text/javascript"],
+    ["tools.zip", "application/zip"],
+    ["exe", "application/octet-stream"],
+  ])("keeps %j sent as %j", (filename, contentType) => {
+    expect(uploadRefusal(filename, contentType)).toBeNull();
+  });
+});
+
+describe("declaredMediaType", () => {
+  it.each([
+    ["image/PNG; name=x.png", "image/png"],
+    ["not a type", "application/octet-stream"],
+    [undefined, "application/octet-stream"],
+  ])("%j → %j", (declared, expected) => {
+    expect(declaredMediaType(declared)).toBe(expected);
   });
 });

@@ -45,6 +45,40 @@ export function attachmentDisposition(filename: string): string {
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
+// What Windows runs when a file is opened: programs, installers, shortcuts and script hosts. An
+// agent opens what customers upload; none of these is a screenshot, a log or a document. (`.js` is
+// left out: a help desk for developers gets sample scripts, and it opens in an editor.)
+const programExtensions = new Set(
+  "exe msi msp bat cmd com scr pif cpl hta vbs vbe jse wsf wsh ps1 psm1 lnk reg inf scf".split(" "),
+);
+const programContentTypes = new Set([
+  "application/x-msdownload",
+  "application/x-msdos-program",
+  "application/x-ms-installer",
+  "application/x-msi",
+  "application/x-dosexec",
+  "application/vnd.microsoft.portable-executable",
+]);
+
+/**
+ * Why an uploaded file is refused, or null when it may be kept: programs are refused by their
+ * extension (Windows ignores trailing dots and spaces, so `setup.exe.` counts) or declared type.
+ */
+export function uploadRefusal(filename: string, contentType: string): string | null {
+  const name = filename.replace(/[.\s]+$/, "");
+  const extension = name.includes(".") ? (name.split(".").at(-1)?.toLowerCase() ?? "") : "";
+  const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (programExtensions.has(extension) || programContentTypes.has(type))
+    return "programs and scripts (.exe, .msi, .bat, .ps1, …) are not accepted; send the file zipped";
+  return null;
+}
+
+/** A declared Content-Type as stored: its media type, or application/octet-stream when it is none. */
+export function declaredMediaType(declared: string | undefined): string {
+  const type = declared?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return mediaTypePattern.test(type) ? type : "application/octet-stream";
+}
+
 export interface OfferedPart {
   filename: string;
   size: number;

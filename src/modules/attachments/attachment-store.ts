@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
 import { join } from "node:path";
+import { type Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Context } from "../../shared/context.js";
 
 const sha256Pattern = /^[0-9a-f]{64}$/;
@@ -33,11 +36,7 @@ function pathOf(dir: string, sha256: string): string {
  */
 export async function writeAttachmentFile(dir: string, content: Buffer): Promise<string> {
   const sha256 = createHash("sha256").update(content).digest("hex");
-  const target = pathOf(dir, sha256);
-  const existing = await stat(target).catch(() => null);
-  // Reusing a stored file renews its time, so the orphan sweep's grace period covers the row about
-  // to name it; a file the sweep took away meanwhile (ENOENT) is written again below.
-  if (existing?.size === content.length && (await renewed(target))) return sha256;
+  if (await alreadyStored(dir, sha256, content.length)) return sha256;
   const folder = join(dir, sha256.slice(0, 2));
   await mkdir(folder, { recursive: true });
   const temporary = join(folder, `.${sha256}.${randomUUID()}.tmp`);
@@ -48,14 +47,97 @@ export async function writeAttachmentFile(dir: string, content: Buffer): Promise
   } finally {
     await file.close();
   }
-  await rename(temporary, target);
-  const folderHandle = await open(folder, "r");
-  try {
-    await folderHandle.sync();
-  } finally {
-    await folderHandle.close();
-  }
+  await moveIntoPlace(dir, temporary, sha256);
   return sha256;
+}
+
+/** A file received whole but not yet under its name: `keep` stores it, `discard` leaves no trace. */
+export interface ReceivedFile {
+  sha256: string;
+  size: number;
+  keep(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+/** The bytes arrived past the limit; nothing was kept. */
+export class FileOverLimitError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the file is over ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * Streams a file into `incoming/` of the store, hashing and counting as it arrives: past `maxBytes`
+ * the source is destroyed and the partial file removed (FileOverLimitError), so a refused upload
+ * is never read to its end nor held in memory. The caller decides with `keep` or `discard` once
+ * the rest of its request has been checked.
+ */
+export async function receiveAttachmentFile(
+  dir: string,
+  source: Readable,
+  maxBytes: number,
+): Promise<ReceivedFile> {
+  const incoming = join(dir, incomingFolder);
+  await mkdir(incoming, { recursive: true });
+  const temporary = join(incoming, `.${randomUUID()}.tmp`);
+  const hash = createHash("sha256");
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, next) {
+      size += chunk.length;
+      if (size > maxBytes) return next(new FileOverLimitError(maxBytes));
+      hash.update(chunk);
+      next(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, counter, createWriteStream(temporary, { mode: 0o600 }));
+    await syncFile(temporary);
+  } catch (error) {
+    source.destroy();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  const sha256 = hash.digest("hex");
+  return {
+    sha256,
+    size,
+    async keep() {
+      if (await alreadyStored(dir, sha256, size)) await rm(temporary, { force: true });
+      else await moveIntoPlace(dir, temporary, sha256);
+    },
+    discard: () => rm(temporary, { force: true }),
+  };
+}
+
+/** Files being received: never a stored file's name, swept like any leftover when a crash left one. */
+const incomingFolder = "incoming";
+
+/**
+ * Reusing a stored file renews its time, so the orphan sweep's grace period covers the row about
+ * to name it; a file the sweep took away meanwhile (ENOENT) is written again by the caller.
+ */
+async function alreadyStored(dir: string, sha256: string, size: number): Promise<boolean> {
+  const existing = await stat(pathOf(dir, sha256)).catch(() => null);
+  return existing?.size === size && (await renewed(pathOf(dir, sha256)));
+}
+
+/** fsync by path: the data reaches the disk whichever descriptor wrote it. */
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Rename, then fsync of the folder: the file is durable under its name before any row names it. */
+async function moveIntoPlace(dir: string, temporary: string, sha256: string): Promise<void> {
+  const folder = join(dir, sha256.slice(0, 2));
+  await mkdir(folder, { recursive: true });
+  await rename(temporary, pathOf(dir, sha256));
+  await syncFile(folder);
 }
 
 async function renewed(path: string): Promise<boolean> {
@@ -82,7 +164,9 @@ export async function* storedFiles(dir: string): AsyncGenerator<StoredFile> {
     if (error.code === "ENOENT") return [];
     throw error;
   });
-  for (const folder of folders.filter((name) => /^[0-9a-f]{2}$/.test(name)).sort()) {
+  for (const folder of folders
+    .filter((name) => /^[0-9a-f]{2}$/.test(name) || name === incomingFolder)
+    .sort()) {
     for (const name of await readdir(join(dir, folder))) {
       const stored = sha256Pattern.test(name) && name.startsWith(folder);
       // Temporary files of writes that never reached their rename, and sweeps that never finished.
@@ -118,6 +202,11 @@ export async function removeIdleAttachmentFile(
   }
   await rm(aside, { force: true });
   return true;
+}
+
+/** Where a stored file lives, for a reader that streams it (a mail carrying it). */
+export function attachmentFilePath(dir: string, sha256: string): string {
+  return pathOf(dir, sha256);
 }
 
 export async function readAttachmentFile(dir: string, sha256: string): Promise<Buffer> {

@@ -85,11 +85,12 @@ describe("the attachment store's orphan sweep", () => {
 
     const sweep = await sweepOrphanAttachmentFiles(desk.system);
 
-    expect(sweep).toEqual({ removed: 1, leftovers: 1, referenced: 1 });
+    expect(sweep).toEqual({ expiredUploads: 0, removed: 1, leftovers: 1, referenced: 1 });
     expect(await exists(pathOf(orphan))).toBe(false);
     expect(await exists(crashed)).toBe(false);
     for (const kept of [named, young, reused]) expect(await exists(pathOf(kept))).toBe(true);
     expect(await sweepOrphanAttachmentFiles(desk.system)).toEqual({
+      expiredUploads: 0,
       removed: 0,
       leftovers: 0,
       referenced: 1,

@@ -1,7 +1,9 @@
 import { rm } from "node:fs/promises";
 import type { Context } from "../../shared/context.js";
+import { uploadLifetimeMs } from "./attach-uploads.js";
 import { unreferencedFiles } from "./attachment-repository.js";
 import { attachmentsDirOf, removeIdleAttachmentFile, storedFiles } from "./attachment-store.js";
+import { deleteUnclaimedUploads } from "./upload-repository.js";
 
 export const sweepOrphanAttachmentFilesJob = "attachments.sweep-orphans";
 
@@ -15,6 +17,8 @@ export const orphanGraceMs = 24 * 60 * 60_000;
 const batchSize = 500;
 
 export interface OrphanSweep {
+  /** Uploads nobody attached within their 24 hours: rows deleted, their files left to the sweep. */
+  expiredUploads: number;
   /** Stored files no row names, idle past the grace period: removed. */
   removed: number;
   /** Temporary files of writes or sweeps that never finished: removed. */
@@ -24,13 +28,17 @@ export interface OrphanSweep {
 }
 
 /**
- * The daily `attachments.sweep-orphans` job: removes the files of the attachment store that no
- * `attachments` row names and that nobody wrote or reused within `orphanGraceMs`.
+ * The daily `attachments.sweep-orphans` job: deletes the uploads nobody attached within
+ * `uploadLifetimeMs`, then removes the files of the attachment store that no `attachments` or
+ * `uploads` row names and that nobody wrote or reused within `orphanGraceMs` — an expired upload's
+ * file among them, as it was written when it was uploaded.
  */
 export async function sweepOrphanAttachmentFiles(ctx: Context): Promise<OrphanSweep> {
   const dir = attachmentsDirOf(ctx);
-  const idleSince = new Date(ctx.clock.now().getTime() - orphanGraceMs);
-  const sweep: OrphanSweep = { removed: 0, leftovers: 0, referenced: 0 };
+  const now = ctx.clock.now().getTime();
+  const idleSince = new Date(now - orphanGraceMs);
+  const expired = await deleteUnclaimedUploads(ctx.db, new Date(now - uploadLifetimeMs).toISOString());
+  const sweep: OrphanSweep = { expiredUploads: expired.length, removed: 0, leftovers: 0, referenced: 0 };
   let candidates: string[] = [];
   const removeUnnamed = async () => {
     const unnamed = await unreferencedFiles(ctx.db, candidates);

@@ -7,6 +7,7 @@ import { basename, join } from "node:path";
 import type { Context } from "../../shared/context.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin } from "../identity/identity-policy.js";
+import { recordTicketNumberCounter } from "../tickets/ticket-numbers.js";
 import { manifestFile, packArchive, stageAttachments } from "./backup-archive.js";
 import { type BackupManifest, backupFormatVersion, insertionOrder } from "./backup-manifest.js";
 import {
@@ -40,6 +41,7 @@ export async function createBackup(
   requireAdmin(ctx.actor);
   const staging = await mkdtemp(join(tmpdir(), "tend-backup-"));
   try {
+    await recordTicketNumberCounter(ctx.db, ctx.dialect);
     const snapshot = await snapshotTables(ctx, staging);
     const manifest: BackupManifest = {
       format: "tend-backup",

@@ -11,6 +11,7 @@ import type { ChainVerdict } from "../audit/audit-record.js";
 import { verifyAuditTrail } from "../audit/read-audit.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin } from "../identity/identity-policy.js";
+import { continueTicketNumbersAfterRestore } from "../tickets/ticket-numbers.js";
 import {
   listFiles,
   manifestFile,
@@ -100,6 +101,7 @@ export async function restoreBackup(
       }
       for (const rebuild of Object.values(derivedTables)) await rebuild(tx);
       await resetSequences(tx.db, tx.dialect);
+      await continueTicketNumbersAfterRestore(tx.db, tx.dialect);
       const counted = await checkCounts(tx, manifest);
       await recordAudit(tx, {
         action: "backup.restored",

@@ -1,3 +1,5 @@
+import { seededRandom } from "../../../bench/random.js";
+import { callsPerSecond } from "../../../bench/stats.js";
 import { BusinessCalendar } from "./business-calendar.js";
 import { minuteSteppingAdd } from "./minute-stepping-reference.js";
 
@@ -10,7 +12,6 @@ export interface BenchFigure {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const INPUTS = 4096;
-const MIN_SECONDS = 1;
 
 /**
  * Calls per second of `add` and `elapsed` on us-pacific-business with US holidays, against the
@@ -20,7 +21,7 @@ const MIN_SECONDS = 1;
  */
 export async function benchCalendar(): Promise<BenchFigure[]> {
   const calendar = BusinessCalendar.preset("us-pacific-business", { holidays: ["preset:US"] });
-  const random = seededRandom(20_261_123);
+  const random = seededRandom(20_261_123).next;
   const yearStart = Date.parse("2026-01-01T00:00:00Z");
   const starts = Array.from({ length: INPUTS }, () => new Date(yearStart + Math.floor(random() * 365 * DAY)));
   const amounts = Array.from({ length: INPUTS }, () => Math.floor(random() * 22 * 8 * HOUR));
@@ -56,31 +57,4 @@ export async function benchCalendar(): Promise<BenchFigure[]> {
       unit: "x",
     },
   ];
-}
-
-/** Runs `call` in batches of `batch` (after one warm-up batch) until at least a second has passed. */
-function callsPerSecond(batch: number, call: (i: number) => void): number {
-  let i = 0;
-  for (let n = 0; n < batch; n++) call(i++);
-  let calls = 0;
-  const started = performance.now();
-  let seconds = 0;
-  while (seconds < MIN_SECONDS) {
-    for (let n = 0; n < batch; n++) call(i++);
-    calls += batch;
-    seconds = (performance.now() - started) / 1000;
-  }
-  return calls / seconds;
-}
-
-/** mulberry32: the same inputs on every run, so figures compare across commits. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

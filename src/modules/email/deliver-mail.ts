@@ -12,6 +12,8 @@ export interface OutgoingMail extends RenderedMail {
   replyTo?: string;
   inReplyTo?: string | null;
   references?: string[];
+  /** Files from the attachment store, streamed from disk as the mail is sent. */
+  attachments?: Array<{ filename: string; contentType: string; path: string }>;
 }
 
 /** The relay's verdict: sent with its answer, or refused for good (5xx) with its answer. */
@@ -47,6 +49,7 @@ export async function deliverMail(relayUrl: string, mail: OutgoingMail): Promise
       html: mail.html,
       ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
       ...(mail.references && mail.references.length > 0 ? { references: mail.references } : {}),
+      ...(mail.attachments && mail.attachments.length > 0 ? { attachments: mail.attachments } : {}),
     });
     return { state: "sent", answer: info.response };
   } catch (error) {

@@ -18,8 +18,6 @@ export interface SmtpListenerOptions {
   senderLimit?: number;
   /** Certificate and key: STARTTLS is offered; null or absent, it is not. */
   tls?: SmtpTls | null;
-  /** Told after each new message is committed (a worker in this process starts on it at once). */
-  onMessageStored?: () => void;
 }
 
 export interface SmtpTls {
@@ -127,7 +125,6 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
             remoteAddress: session.remoteAddress ?? null,
           });
           logger.info({ rawEmailId, duplicate, bytes: raw.length }, "inbound message stored");
-          if (!duplicate) options.onMessageStored?.();
           callback(null, duplicate ? "Already received" : `Queued as ${rawEmailId}`);
         })
         .catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import type { DbExecutor } from "../../db/database.js";
 import { ConflictError, DomainError } from "../../errors.js";
 import { type Context, inTransaction, withActor } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
@@ -11,12 +12,14 @@ import { attachmentsDirOf, writeAttachmentFile } from "../attachments/attachment
 import { type Actor, systemActor } from "../identity/actor.js";
 import { isStaff } from "../identity/identity-policy.js";
 import { findOrCreateCustomer } from "../identity/manage-people.js";
+import type { CustomerTicketVisibility } from "../identity/organization.js";
+import { findOrganizationById } from "../identity/organization-repository.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { addComment } from "../tickets/add-comment.js";
 import { createTicket } from "../tickets/create-ticket.js";
 import { eventRow } from "../tickets/ticket-events.js";
 import { isFollowing } from "../tickets/ticket-follower-repository.js";
-import { followTicket } from "../tickets/ticket-followers.js";
+import { followTicket, type NewFollower } from "../tickets/ticket-followers.js";
 import { canViewTicket } from "../tickets/ticket-policy.js";
 import {
   findTicketById,
@@ -73,6 +76,8 @@ export async function processInboundEmail(
   ctx: Context,
   rawEmailId: string,
   settings: InboundEmailSettings,
+  /** Work that must commit with the ticket, or not at all: the job's own completion. */
+  commitsWithTicket?: (db: DbExecutor) => Promise<void>,
 ): Promise<InboundOutcome> {
   const raw = await findRawEmail(ctx.db, rawEmailId);
   if (!raw) return { status: "failed", reason: `no stored email ${rawEmailId}`, ticketNumber: null };
@@ -137,7 +142,11 @@ export async function processInboundEmail(
   }
 
   try {
-    return await inTransaction(ctx, (tx) => threadIntoTicket(tx, raw, email, settings, files));
+    return await inTransaction(ctx, async (tx) => {
+      const outcome = await threadIntoTicket(tx, raw, email, settings, files);
+      await commitsWithTicket?.(tx.db);
+      return outcome;
+    });
   } catch (error) {
     // Recorded for the admins' list either way. A refusal no retry can change (invalid, forbidden,
     // not found) is final until an admin reprocesses; anything else is rethrown so the job retries:
@@ -175,12 +184,25 @@ async function threadIntoTicket(
   }
 
   const sender = await findOrCreateCustomer(tx, email.from.address, email.from.name ?? undefined);
-  const senderActor: Actor = {
-    kind: "person",
-    personId: sender.id,
-    role: sender.role as "customer" | "agent" | "admin",
-    organizationId: sender.organization_id,
-  };
+  // The sender's organization may show each customer only their own tickets: mail follows the
+  // same scope as the portal, so a reply to a colleague's thread does not land on it.
+  const senderOrganization = sender.organization_id
+    ? await findOrganizationById(tx.db, sender.organization_id)
+    : undefined;
+  // Mail from a deactivated person is still taken (mail must not be lost) but carries no standing:
+  // it acts as a customer of no organization, so it threads onto tickets they requested or opens
+  // one, and a deactivated agent's address neither answers as staff nor forwards for a customer.
+  const senderActor: Actor = sender.deactivated_at
+    ? { kind: "person", personId: sender.id, role: "customer", organizationId: null }
+    : {
+        kind: "person",
+        personId: sender.id,
+        role: sender.role as "customer" | "agent" | "admin",
+        organizationId: sender.organization_id,
+        ...(senderOrganization
+          ? { ticketVisibility: senderOrganization.customer_ticket_visibility as CustomerTicketVisibility }
+          : {}),
+      };
   // Tickets the sender may answer only as a follower (outside its organization): their answer is
   // written on the ticket, which they still may not read (`tickets/ticket-followers.ts`).
   const answerableAsFollower = new Set<number>();
@@ -219,10 +241,26 @@ async function threadIntoTicket(
       : null,
   });
 
+  // Whom the sender put on To or Cc follows the ticket: the sender chose to share the thread with
+  // them, and only a sender allowed on this ticket gets here. Known people by address, anyone else
+  // a new customer as an unknown sender would be. They get the public replies by mail on Cc;
+  // following grants no access (`tickets/ticket-followers.ts`).
+  const followersBesides = async (requesterEmail: string): Promise<NewFollower[]> => {
+    const followers: NewFollower[] = [];
+    for (const recipient of followersFromRecipients(email.recipients, {
+      supportAddresses: settings.supportAddresses,
+      sender: email.from.address,
+      requester: requesterEmail,
+    })) {
+      const person = await findOrCreateCustomer(tx, recipient.address, recipient.name ?? undefined);
+      followers.push({ personId: person.id, source: "email" });
+    }
+    return followers;
+  };
+
   let ticketId: string;
   let ticketNumber: number;
   let commentId: string;
-  let requesterEmail: string;
   if (decision.kind === "reply") {
     // The sender's own public reply: the tickets module reopens Pending or Solved and turns a reply
     // to a Closed ticket into a linked follow-up, exactly as for a reply in the portal.
@@ -233,8 +271,8 @@ async function threadIntoTicket(
       asFollower: answerableAsFollower.has(decision.ticketNumber),
     });
     ({ id: ticketId, number: ticketNumber } = result.ticket);
-    requesterEmail = result.ticket.requester.email;
     commentId = result.comment.id;
+    await followTicket(tx, ticketId, await followersBesides(result.ticket.requester.email));
   } else {
     // An agent forwarding a customer's mail into the support address means "this is theirs": the
     // ticket is the original sender's, and its history names the agent who brought it in.
@@ -258,10 +296,10 @@ async function threadIntoTicket(
           : body,
         requesterId: requester.id,
         channel: "email",
+        followers: await followersBesides(requester.email),
       },
     });
     ({ id: ticketId, number: ticketNumber } = ticket);
-    requesterEmail = requester.email;
     if (original) {
       await insertTicketEvents(tx.db, [
         eventRow(withActor(tx, senderActor, "email"), ticketId, now, {
@@ -276,19 +314,6 @@ async function threadIntoTicket(
     if (!description) throw new Error(`ticket #${ticketNumber} has no description`);
     commentId = description.id;
   }
-
-  // Whom the sender put on To or Cc follows the ticket: the sender chose to share the thread with
-  // them, and only a sender allowed on this ticket gets here. Known people by address, anyone else
-  // a new customer as an unknown sender would be. They get the public replies by mail on Cc;
-  // following grants no access (`tickets/ticket-followers.ts`).
-  const followers = [];
-  for (const recipient of followersFromRecipients(email.recipients, {
-    supportAddresses: settings.supportAddresses,
-    sender: email.from.address,
-    requester: requesterEmail,
-  }))
-    followers.push(await findOrCreateCustomer(tx, recipient.address, recipient.name ?? undefined));
-  await followTicket(tx, ticketId, followers, "email");
 
   await insertAttachments(
     tx.db,

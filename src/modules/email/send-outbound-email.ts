@@ -1,4 +1,6 @@
 import type { Context } from "../../shared/context.js";
+import { attachmentsOfComments } from "../attachments/attachment-repository.js";
+import { attachmentFilePath, attachmentsDirOf } from "../attachments/attachment-store.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { findTicketById } from "../tickets/ticket-repository.js";
@@ -10,7 +12,8 @@ import {
   listTicketEmailMessages,
   updateOutboundDelivery,
 } from "./email-repository.js";
-import { type TicketMailKind, ticketLink, ticketMail } from "./notification-templates.js";
+import { filesForMail, leftOutNotice } from "./mail-attachments.js";
+import { escapeHtml, type TicketMailKind, ticketLink, ticketMail } from "./notification-templates.js";
 
 export interface OutboundEmailSettings {
   supportAddresses: readonly string[];
@@ -74,10 +77,19 @@ export async function sendOutboundEmail(
 
   const link = ticketLink(settings.publicUrl, "customer", ticket.number);
   const kind = (message.kind ?? "reply") as TicketMailKind;
+  const files = message.comment_id
+    ? ((await attachmentsOfComments(ctx.db, sendingScope, [message.comment_id])).get(message.comment_id) ??
+      [])
+    : [];
+  const { attached, leftOut } = filesForMail(files.map((file) => ({ ...file, sizeBytes: file.size_bytes })));
+  const notice = leftOutNotice(leftOut, link);
   const rendered = ticketMail({
     kind,
     ticket: { number: ticket.number, subject: ticket.subject },
-    comment: { text: message.body_text, html: message.body_html },
+    comment: {
+      text: notice ? `${message.body_text}\n\n${notice}` : message.body_text,
+      html: notice ? `${message.body_html}<p>${escapeHtml(notice)}</p>` : message.body_html,
+    },
     link,
   });
   try {
@@ -90,6 +102,11 @@ export async function sendOutboundEmail(
       ...(supportAddress ? { replyTo: plusAddress(supportAddress, ticket.number) } : {}),
       inReplyTo,
       references,
+      attachments: attached.map((file) => ({
+        filename: file.filename,
+        contentType: file.content_type,
+        path: attachmentFilePath(attachmentsDirOf(ctx), file.sha256),
+      })),
     });
     await updateOutboundDelivery(ctx.db, message.id, {
       state: outcome.state,

@@ -4,7 +4,9 @@ import type { ApiTokensTable, PeopleTable, SessionsTable } from "../../db/tables
 export type ApiTokenRow = ApiTokensTable;
 export type SessionRow = SessionsTable;
 
-type Holder = Pick<PeopleTable, "id" | "role" | "organization_id">;
+type Holder = Pick<PeopleTable, "id" | "role" | "organization_id"> & {
+  customer_ticket_visibility: string | null;
+};
 
 export async function insertApiToken(db: DbExecutor, row: ApiTokenRow): Promise<void> {
   await db.insertInto("api_tokens").values(row).execute();
@@ -33,10 +35,12 @@ export async function findTokenHolder(
   return db
     .selectFrom("api_tokens")
     .innerJoin("people", "people.id", "api_tokens.person_id")
+    .leftJoin("organizations", "organizations.id", "people.organization_id")
     .select([
       "people.id",
       "people.role",
       "people.organization_id",
+      "organizations.customer_ticket_visibility",
       "api_tokens.id as token_id",
       "api_tokens.last_used_at",
       "api_tokens.scopes",
@@ -44,7 +48,20 @@ export async function findTokenHolder(
     ])
     .where("api_tokens.token_hash", "=", tokenHash)
     .where("api_tokens.revoked_at", "is", null)
+    .where("people.deactivated_at", "is", null)
     .executeTakeFirst();
+}
+
+/** Revokes every live token of one person; returns the ids revoked. */
+export async function revokeApiTokensOf(db: DbExecutor, personId: string, at: string): Promise<string[]> {
+  const revoked = await db
+    .updateTable("api_tokens")
+    .set({ revoked_at: at })
+    .where("person_id", "=", personId)
+    .where("revoked_at", "is", null)
+    .returning("id")
+    .execute();
+  return revoked.map((row) => row.id);
 }
 
 export async function touchApiToken(db: DbExecutor, tokenId: string, at: string): Promise<void> {
@@ -62,15 +79,18 @@ export async function findSessionHolder(
   return db
     .selectFrom("sessions")
     .innerJoin("people", "people.id", "sessions.person_id")
+    .leftJoin("organizations", "organizations.id", "people.organization_id")
     .select([
       "people.id",
       "people.role",
       "people.organization_id",
+      "organizations.customer_ticket_visibility",
       "sessions.last_seen_at",
       "sessions.expires_at",
       "sessions.sign_in_method",
     ])
     .where("sessions.id_hash", "=", idHash)
+    .where("people.deactivated_at", "is", null)
     .executeTakeFirst();
 }
 

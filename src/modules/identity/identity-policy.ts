@@ -42,3 +42,13 @@ export function canSeeOrganization(actor: Actor, organizationId: string): boolea
   if (isStaff(actor)) return true;
   return actor.kind === "person" && actor.organizationId === organizationId;
 }
+
+/**
+ * Deactivation follows who may add whom (`createPerson`): staff take a customer's access away,
+ * only admins an agent's or an admin's. Nobody deactivates themselves — it would sign them out
+ * with no way back in — and the last active admin stays (`deactivate-person.ts`).
+ */
+export function canDeactivatePerson(actor: Actor, person: { id: string; role: string }): boolean {
+  if (actor.kind === "person" && actor.personId === person.id) return false;
+  return person.role === "customer" ? isStaff(actor) : isAdmin(actor);
+}

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { IdParams, PageQuery, pageOf, problemResponses } from "../../http/schemas.js";
 import type { Actor } from "./actor.js";
+import { deactivatePerson, reactivatePerson } from "./deactivate-person.js";
 import {
   ApiTokenCreatedSchema,
   ApiTokenSchema,
@@ -71,7 +72,8 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         tags: ["auth"],
-        summary: "Sign in with email and password (agents and admins); sets the session cookie",
+        summary:
+          "Sign in with email and password (staff, and customers who set one); sets the session cookie",
         body: Type.Object(
           { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }) },
           { additionalProperties: false },
@@ -270,6 +272,12 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
             ...PageQuery,
             organizationId: Type.Optional(Type.String({ format: "uuid" })),
             role: Type.Optional(RoleSchema),
+            active: Type.Optional(
+              Type.Boolean({
+                description:
+                  "true: only active people (whom tickets may be assigned to); false: only deactivated",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -277,10 +285,14 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const { limit, cursor, organizationId, role } = request.query;
+      const { limit, cursor, organizationId, role, active } = request.query;
       return listPeople({
         ctx: request.ctx,
-        filter: { ...(organizationId ? { organizationId } : {}), ...(role ? { role } : {}) },
+        filter: {
+          ...(organizationId ? { organizationId } : {}),
+          ...(role ? { role } : {}),
+          ...(active !== undefined ? { active } : {}),
+        },
         limit: limit ?? 50,
         ...(cursor ? { cursor } : {}),
       });
@@ -326,6 +338,33 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => updatePerson({ ctx: request.ctx, id: request.params.id, input: request.body }),
+  );
+
+  app.post(
+    "/people/:id/deactivation",
+    {
+      schema: {
+        tags: ["people"],
+        summary:
+          "Deactivate a person: their sessions end, their API tokens are revoked, they cannot sign in (admins: anyone but themselves and the last admin; agents: customers)",
+        params: IdParams,
+        response: { 200: Type.Ref("Person"), ...problemResponses },
+      },
+    },
+    async (request) => deactivatePerson({ ctx: request.ctx, id: request.params.id }),
+  );
+
+  app.delete(
+    "/people/:id/deactivation",
+    {
+      schema: {
+        tags: ["people"],
+        summary: "Reactivate a person: they may sign in again (revoked tokens stay revoked)",
+        params: IdParams,
+        response: { 200: Type.Ref("Person"), ...problemResponses },
+      },
+    },
+    async (request) => reactivatePerson({ ctx: request.ctx, id: request.params.id }),
   );
 
   app.get(

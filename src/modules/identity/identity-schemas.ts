@@ -1,12 +1,16 @@
 import { Type } from "typebox";
 import { NullableString, Timestamp } from "../../http/schemas.js";
 import { roles } from "./actor.js";
-import { plans, stages } from "./organization.js";
+import { customerTicketVisibilities, plans, stages } from "./organization.js";
 import { tokenScopes } from "./token-scopes.js";
 
 export const RoleSchema = Type.Enum([...roles]);
 export const PlanSchema = Type.Enum([...plans]);
 export const StageSchema = Type.Enum([...stages]);
+const CustomerTicketVisibilitySchema = Type.Enum([...customerTicketVisibilities], {
+  description:
+    "Which tickets the organization's customers see: all of the organization's, or only those they requested",
+});
 const Email = Type.String({ format: "email", maxLength: 254 });
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 
@@ -18,6 +22,7 @@ export const OrganizationSchema = Type.Object(
     plan: PlanSchema,
     stage: StageSchema,
     notes: Type.String(),
+    customerTicketVisibility: CustomerTicketVisibilitySchema,
     createdAt: Timestamp,
     updatedAt: Timestamp,
   },
@@ -31,6 +36,7 @@ export const OrganizationCreateBody = Type.Object(
     plan: PlanSchema,
     stage: Type.Optional(StageSchema),
     notes: Type.Optional(Type.String({ maxLength: 10_000 })),
+    customerTicketVisibility: Type.Optional(CustomerTicketVisibilitySchema),
   },
   { additionalProperties: false },
 );
@@ -47,6 +53,9 @@ export const PersonSchema = Type.Object(
     timeZone: Type.String(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
+    deactivatedAt: Type.Union([Type.String(), Type.Null()], {
+      description: "When the account was deactivated (it cannot sign in or act); null while active",
+    }),
   },
   { $id: "Person" },
 );

@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, ValidationError } from "../../errors.js";
+import { ForbiddenError, NotFoundError, UnprocessableContentError, ValidationError } from "../../errors.js";
 import { DAY } from "../../shared/clock.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
@@ -97,6 +97,9 @@ export async function issueApiToken(
   return inTransaction(ctx, async (tx) => {
     const person = await findPersonById(tx.db, personId);
     if (!person) throw new NotFoundError(`No person ${personId}.`);
+    if (person.deactivated_at) {
+      throw UnprocessableContentError.field("personId", "this person is deactivated: reactivate them first");
+    }
     if (tokenLevel(scopes) === "admin" && person.role !== "admin") {
       throw ValidationError.field("scopes", "the admin scope is for admins' tokens only");
     }

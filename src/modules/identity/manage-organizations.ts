@@ -11,7 +11,7 @@ import {
   requireAuthenticated,
   requireStaff,
 } from "./identity-policy.js";
-import { normalizeDomains, type Plan, type Stage } from "./organization.js";
+import { type CustomerTicketVisibility, normalizeDomains, type Plan, type Stage } from "./organization.js";
 import { type OrganizationView, presentOrganization } from "./organization-presenter.js";
 import {
   domainsTakenElsewhere,
@@ -30,6 +30,7 @@ export interface OrganizationInput {
   plan: Plan;
   stage?: Stage;
   notes?: string;
+  customerTicketVisibility?: CustomerTicketVisibility;
 }
 
 async function assertUnique(
@@ -66,6 +67,7 @@ export async function createOrganization({
       plan: input.plan,
       stage: input.stage ?? "customer",
       notes: input.notes ?? "",
+      customer_ticket_visibility: input.customerTicketVisibility ?? "organization",
       created_at: now,
       updated_at: now,
     };
@@ -104,6 +106,7 @@ export async function updateOrganization({
       plan: input.plan ?? existing.plan,
       stage: input.stage ?? existing.stage,
       notes: input.notes ?? existing.notes,
+      customer_ticket_visibility: input.customerTicketVisibility ?? existing.customer_ticket_visibility,
       updated_at: tx.clock.now().toISOString(),
     };
     await updateOrganizationRow(tx.db, row);

@@ -103,6 +103,7 @@ async function insertNewPerson(
     password_hash: passwordHash,
     created_at: now,
     updated_at: now,
+    deactivated_at: null,
   };
   await insertPerson(ctx.db, row);
   await recordAudit(ctx, { action: "person.created", targetType: "person", targetId: row.id, after: row });
@@ -143,7 +144,7 @@ export async function listPeople({
   cursor,
 }: {
   ctx: Context;
-  filter: { organizationId?: string; role?: Role };
+  filter: { organizationId?: string; role?: Role; active?: boolean };
   limit: number;
   cursor?: string;
 }): Promise<Page<PersonView>> {

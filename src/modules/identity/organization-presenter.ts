@@ -1,4 +1,4 @@
-import type { Plan, Stage } from "./organization.js";
+import type { CustomerTicketVisibility, Plan, Stage } from "./organization.js";
 import type { OrganizationRow } from "./organization-repository.js";
 
 export interface OrganizationView {
@@ -8,6 +8,7 @@ export interface OrganizationView {
   plan: Plan;
   stage: Stage;
   notes: string;
+  customerTicketVisibility: CustomerTicketVisibility;
   createdAt: string;
   updatedAt: string;
 }
@@ -20,6 +21,7 @@ export function presentOrganization(row: OrganizationRow): OrganizationView {
     plan: row.plan as Plan,
     stage: row.stage as Stage,
     notes: row.notes,
+    customerTicketVisibility: row.customer_ticket_visibility as CustomerTicketVisibility,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

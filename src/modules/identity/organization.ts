@@ -4,6 +4,9 @@ export const plans = ["self_hosted", "managed", "cloud", "custom"] as const;
 export type Plan = (typeof plans)[number];
 export const stages = ["pre_sales", "customer"] as const;
 export type Stage = (typeof stages)[number];
+/** Which tickets an organization's customers see: all of the organization's, or only their own. */
+export const customerTicketVisibilities = ["organization", "requester"] as const;
+export type CustomerTicketVisibility = (typeof customerTicketVisibilities)[number];
 
 const domainPattern = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 

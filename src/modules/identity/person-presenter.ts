@@ -10,6 +10,8 @@ export interface PersonView {
   timeZone: string;
   createdAt: string;
   updatedAt: string;
+  /** When the account was deactivated; null while it is active. */
+  deactivatedAt: string | null;
 }
 
 export function presentPerson(row: PersonRow): PersonView {
@@ -22,5 +24,6 @@ export function presentPerson(row: PersonRow): PersonView {
     timeZone: row.time_zone,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    deactivatedAt: row.deactivated_at,
   };
 }

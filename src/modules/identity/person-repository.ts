@@ -1,4 +1,4 @@
-import type { DbExecutor } from "../../db/database.js";
+import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { PeopleTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
 import type { TenantScope } from "./tenant-scope.js";
@@ -42,6 +42,8 @@ function peopleIn(db: DbExecutor, scope: TenantScope) {
 export interface PersonListQuery {
   organizationId?: string;
   role?: string;
+  /** true: only active people (whom a ticket may be assigned to); false: only deactivated ones. */
+  active?: boolean;
   limit: number;
   after?: CursorPosition;
 }
@@ -54,6 +56,8 @@ export async function listPersonRows(
   let select = peopleIn(db, scope).selectAll();
   if (query.organizationId) select = select.where("organization_id", "=", query.organizationId);
   if (query.role) select = select.where("role", "=", query.role);
+  if (query.active !== undefined)
+    select = select.where("deactivated_at", query.active ? "is" : "is not", null);
   if (query.after) {
     const after = query.after;
     select = select.where((eb) =>
@@ -64,4 +68,28 @@ export async function listPersonRows(
     );
   }
   return select.orderBy("name").orderBy("id").limit(query.limit).execute();
+}
+
+export async function setPersonDeactivation(
+  db: DbExecutor,
+  id: string,
+  change: { deactivated_at: string | null; updated_at: string },
+): Promise<void> {
+  await db.updateTable("people").set(change).where("id", "=", id).execute();
+}
+
+/**
+ * The ids of the active admins, locked on PostgreSQL until the transaction ends: two admins
+ * deactivating each other at once queue here, and the second sees the first's change, so the desk
+ * is never left without an admin. SQLite has one writer at a time anyway.
+ */
+export async function lockActiveAdminIds(db: DbExecutor, dialect: DialectKind): Promise<string[]> {
+  let query = db
+    .selectFrom("people")
+    .select("id")
+    .where("role", "=", "admin")
+    .where("deactivated_at", "is", null)
+    .orderBy("id");
+  if (dialect === "postgres" && db.isTransaction) query = query.forUpdate();
+  return (await query.execute()).map((row) => row.id);
 }

@@ -35,7 +35,8 @@ export async function signInWithSecondFactor(
   const now = ctx.clock.now();
   const challenge = await findSignInChallenge(ctx.db, idHash);
   const person = challenge ? await findPersonById(ctx.db, challenge.person_id) : undefined;
-  if (!challenge || !person || now.getTime() >= Date.parse(challenge.expires_at)) {
+  // Deactivation removes pending challenges; one that raced it is refused all the same.
+  if (!challenge || !person || person.deactivated_at || now.getTime() >= Date.parse(challenge.expires_at)) {
     if (challenge) await deleteSignInChallenge(ctx.db, idHash);
     // A challenge is 256 random bits, so an unknown one is a stale tab, not a guess worth throttling.
     await refuse(ctx, person, "unknown or expired sign-in challenge");

@@ -13,6 +13,7 @@ import {
   touchApiToken,
   touchSession,
 } from "./credential-repository.js";
+import type { CustomerTicketVisibility } from "./organization.js";
 import { spendVerificationTime, verifyPassword } from "./passwords.js";
 import { findPersonByEmail } from "./person-repository.js";
 import { hashSecret, newSecret } from "./secrets.js";
@@ -80,14 +81,17 @@ export async function signIn(
     );
   }
   const person = await findPersonByEmail(ctx.db, email.trim());
-  if (!person?.password_hash || person.role === "customer") {
+  // A deactivated account is answered as an unknown one, in the same time: the password is not
+  // checked, so a right one teaches nothing either.
+  if (!person?.password_hash || person.deactivated_at) {
     await spendVerificationTime(password);
-    ctx.logger.info({ reason: "unknown account or no password" }, "sign-in refused");
+    const reason = person?.deactivated_at ? "account deactivated" : "unknown account or no password";
+    ctx.logger.info({ reason }, "sign-in refused");
     await recordAudit(ctx, {
       action: "auth.sign_in_failed",
       targetType: "person",
       targetId: person?.id ?? null,
-      after: { email: email.trim().toLowerCase(), reason: "unknown account or no password" },
+      after: { email: email.trim().toLowerCase(), reason },
     });
     for (const throttle of throttles) await recordFailure(ctx.db, throttle, ctx.clock.now());
     throw new UnauthorizedError("Email or password is wrong.");
@@ -164,8 +168,9 @@ export async function startSession(
 /**
  * Ends every session a person has, in the caller's transaction: after their role or password
  * changes (or they are deactivated) a browser signed in before must sign in again rather than
- * keep acting on what it was granted. API tokens are kept: they read the person's role on every
- * request (`actorForApiToken`), so they act with the new role at once, within their scopes.
+ * keep acting on what it was granted. API tokens are kept here: they read the person's role on every
+ * request (`actorForApiToken`), so they act with the new role at once, within their scopes; a
+ * deactivation revokes them itself (`deactivate-person.ts`).
  */
 export async function endSessionsOf(ctx: Context, personId: string, reason: string): Promise<void> {
   const ended = await deleteSessionsOfPerson(ctx.db, personId);
@@ -188,13 +193,25 @@ export async function signOut(ctx: Context, sessionSecret: string): Promise<void
   });
 }
 
-function personActor(holder: { id: string; role: string; organization_id: string | null }): PersonActor {
+function personActor(holder: {
+  id: string;
+  role: string;
+  organization_id: string | null;
+  customer_ticket_visibility?: string | null;
+}): PersonActor {
   return {
     kind: "person",
     personId: holder.id,
     role: holder.role as Role,
     organizationId: holder.organization_id,
+    ...ticketVisibilityOf(holder),
   };
+}
+
+function ticketVisibilityOf(holder: { customer_ticket_visibility?: string | null }) {
+  return holder.customer_ticket_visibility
+    ? { ticketVisibility: holder.customer_ticket_visibility as CustomerTicketVisibility }
+    : {};
 }
 
 /**
@@ -215,6 +232,7 @@ export async function actorForApiToken(ctx: Context, token: string): Promise<Act
     personId: holder.id,
     role: roleThroughToken(holder.role as Role, scopes),
     organizationId: holder.organization_id,
+    ...ticketVisibilityOf(holder),
     token: { id: holder.token_id, scopes },
   };
 }

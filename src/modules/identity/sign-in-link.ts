@@ -69,8 +69,14 @@ export async function requestSignInLink(ctx: Context, email: string, caller?: st
   }
   for (const throttle of throttles) await recordFailure(ctx.db, throttle, now);
   const person = await findPersonByEmail(ctx.db, email.trim());
-  if (person?.role !== "customer") {
-    ctx.logger.info({ staff: person !== undefined }, "sign-in link not sent: no customer has this address");
+  if (person?.role !== "customer" || person.deactivated_at) {
+    ctx.logger.info(
+      {
+        staff: person?.role !== "customer" && person !== undefined,
+        deactivated: Boolean(person?.deactivated_at),
+      },
+      "sign-in link not sent: no active customer has this address",
+    );
     return;
   }
   await inTransaction(ctx, async (tx) => {
@@ -91,7 +97,7 @@ export async function sendSignInLink(
   settings: OutboundEmailSettings,
 ): Promise<void> {
   const person = await findPersonById(ctx.db, personId);
-  if (person?.role !== "customer") return;
+  if (person?.role !== "customer" || person.deactivated_at) return;
   await mailSingleUseLink(
     ctx,
     {
@@ -122,9 +128,10 @@ export async function redeemSignInLink(
       used: "this sign-in link has already been used: ask for a new one",
       expired: "this sign-in link has expired (links last 15 minutes): ask for a new one",
     });
-    // Sent to a customer; if the person became staff since, the link is not their way in any more.
+    // Sent to a customer; if the person became staff or was deactivated since (a link mailed while
+    // the deactivation committed), the link is not their way in any more.
     const person = await findPersonById(tx.db, row.person_id);
-    if (person?.role !== "customer") throw ValidationError.field("token", linkGone);
+    if (person?.role !== "customer" || person.deactivated_at) throw ValidationError.field("token", linkGone);
     if (await hasTwoFactor(tx.db, person.id)) return challengeSecondFactor(tx, person, "email_link");
     return startSession(tx, person, "email_link");
   });

@@ -215,6 +215,7 @@ async function personFor(ctx: Context, settings: SingleSignOnConfig, identity: P
     // An account made a customer after it was linked has left the support team.
     if (!person || person.role === "customer")
       throw refused("the linked account is not staff", linked.person_id);
+    if (person.deactivated_at) throw refused("the account is deactivated", person.id);
     await touchSsoIdentity(ctx.db, linked, now);
     return person;
   }
@@ -223,6 +224,7 @@ async function personFor(ctx: Context, settings: SingleSignOnConfig, identity: P
     // Single sign-on is for the support team: a customer's account, tickets and organization
     // never become reachable through whoever the provider says owns the address.
     if (byEmail.role === "customer") throw refused("the account with this email is a customer's", byEmail.id);
+    if (byEmail.deactivated_at) throw refused("the account is deactivated", byEmail.id);
     // The account already answers to another subject here: an address reassigned at the provider
     // (a new employee given a leaver's mailbox) must not inherit it.
     if (await findSsoIdentityOfPerson(ctx.db, byEmail.id, identity.issuer)) {

@@ -53,3 +53,13 @@ export async function updateSingleUseLinkDelivery(
     .where("token_hash", "=", tokenHash)
     .execute();
 }
+
+/** Removes a person's links, spent or not: after a deactivation no mail already sent opens anything. */
+export async function deleteSingleUseLinksOf(
+  db: DbExecutor,
+  table: SingleUseLinkTable,
+  personId: string,
+): Promise<number> {
+  const result = await db.deleteFrom(table).where("person_id", "=", personId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -23,13 +23,14 @@ export const tenantTables = [
   "ticket_health_flags",
   "raw_emails",
   "attachments",
+  "uploads",
   "email_messages",
   "ticket_followers",
 ] as const satisfies readonly (keyof Tables)[];
 
 /**
  * Which organizations' data a query may touch: a customer's organization, only their own tickets
- * when they belong to none, or everything for staff and the system. Every repository function that
+ * when they belong to none or their organization shows each customer only theirs, or everything for staff and the system. Every repository function that
  * reads a tenant table takes one (test/security/tenant-scope-lint.test.ts fails CI otherwise), and
  * the brand means one cannot be written as a literal: it comes from the actor (`tenantScopeOf`) or,
  * visibly, from `systemScope`.
@@ -46,7 +47,7 @@ const branded = (scope: ScopeShape) => scope as TenantScope;
 export function tenantScopeOf(actor: Actor): TenantScope {
   requireAuthenticated(actor);
   if (isStaff(actor) || actor.kind !== "person") return branded({ kind: "all" });
-  return actor.organizationId
+  return actor.organizationId && actor.ticketVisibility !== "requester"
     ? branded({ kind: "organization", organizationId: actor.organizationId })
     : branded({ kind: "requester", requesterId: actor.personId });
 }

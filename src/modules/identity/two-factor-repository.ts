@@ -139,6 +139,11 @@ export async function deleteExpiredSignInChallenges(
 }
 
 /** Counts one wrong code in one statement; returns the failures now on the challenge. */
+/** A person's pending second-factor steps: a password accepted before a deactivation goes no further. */
+export async function deleteSignInChallengesOf(db: DbExecutor, personId: string): Promise<void> {
+  await db.deleteFrom("sign_in_challenges").where("person_id", "=", personId).execute();
+}
+
 export async function recordChallengeFailure(db: DbExecutor, idHash: string): Promise<number> {
   const row = await db
     .updateTable("sign_in_challenges")

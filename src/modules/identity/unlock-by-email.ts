@@ -29,7 +29,7 @@ export async function sendUnlockEmail(
   settings: OutboundEmailSettings,
 ): Promise<void> {
   const person = await findPersonById(ctx.db, personId);
-  if (!person || person.role === "customer") return;
+  if (!person || person.role === "customer" || person.deactivated_at) return;
   await mailSingleUseLink(
     ctx,
     {

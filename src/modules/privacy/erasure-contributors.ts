@@ -1,12 +1,14 @@
 import type { Context } from "../../shared/context.js";
 import { countAttachmentRows, deleteAttachmentRows } from "../attachments/attachment-repository.js";
 import { removeUnreferencedAttachmentFiles } from "../attachments/remove-attachment-files.js";
+import { countUploadsOf, deleteUploadsOf } from "../attachments/upload-repository.js";
 import { auditRowsConcerning, redactAuditRows } from "../audit/audit-repository.js";
 import type { PersonRow } from "../identity/person-repository.js";
 import { signInLinkThrottleKey } from "../identity/sign-in-link.js";
 import { countSignInLinksOf, deleteSignInLinksOf } from "../identity/sign-in-link-repository.js";
 import { throttleKeys } from "../identity/sign-in-throttle.js";
 import { clearFailures } from "../identity/sign-in-throttle-repository.js";
+import { handoffDebriefContent } from "../oncall/handoff-erasure.js";
 import { commentBody } from "../tickets/comment-body.js";
 import { countFollowingsOf, deleteFollowingsOf } from "../tickets/ticket-follower-repository.js";
 import {
@@ -141,6 +143,20 @@ const attachments: ErasureContributor = {
   },
 };
 
+/** Files they uploaded and never attached: rows in the transaction, files after the commit. */
+const pendingUploads: ErasureContributor = {
+  async find(ctx, { person }) {
+    let files: string[] = [];
+    return {
+      counts: { uploads: await countUploadsOf(ctx.db, person.id) },
+      erase: async () => {
+        files = await deleteUploadsOf(ctx.db, person.id);
+      },
+      afterCommit: (committed) => removeUnreferencedAttachmentFiles(committed, files),
+    };
+  },
+};
+
 /** The tickets they follow: an erased person receives no more replies, on any ticket. */
 const followings: ErasureContributor = {
   async find(ctx, { person }) {
@@ -203,8 +219,10 @@ export const erasureContributors: ErasureContributor[] = [
   ticketContent,
   mail,
   attachments,
+  pendingUploads,
   followings,
   signInLinks,
   queuedPayloads,
+  handoffDebriefContent,
   auditTrail,
 ];

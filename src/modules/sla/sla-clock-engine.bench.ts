@@ -1,3 +1,5 @@
+import { seededRandom } from "../../../bench/random.js";
+import { callsPerSecond } from "../../../bench/stats.js";
 import { BusinessCalendar } from "../calendar/index.js";
 import { computeClocks } from "./sla-clock-engine.js";
 import type { ResolvedTarget, SlaMetric, TicketFact } from "./sla-types.js";
@@ -13,7 +15,6 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const TICKETS = 1024;
 const FACTS_PER_TICKET = 50;
-const MIN_SECONDS = 1;
 
 /**
  * Tickets per second through `computeClocks`: 50-fact tickets (replies both ways, Pending spells, solves
@@ -31,7 +32,7 @@ export async function benchClockEngine(): Promise<BenchFigure[]> {
     target("next_response", 24 * HOUR, null),
     target("periodic_update", 8 * HOUR, extendedUtc),
   ];
-  const random = seededRandom(20_261_123);
+  const random = seededRandom(20_261_123).next;
   const tickets = Array.from({ length: TICKETS }, () => ticketHistory(random));
   const mask = TICKETS - 1;
 
@@ -90,31 +91,4 @@ function ticketHistory(random: () => number): { facts: TicketFact[]; now: Date }
     }
   }
   return { facts: facts.slice(0, FACTS_PER_TICKET), now: new Date(at + Math.floor(random() * DAY)) };
-}
-
-/** Runs `call` in batches of `batch` (after one warm-up batch) until at least a second has passed. */
-function callsPerSecond(batch: number, call: (i: number) => void): number {
-  let i = 0;
-  for (let n = 0; n < batch; n++) call(i++);
-  let calls = 0;
-  const started = performance.now();
-  let seconds = 0;
-  while (seconds < MIN_SECONDS) {
-    for (let n = 0; n < batch; n++) call(i++);
-    calls += batch;
-    seconds = (performance.now() - started) / 1000;
-  }
-  return calls / seconds;
-}
-
-/** mulberry32: the same tickets on every run, so figures compare across commits. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

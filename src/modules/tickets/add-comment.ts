@@ -1,6 +1,8 @@
 import { ConflictError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { attachClaimedUploads, claimUploads } from "../attachments/attach-uploads.js";
+import { attachmentViewsOfComments } from "../attachments/read-attachments.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { queueReplyEmail } from "../email/queue-reply-email.js";
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
@@ -16,7 +18,7 @@ import {
 import type { Visibility } from "./ticket.js";
 import { applyTicketChanges } from "./ticket-changes.js";
 import { eventRow } from "./ticket-events.js";
-import { findTicketToAnswerAsFollower } from "./ticket-followers.js";
+import { findTicketToAnswerAsFollower, followersToCarryOver } from "./ticket-followers.js";
 import { assertCanViewTicket } from "./ticket-policy.js";
 import { type CommentView, presentComment, presentTicket, type TicketView } from "./ticket-presenter.js";
 import {
@@ -40,6 +42,8 @@ export interface AddCommentInput extends ReplyQualificationInput {
   visibility?: Visibility;
   /** Submit as: the status the ticket takes with this reply (agents only). */
   status?: TicketStatus;
+  /** The caller's pending uploads, attached to this comment. */
+  uploadIds?: string[];
 }
 
 export interface AddCommentResult {
@@ -104,6 +108,8 @@ export async function addComment({
             severity: ticket.severity as TicketView["severity"],
             category: ticket.category as TicketView["category"],
             followUpOfId: ticket.id,
+            followers: await followersToCarryOver(tx, ticket.id),
+            ...(input.uploadIds ? { uploadIds: input.uploadIds } : {}),
           },
         });
         await insertTicketEvents(tx.db, [
@@ -115,12 +121,17 @@ export async function addComment({
         ]);
         const [firstComment] = await listCommentRows(tx.db, tenantScopeOf(tx.actor), followUp.id, ["public"]);
         if (!firstComment) throw new Error(`follow-up ${followUp.number} has no description`);
-        return { comment: presentComment(firstComment), ticket: followUp };
+        const attachments = await attachmentViewsOfComments(tx, tenantScopeOf(tx.actor), [firstComment.id]);
+        return {
+          comment: presentComment(firstComment, tx.actor, null, attachments.get(firstComment.id) ?? []),
+          ticket: followUp,
+        };
       }
       nextStatus = after;
       if (after !== current) reason = "Customer replied";
     }
 
+    const uploads = await claimUploads(tx, input.uploadIds);
     const now = tx.clock.now().toISOString();
     const commentId = newId();
     await insertComment(tx.db, {
@@ -138,6 +149,7 @@ export async function addComment({
       qualifying_reason: qualification.qualifyingReason,
       workaround: qualification.workaround ? 1 : 0,
     });
+    await attachClaimedUploads(tx, uploads, { ticketId: ticket.id, commentId });
     await applyTicketChanges(
       tx,
       ticket,
@@ -172,9 +184,14 @@ export async function addComment({
     const comment = await findCommentRow(tx.db, scope, commentId);
     const updated = await findTicketById(tx.db, scope, ticket.id);
     if (!comment || !updated) throw new Error(`comment ${commentId} vanished inside its own transaction`);
+    const attachments = await attachmentViewsOfComments(tx, scope, [commentId]);
     return {
-      comment: presentComment(comment),
-      ticket: presentTicket(updated, (await tagsByTicket(tx.db, scope, [ticket.id])).get(ticket.id) ?? []),
+      comment: presentComment(comment, tx.actor, null, attachments.get(commentId) ?? []),
+      ticket: presentTicket(
+        updated,
+        (await tagsByTicket(tx.db, scope, [ticket.id])).get(ticket.id) ?? [],
+        tx.actor,
+      ),
     };
   });
 }

@@ -1,6 +1,7 @@
-import { UnauthorizedError, ValidationError } from "../../errors.js";
+import { UnauthorizedError, UnprocessableContentError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { attachClaimedUploads, claimUploads } from "../attachments/attach-uploads.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { acknowledgeIfSupportClosed } from "../health/acknowledge-while-closed.js";
 import type { Actor } from "../identity/actor.js";
@@ -14,13 +15,14 @@ import { commentBody } from "./comment-body.js";
 import { unqualifiedReply } from "./reply-qualification.js";
 import { type Category, normalizeTags, type Severity, type TicketChannel } from "./ticket.js";
 import { eventRow } from "./ticket-events.js";
+import { followTicket, type NewFollower } from "./ticket-followers.js";
+import { nextTicketNumber } from "./ticket-numbers.js";
 import { presentTicket, type TicketView } from "./ticket-presenter.js";
 import {
   findTicketById,
   insertComment,
   insertTicket,
   insertTicketEvents,
-  nextTicketNumber,
   replaceTicketTags,
   type TicketRow,
 } from "./ticket-repository.js";
@@ -42,6 +44,13 @@ export interface CreateTicketInput {
   status?: Exclude<TicketStatus, "closed">;
   /** A follow-up to a closed ticket; set by Tend, not by callers. */
   followUpOfId?: string;
+  /** The caller's pending uploads, attached to the description. */
+  uploadIds?: string[];
+  /**
+   * Who follows from the start (the mail's Cc, a closed ticket's followers), set by Tend: they
+   * follow before anything is mailed, so the closed-hours acknowledgement reaches them too.
+   */
+  followers?: readonly NewFollower[];
 }
 
 /** The group every new ticket lands in unless told otherwise: Tier 1 answers first. */
@@ -96,6 +105,11 @@ export async function assertAssignable(ctx: Context, assigneeId: string): Promis
   if (!assignee) throw ValidationError.field("assigneeId", `no person ${assigneeId}`);
   if (assignee.role === "customer")
     throw ValidationError.field("assigneeId", "tickets are assigned to agents, not customers");
+  if (assignee.deactivated_at)
+    throw UnprocessableContentError.field(
+      "assigneeId",
+      `${assignee.name} is deactivated: choose an active agent`,
+    );
 }
 
 export async function assertGroupExists(ctx: Context, groupId: string): Promise<void> {
@@ -117,6 +131,7 @@ export async function createTicket({
   const tags = normalizeTags(input.tags ?? []);
 
   return inTransaction(ctx, async (tx) => {
+    const uploads = await claimUploads(tx, input.uploadIds);
     const requester = await resolveRequester(tx, input);
     if (input.assigneeId) await assertAssignable(tx, input.assigneeId);
     let groupId = input.groupId ?? null;
@@ -127,7 +142,7 @@ export async function createTicket({
     const status = input.status ?? "new";
     const row: TicketRow = {
       id: newId(),
-      number: await nextTicketNumber(tx.db),
+      number: await nextTicketNumber(tx.db, tx.dialect),
       subject,
       requester_id: requester.id,
       organization_id: requester.organization_id,
@@ -163,6 +178,8 @@ export async function createTicket({
       created_at: now,
       ...unqualifiedReply,
     });
+    await attachClaimedUploads(tx, uploads, { ticketId: row.id, commentId });
+    await followTicket(tx, row.id, input.followers ?? []);
     await insertTicketEvents(tx.db, [
       eventRow(tx, row.id, now, { kind: "created", field: "status", to: status }),
       eventRow(tx, row.id, now, { kind: "public_reply_added", to: commentId }),
@@ -183,6 +200,6 @@ export async function createTicket({
 
     const created = await findTicketById(tx.db, tenantScopeOf(tx.actor), row.id);
     if (!created) throw new Error(`ticket ${row.id} vanished inside its own transaction`);
-    return presentTicket(created, tags);
+    return presentTicket(created, tags, tx.actor);
   });
 }

@@ -30,7 +30,7 @@ import {
 export async function getTicket({ ctx, number }: { ctx: Context; number: number }): Promise<TicketView> {
   const scope = tenantScopeOf(ctx.actor);
   const row = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, scope, number), number);
-  return presentTicket(row, (await tagsByTicket(ctx.db, scope, [row.id])).get(row.id) ?? []);
+  return presentTicket(row, (await tagsByTicket(ctx.db, scope, [row.id])).get(row.id) ?? [], ctx.actor);
 }
 
 export interface TicketListFilter {
@@ -68,6 +68,13 @@ function parseSort(sort: string | undefined): { key: TicketSortKey; descending: 
 /** A filter as the repository selects it: `me` resolved to the caller, the sort parsed, instants normalized. */
 function ticketSelection(ctx: Context, filter: TicketListFilter): Omit<TicketListQuery, "limit"> {
   const { key, descending } = parseSort(filter.sort);
+  // Due times are the desk's measure, hidden from customers: sorting or filtering by them would
+  // tell them anyway.
+  if (!isStaff(ctx.actor)) {
+    if (filter.slaDueBefore)
+      throw ValidationError.field("slaDueBefore", "only agents filter by SLA due time");
+    if (key === "slaDueAt") throw ValidationError.field("sort", "only agents sort by SLA due time");
+  }
   const query: Omit<TicketListQuery, "limit"> = { sort: key, descending };
   if (filter.status) query.statuses = filter.status;
   if (filter.groupId) query.groupId = filter.groupId;
@@ -126,7 +133,7 @@ export async function listTickets({
   );
   const last = page.at(-1);
   return {
-    items: page.map((row) => presentTicket(row, tags.get(row.id) ?? [])),
+    items: page.map((row) => presentTicket(row, tags.get(row.id) ?? [], ctx.actor)),
     nextCursor:
       // Sorting by due time lists only tickets that have one, so the value is never null here.
       rows.length > limit && last
@@ -159,7 +166,7 @@ export async function listComments({
     rows.map((row) => row.id),
   );
   return rows.map((row) =>
-    presentComment(row, deliveries.get(row.id) ?? null, attachments.get(row.id) ?? []),
+    presentComment(row, ctx.actor, deliveries.get(row.id) ?? null, attachments.get(row.id) ?? []),
   );
 }
 

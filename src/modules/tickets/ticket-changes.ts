@@ -129,7 +129,7 @@ export async function staleVersion(ctx: Context, ticketId: string, number: numbe
       : null;
   return new ConflictError(
     `Ticket #${number} was changed by someone else; review the current version and try again.`,
-    latest ? presentTicket(latest, tags.get(ticketId) ?? []) : undefined,
+    latest ? presentTicket(latest, tags.get(ticketId) ?? [], ctx.actor) : undefined,
     lastEvent ? { by, at: lastEvent.created_at } : undefined,
   );
 }

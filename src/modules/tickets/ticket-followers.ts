@@ -26,6 +26,12 @@ import { findTicketByNumber, type TicketListRow } from "./ticket-repository.js";
 export const followerSources = ["email", "staff"] as const;
 export type FollowerSource = (typeof followerSources)[number];
 
+/** Someone to follow a ticket, and how they came to. */
+export interface NewFollower {
+  personId: string;
+  source: FollowerSource;
+}
+
 export interface FollowerView {
   person: { id: string; name: string; email: string; role: Role; organizationId: string | null };
   /** How they came: on To/Cc of a message on the ticket, or added by staff. */
@@ -106,7 +112,7 @@ export async function addFollower({
         input.personId !== undefined ? "personId" : "email",
         "the requester receives every public reply already",
       );
-    const [added] = await followTicket(tx, ticket.id, [person], "staff");
+    const [added] = await followTicket(tx, ticket.id, [{ personId: person.id, source: "staff" }]);
     const follower = (await listFollowerRows(tx.db, scope, ticket.id)).find(
       (row) => row.person_id === person.id,
     );
@@ -147,23 +153,37 @@ export async function removeFollower({
 export async function followTicket(
   ctx: Context,
   ticketId: string,
-  people: readonly PersonRow[],
-  source: FollowerSource,
+  followers: readonly NewFollower[],
 ): Promise<string[]> {
   const now = ctx.clock.now().toISOString();
   const added = await insertFollowers(
     ctx.db,
-    people.map((person) => ({ ticket_id: ticketId, person_id: person.id, source, created_at: now })),
+    followers.map(({ personId, source }) => ({
+      ticket_id: ticketId,
+      person_id: personId,
+      source,
+      created_at: now,
+    })),
   );
+  const sourceOf = new Map(followers.map((f) => [f.personId, f.source]));
   for (const personId of added) {
     await recordAudit(ctx, {
       action: "ticket.follower_added",
       targetType: "ticket",
       targetId: ticketId,
-      after: { followerId: personId, source },
+      after: { followerId: personId, source: sourceOf.get(personId) },
     });
   }
   return added;
+}
+
+/**
+ * Who follows a closed ticket follows its follow-up, as they came: the conversation they were
+ * copied on goes on there. Read for the caller's transaction, before the follow-up exists.
+ */
+export async function followersToCarryOver(ctx: Context, ticketId: string): Promise<NewFollower[]> {
+  const rows = await listFollowerRows(ctx.db, tenantScopeOf(ctx.actor), ticketId);
+  return rows.map((row) => ({ personId: row.person_id, source: row.source as FollowerSource }));
 }
 
 // A follower outside the ticket's organization reaches the ticket only through this check.

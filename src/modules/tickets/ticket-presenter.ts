@@ -1,6 +1,7 @@
 import type { AttachmentView } from "../attachments/attachment-presenter.js";
 import type { EmailDeliveryView } from "../email/email-presenter.js";
-import type { Role } from "../identity/actor.js";
+import type { Actor, Role } from "../identity/actor.js";
+import { isStaff } from "../identity/identity-policy.js";
 import type { Plan, Stage } from "../identity/organization.js";
 import type { SlaMetric } from "../sla/sla-types.js";
 import type { Category, Severity, TicketChannel, TicketStatus, Visibility } from "./ticket.js";
@@ -40,7 +41,25 @@ export interface SlaClockBadge {
   breached: boolean;
 }
 
-export function presentTicket(row: TicketListRow, tags: string[]): TicketView {
+/**
+ * The ticket as `viewer` may see it. A customer gets the conversation's facts — subject, status,
+ * severity, who asked and who answers — but not how the desk routes and measures it: no group or
+ * tags, and no SLA due times (the portal promises an answer time of its own,
+ * `sla/promised-answer.ts`). Stripped here, so every route that hands a ticket out follows.
+ */
+export function presentTicket(row: TicketListRow, tags: string[], viewer: Actor): TicketView {
+  const view = presentFullTicket(row, tags);
+  if (isStaff(viewer)) return view;
+  return {
+    ...view,
+    group: null,
+    tags: [],
+    slaDueAt: null,
+    slaClock: null,
+  };
+}
+
+function presentFullTicket(row: TicketListRow, tags: string[]): TicketView {
   return {
     id: row.id,
     number: row.number,
@@ -100,11 +119,14 @@ export interface CommentView {
   attachments: AttachmentView[];
 }
 
+/** Whether a reply met a response target is the desk's measure: a customer reads it as false. */
 export function presentComment(
   row: CommentRow & { author_name: string; author_role: string },
+  viewer: Actor,
   emailDelivery: EmailDeliveryView | null = null,
   attachments: AttachmentView[] = [],
 ): CommentView {
+  const staff = isStaff(viewer);
   return {
     id: row.id,
     visibility: row.visibility as Visibility,
@@ -112,10 +134,10 @@ export function presentComment(
     channel: row.channel,
     bodyText: row.body_text,
     bodyHtml: row.body_html,
-    qualifying: row.qualifying === 1,
+    qualifying: staff && row.qualifying === 1,
     summary: row.summary,
     nextSteps: row.next_steps,
-    qualifyingReason: row.qualifying_reason,
+    qualifyingReason: staff ? row.qualifying_reason : null,
     workaround: row.workaround === 1,
     createdAt: row.created_at,
     emailDelivery,

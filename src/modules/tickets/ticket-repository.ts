@@ -38,16 +38,6 @@ export function ticketsIn(db: DbExecutor, scope: TenantScope) {
   return tickets;
 }
 
-export async function nextTicketNumber(db: DbExecutor): Promise<number> {
-  const row = await db
-    .updateTable("counters")
-    .set((eb) => ({ value: eb("value", "+", 1) }))
-    .where("name", "=", "ticket_number")
-    .returning("value")
-    .executeTakeFirstOrThrow();
-  return row.value;
-}
-
 export async function insertTicket(db: DbExecutor, row: TicketRow): Promise<void> {
   await db.insertInto("tickets").values(row).execute();
 }

@@ -75,7 +75,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ["tickets"],
         summary: "Open a ticket; its body becomes the first public comment",
         body: TicketCreateBody,
-        response: { 201: Type.Ref("Ticket"), ...problemResponses },
+        response: { 201: Type.Ref("Ticket"), ...problemResponses, 422: Type.Ref("Problem") },
       },
     },
     async (request, reply) =>
@@ -149,6 +149,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: {
           201: Type.Object({ comment: Type.Ref("Comment"), ticket: Type.Ref("Ticket") }),
           ...problemResponses,
+          422: Type.Ref("Problem"),
         },
       },
     },

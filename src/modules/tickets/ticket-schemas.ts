@@ -16,6 +16,12 @@ export const VisibilitySchema = Type.Enum([...visibilities]);
 const Tags = Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 });
 const Body = Type.String({ maxLength: 262_144 });
 const Uuid = Type.String({ format: "uuid" });
+const UploadIds = Type.Array(Uuid, {
+  maxItems: 10,
+  uniqueItems: true,
+  description:
+    "Files from POST /uploads to attach: your own, not attached yet, uploaded in the last 24 hours",
+});
 
 export const TicketSchema = Type.Object(
   {
@@ -125,6 +131,7 @@ export const TicketCreateBody = Type.Object(
     assigneeId: Type.Optional(Uuid),
     tags: Type.Optional(Tags),
     status: Type.Optional(Type.Enum(["new", "open", "pending", "solved"])),
+    uploadIds: Type.Optional(UploadIds),
   },
   { additionalProperties: false },
 );
@@ -161,6 +168,7 @@ export const CommentCreateBody = Type.Object(
     ),
     qualifyingReason: Type.Optional(Type.String({ maxLength: 2000 })),
     workaround: Type.Optional(Type.Boolean({ description: "The reply gives a workaround" })),
+    uploadIds: Type.Optional(UploadIds),
   },
   { additionalProperties: false },
 );

@@ -71,6 +71,10 @@ export async function updateTicket({
     const scope = tenantScopeOf(tx.actor);
     const updated = await findTicketById(tx.db, scope, current.id);
     if (!updated) throw new Error(`ticket ${current.id} vanished inside its own transaction`);
-    return presentTicket(updated, (await tagsByTicket(tx.db, scope, [current.id])).get(current.id) ?? []);
+    return presentTicket(
+      updated,
+      (await tagsByTicket(tx.db, scope, [current.id])).get(current.id) ?? [],
+      tx.actor,
+    );
   });
 }

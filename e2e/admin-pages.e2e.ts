@@ -1,0 +1,195 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Browser,
+  chromiumMissing,
+  openChromium,
+  screenshot,
+  seriousAccessibilityViolations,
+  signInWithPassword,
+} from "./support/chromium.js";
+import { buildWebAppIfNeeded, type E2eDesk, startE2eDesk } from "./support/e2e-desk.js";
+
+const password = "lantern orbit cactus 42";
+let desk: E2eDesk;
+let browser: Browser;
+
+/** The page updates after the API answers: poll for up to 10 s. */
+const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+
+async function openSection(page: Page, name: string) {
+  await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name }).click();
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+}
+
+/** Signs in through the API, as another browser would; returns that session's cookie. */
+async function signInOutsideTheBrowser(email: string, secret: string): Promise<string> {
+  const response = await fetch(`${desk.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: secret }),
+  });
+  expect(response.status).toBe(200);
+  return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+}
+
+/** The preview's due time for a policy's target, as the instant the page states (`<time datetime>`). */
+const dueAt = (page: Page, target: string) =>
+  page.locator(`tr[data-target="${target}"] td:last-child time`).getAttribute("datetime");
+
+describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
+  beforeAll(async () => {
+    buildWebAppIfNeeded();
+    desk = await startE2eDesk();
+    await desk.makeStaff({
+      name: "Ada Admin",
+      email: "ada@support.example",
+      password,
+      group: "Tier 1",
+      role: "admin",
+    });
+    await desk.makeStaff({ name: "Sam Agent", email: "sam@support.example", password, group: "Tier 1" });
+    browser = await openChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await desk?.stop();
+  });
+
+  it("lets an admin set up the team, an organization, the SLA and an API token", async () => {
+    const { page } = browser;
+    await page.goto(desk.url);
+    await signInWithPassword(page, "ada@support.example", password);
+    await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Admin" }).click();
+
+    // Agents and groups: a new group, a new agent, the agent into the group.
+    await page.getByRole("heading", { level: 1, name: "Agents and groups" }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    // Keyboard only: type into the field, Enter submits.
+    await page.getByLabel("Group name").focus();
+    await page.keyboard.type("Billing");
+    await page.keyboard.press("Enter");
+    const billing = page.getByRole("region", { name: "Billing" });
+    await billing.getByText("No members yet").waitFor();
+    await page.getByLabel("Name", { exact: true }).fill("Lee Newhire");
+    await page.getByLabel("Email").fill("lee@support.example");
+    await page.getByLabel("First password").fill("quiet harbor maple 77");
+    await page.getByRole("button", { name: "Add to the team" }).click();
+    await page.getByRole("cell", { name: "lee@support.example" }).waitFor();
+    await billing.getByLabel("Add to Billing").selectOption({ label: "Lee Newhire" });
+    await billing.getByRole("button", { name: "Add member" }).click();
+    await billing.getByRole("button", { name: "Remove Lee Newhire from Billing" }).waitFor();
+    // A role changes on its button, not while arrowing through the options.
+    const leesRole = page.getByLabel("Role of Lee Newhire");
+    await leesRole.selectOption({ label: "Admin" });
+    await page.getByRole("button", { name: "Change role of Lee Newhire" }).click();
+    await page.getByRole("button", { name: "Change role of Lee Newhire" }).waitFor({ state: "detached" });
+    expect(await leesRole.inputValue()).toBe("admin");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    // Lee leaves: deactivated after a confirmation, shown muted with the date, and the session Lee
+    // had open is refused at once.
+    const leesSession = await signInOutsideTheBrowser("lee@support.example", "quiet harbor maple 77");
+    expect((await fetch(`${desk.url}/api/v1/me`, { headers: { cookie: leesSession } })).status).toBe(200);
+    await page.getByRole("button", { name: "Deactivate Lee Newhire" }).click();
+    await page.getByRole("button", { name: "Yes, deactivate Lee Newhire" }).click();
+    const leesRow = page.locator("tr", { hasText: "lee@support.example" });
+    await leesRow.getByText(/^Deactivated on /).waitFor();
+    expect(await leesRow.getAttribute("class")).toBe("deactivated");
+    await leesRow.getByRole("button", { name: "Reactivate Lee Newhire" }).waitFor();
+    expect((await fetch(`${desk.url}/api/v1/me`, { headers: { cookie: leesSession } })).status).toBe(401);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "admin-people");
+
+    // Organizations: the API's refusal of a bad domain lands on the domains field.
+    await openSection(page, "Organizations");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByLabel("Name").fill("Contoso");
+    const domains = page.getByLabel("Email domains");
+    await domains.fill("contoso.example, not_a_domain");
+    await page.getByLabel("Plan").selectOption({ label: "Managed" });
+    await page.getByRole("button", { name: "Add organization" }).click();
+    await eventually(() => domains.getAttribute("aria-invalid")).toBe("true");
+    const describedBy = (await domains.getAttribute("aria-describedby")) ?? "";
+    const errorId = describedBy.split(" ").find((id) => id.endsWith("-error"));
+    expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe('"not_a_domain" is not a domain');
+    await eventually(() => page.locator(":focus").getAttribute("aria-describedby")).toBe(describedBy);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(browser.problems.splice(0)).toEqual([expect.stringContaining("400 (Bad Request)")]);
+    await domains.fill("contoso.example");
+    await page.getByRole("button", { name: "Add organization" }).click();
+    await page.getByRole("link", { name: "Contoso" }).click();
+    await page.getByRole("heading", { level: 1, name: "Contoso" }).waitFor();
+    expect(await page.getByLabel("Email domains").inputValue()).toBe("contoso.example");
+    await page.getByLabel("Stage").selectOption({ label: "Pre-sales" });
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+
+    // Its SLA exceptions: none, then one added and withdrawn.
+    await page.getByText("None: this organization gets the policies' targets.").waitFor();
+    await page.getByLabel("Reason").fill("Launch week: 2 h first response");
+    await page.getByLabel("Until (inclusive, UTC)").fill("2027-12-31");
+    const exceptionTarget = page.getByRole("group", { name: /Target 1/ });
+    await exceptionTarget.getByLabel("Hours").fill("2");
+    await page.getByRole("button", { name: "Add exception" }).click();
+    const withdraw = page.getByRole("button", {
+      name: "Remove the exception “Launch week: 2 h first response”",
+    });
+    await withdraw.waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "admin-organization");
+    await withdraw.click();
+    await page.getByText("None: this organization gets the policies' targets.").waitFor();
+
+    // Calendars and SLA policies: a longer target moves the preview's due time by as much.
+    await openSection(page, "Calendars and SLA policies");
+    // A Monday noon: inside the extended UTC hours whatever the browser's zone is (UTC-12 to UTC+12).
+    await page.getByLabel("Opened at (your time)").fill("2026-12-07T12:00");
+    // Node and Chromium read the local time in the same zone (the machine's).
+    const start = new Date("2026-12-07T12:00").toISOString();
+    await eventually(() => page.locator(".preview-start time").getAttribute("datetime")).toBe(start);
+    const target = "Internal first-response target first_response";
+    const before = Date.parse((await dueAt(page, target)) ?? "");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Edit Internal first-response target" }).click();
+    const policyForm = page.getByRole("form", { name: "Edit Internal first-response target" });
+    // The form opens with the keyboard on its first field.
+    expect(await page.locator(":focus").inputValue()).toBe("Internal first-response target");
+    await policyForm
+      .getByRole("group", { name: /Target 1/ })
+      .getByLabel("Hours")
+      .fill("3");
+    await policyForm.getByRole("button", { name: "Save policy" }).click();
+    await eventually(async () => Date.parse((await dueAt(page, target)) ?? "") - before).toBe(2 * 3_600_000);
+    await page.getByText("First response 3 h on Extended hours — UTC").waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "admin-sla");
+
+    // API tokens: the secret shown once, then the token revoked.
+    await openSection(page, "API tokens");
+    await page.getByText("No API tokens yet.").waitFor();
+    await page.getByLabel("Token name").fill("Status page sync");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const secret = page.getByLabel("Secret");
+    await eventually(() => secret.inputValue()).not.toBe("");
+    expect(await page.locator(":focus").getAttribute("id")).toBe("new-secret-value");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "admin-tokens");
+    await page.getByRole("button", { name: "Done" }).click();
+    await page.getByRole("button", { name: "Revoke Status page sync" }).click();
+    await page.getByText(/^Revoked/).waitFor();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it("shows an agent no admin link, and an admins-only page at the admin URL", async () => {
+    const { page } = browser;
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await signInWithPassword(page, "sam@support.example", password);
+    expect(await page.getByRole("navigation", { name: "Admin" }).count()).toBe(0);
+    await page.goto(`${desk.url}/admin/organizations`);
+    await page.getByRole("heading", { level: 1, name: "Admins only" }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(browser.problems).toEqual([]);
+  });
+});

@@ -1,0 +1,39 @@
+import { Navigate, NavLink, Route, Routes } from "react-router";
+import { OrganizationPage, OrganizationsPage } from "./organizations-page.js";
+import { PeoplePage } from "./people-page.js";
+import { SlaPage } from "./sla-page.js";
+import { TokensPage } from "./tokens-page.js";
+import "./admin.css";
+
+const sections = [
+  { path: "people", name: "Agents and groups" },
+  { path: "organizations", name: "Organizations" },
+  { path: "sla", name: "Calendars and SLA policies" },
+  { path: "tokens", name: "API tokens" },
+];
+
+/** The admin pages, loaded on first visit to `/admin` (see admin-area.tsx). */
+export default function AdminPages() {
+  return (
+    <div className="admin">
+      <nav className="admin-sections" aria-label="Administration">
+        <ul>
+          {sections.map((section) => (
+            <li key={section.path}>
+              <NavLink to={`/admin/${section.path}`}>{section.name}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to="people" replace />} />
+        <Route path="people" element={<PeoplePage />} />
+        <Route path="organizations" element={<OrganizationsPage />} />
+        <Route path="organizations/:id" element={<OrganizationPage />} />
+        <Route path="sla" element={<SlaPage />} />
+        <Route path="tokens" element={<TokensPage />} />
+        <Route path="*" element={<Navigate to="people" replace />} />
+      </Routes>
+    </div>
+  );
+}

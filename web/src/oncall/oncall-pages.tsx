@@ -1,0 +1,23 @@
+import { Navigate, Route, Routes } from "react-router";
+import { OnCallOverviewPage } from "./overview-page.js";
+import { PagesPage } from "./pages-page.js";
+import { EditSchedulePage, NewSchedulePage } from "./schedule-form.js";
+import { SchedulePage } from "./schedule-page.js";
+import "../admin/admin.css";
+import "./oncall.css";
+
+/** The on-call pages, loaded on first visit to `/oncall` (main.tsx): all staff read, admins set up. */
+export default function OnCallPages() {
+  return (
+    <div className="admin-page oncall">
+      <Routes>
+        <Route index element={<OnCallOverviewPage />} />
+        <Route path="pages" element={<PagesPage />} />
+        <Route path="schedules/new" element={<NewSchedulePage />} />
+        <Route path="schedules/:id" element={<SchedulePage />} />
+        <Route path="schedules/:id/edit" element={<EditSchedulePage />} />
+        <Route path="*" element={<Navigate to="/oncall" replace />} />
+      </Routes>
+    </div>
+  );
+}

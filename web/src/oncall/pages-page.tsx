@@ -1,0 +1,141 @@
+import { Link } from "react-router";
+import type { EscalationPolicyView, PageView } from "../../../src/modules/paging/paging-presenter.js";
+import {
+  AdminForm,
+  FormProblems,
+  LoadState,
+  namesById,
+  SelectField,
+  TextField,
+  useDraft,
+  useLoaded,
+  useSubmission,
+} from "../admin/form-controls.js";
+import { api } from "../api.js";
+import { activeStaff } from "./oncall-data.js";
+
+const severityNames = {
+  sev1: "Sev 1: service down",
+  sev2: "Sev 2: badly degraded",
+  sev3: "Sev 3: degraded",
+  sev4: "Sev 4: minor",
+};
+type Severity = keyof typeof severityNames;
+
+const statusNames: Record<PageView["status"], string> = {
+  open: "Open",
+  acknowledged: "Acknowledged",
+  resolved: "Resolved",
+};
+
+const pageFields = ["policyId", "severity", "title", "details"] as const;
+
+function PageSomeoneForm({ policies, onPaged }: { policies: EscalationPolicyView[]; onPaged(): void }) {
+  const submission = useSubmission(pageFields);
+  const blank = { policyId: policies[0]?.id ?? "", severity: "sev2" as Severity, title: "", details: "" };
+  const { draft, setDraft, bind } = useDraft(blank);
+  return (
+    <AdminForm
+      submission={submission}
+      title="Page someone"
+      heading="h2"
+      submitLabel="Send page"
+      onSubmit={submission.submit(async () => {
+        await api("POST", "/pages", {
+          policyId: draft.policyId,
+          severity: draft.severity,
+          title: draft.title,
+          ...(draft.details ? { details: draft.details } : {}),
+        });
+        setDraft(blank);
+        onPaged();
+      })}
+    >
+      <SelectField label="Escalation policy" names={namesById(policies)} {...bind("policyId")} />
+      <SelectField label="Severity" names={severityNames} {...bind("severity")} />
+      <TextField label="What is wrong" required maxLength={200} {...bind("title")} />
+      <TextField label="Details" rows={3} maxLength={10_000} {...bind("details")} />
+    </AdminForm>
+  );
+}
+
+const when = (iso: string) => <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;
+
+/** `/oncall/pages`: pages open first, acknowledged and resolved here, and a form to send one. */
+export function PagesPage() {
+  const loaded = useLoaded(async () => {
+    const [{ pages }, { policies }, staff] = await Promise.all([
+      api<{ pages: PageView[] }>("GET", "/pages"),
+      api<{ policies: EscalationPolicyView[] }>("GET", "/escalation-policies"),
+      activeStaff(),
+    ]);
+    return { pages, policies, names: new Map(staff.map((person) => [person.id, person.name])) };
+  });
+  const response = useSubmission([]);
+  const value = loaded.value;
+  const nameOf = (id: string | null) => (id && value?.names.get(id)) || "someone";
+  const respond = (page: PageView, what: "acknowledgement" | "resolution") =>
+    response.run(async () => {
+      await api("POST", `/pages/${page.id}/${what}`);
+      loaded.reload();
+    });
+  return (
+    <>
+      <p className="crumbs">
+        <Link to="/oncall">On call</Link>
+      </p>
+      <h1>Pages</h1>
+      {value === null && <LoadState error={loaded.error} what="Pages" />}
+      {value?.pages.length === 0 && <p className="empty">No pages sent yet.</p>}
+      {value && value.pages.length > 0 && (
+        <ul className="config-list" aria-label="Pages, open first">
+          {value.pages.map((page) => (
+            <li key={page.id}>
+              <strong>{page.title}</strong> ({page.severity}, {page.policy.name}): {statusNames[page.status]}
+              <span className="summary">
+                Sent by {nameOf(page.openedBy)} {when(page.openedAt)}
+                {page.acknowledgedAt && (
+                  <>
+                    ; acknowledged by {nameOf(page.acknowledgedBy)} {when(page.acknowledgedAt)}
+                  </>
+                )}
+                {page.resolvedAt && (
+                  <>
+                    ; resolved by {nameOf(page.resolvedBy)} {when(page.resolvedAt)}
+                  </>
+                )}
+              </span>
+              {page.status !== "resolved" && (
+                <div className="row-actions">
+                  {page.status === "open" && (
+                    <button
+                      type="button"
+                      disabled={response.busy}
+                      onClick={() => respond(page, "acknowledgement")}
+                    >
+                      Acknowledge<span className="visually-hidden"> {page.title}</span>
+                    </button>
+                  )}
+                  <button type="button" disabled={response.busy} onClick={() => respond(page, "resolution")}>
+                    Resolve<span className="visually-hidden"> {page.title}</span>
+                  </button>
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <FormProblems problems={response.problems} />
+      {value &&
+        (value.policies.length === 0 ? (
+          <p className="muted">
+            No escalation policy yet: an admin defines who is paged and when (
+            <code>POST /escalation-policies</code>
+            ).
+          </p>
+        ) : (
+          <PageSomeoneForm policies={value.policies} onPaged={loaded.reload} />
+        ))}
+    </>
+  );
+}
