@@ -10,6 +10,7 @@ import {
 import { type BreachScanSettings, measureBreachScan } from "./measure-breach-scan.js";
 import { type DialectSettings, measureDialect } from "./measure-dialect.js";
 import { measureInboundEmail } from "./measure-inbound-email.js";
+import { measureMonitorJitter } from "./measure-monitor-jitter.js";
 import { measurePaging } from "./measure-paging.js";
 import { type Figure, formatCount, printFigure, printSummary, type RecordFigure } from "./report.js";
 import { measureWebBundle } from "./web-bundle.js";
@@ -23,13 +24,14 @@ import { measureWebBundle } from "./web-bundle.js";
  *   BENCH_ONLY=email    only inbound email over SMTP on each dialect
  *   BENCH_ONLY=oncall   only on-call: the rotation maths, and paging on each dialect
  *   BENCH_ONLY=web      only the workspace's initial JavaScript (reads dist/web: `npm run build` first)
+ *   BENCH_ONLY=status   only the status page: monitor check timing
  *   BENCH_POSTGRES_URL  a server to create a scratch database on (default the local one, trust auth)
  *   BENCH_CHILD_NODE_ARGS  node flags for the servers the bench starts, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && !["sla", "email", "web", "oncall"].includes(only))
-  throw new Error("BENCH_ONLY must be sla, email, web, oncall or unset");
+if (only !== undefined && !["sla", "email", "web", "oncall", "status"].includes(only))
+  throw new Error("BENCH_ONLY must be sla, email, web, oncall, status or unset");
 const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 function positiveWholeNumber(name: string, fallback: number): number {
@@ -132,6 +134,19 @@ if (only === undefined || only === "oncall") {
     ...(await onEachDialect("paging", (database, record) =>
       measurePaging(database, { pages: quick ? 20 : 100 }, record),
     )),
+  );
+}
+
+if (only === undefined || only === "status") {
+  console.log("\n== status");
+  await measureMonitorJitter(
+    // Two full rounds of the 30 s interval (one in a quick run), every check a sample.
+    { monitors: 1_000, intervalMs: 30_000, durationMs: quick ? 31_000 : 61_000 },
+    (figure) => {
+      const recorded = { section: "status", ...figure };
+      printFigure(recorded);
+      figures.push(recorded);
+    },
   );
 }
 

@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../src/config.js";
 import { createTend, startRoles, type Tend } from "../../src/main.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
@@ -10,34 +8,15 @@ import { findGroupByName } from "../../src/modules/identity/group-repository.js"
 import { addGroupMember } from "../../src/modules/identity/manage-groups.js";
 import { createOrganization } from "../../src/modules/identity/manage-organizations.js";
 import { createPerson } from "../../src/modules/identity/manage-people.js";
+import { buildOnce } from "../../test/support/build-once.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database.js";
-
-const repositoryRoot = fileURLToPath(new URL("../..", import.meta.url));
-const webBuildIndex = join(repositoryRoot, "dist/web/index.html");
-
-function newestSourceTime(dir: string): number {
-  return Math.max(
-    0,
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? newestSourceTime(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
 
 /**
  * Builds the web app into dist/web (what `tend serve` serves) when web/ changed since the last
- * build. In a child process with NODE_ENV=production: Vitest sets NODE_ENV=test, under which Vite
- * would bundle React's development build.
+ * build; shared with the CLI tests so parallel files never build over each other.
  */
 export function buildWebAppIfNeeded(): void {
-  const web = join(repositoryRoot, "web");
-  if (existsSync(webBuildIndex) && newestSourceTime(web) <= statSync(webBuildIndex).mtimeMs) return;
-  execFileSync(
-    process.execPath,
-    [join(repositoryRoot, "node_modules/vite/bin/vite.js"), "build", "--config", join(web, "vite.config.ts")],
-    { cwd: repositoryRoot, env: { ...process.env, NODE_ENV: "production" }, stdio: "ignore" },
-  );
+  buildOnce();
 }
 
 /**

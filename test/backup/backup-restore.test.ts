@@ -117,7 +117,7 @@ const unicodeSubject = "Zoë's quokka 𝄞 שלום \u202eevil\u202c e\u0301 �
 const everyByte = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 let adminToken = "";
 
-// Many CLI processes, each compiling the CLI with tsx: slow on a loaded two-core machine.
+// Several CLI child processes, each starting Node: slow on a loaded two-core machine.
 describe("tend backup and tend restore", { timeout: 300_000 }, () => {
   it("round-trips a desk into a fresh database: every row, the trail, attachments, and a working API", async () => {
     await tend(source, "demo", "--tickets", "12");

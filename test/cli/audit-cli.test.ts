@@ -9,7 +9,7 @@ import { useCliDesk } from "../support/cli-desk.js";
 const cli = useCliDesk();
 const tend = (...args: string[]) => cli.tend(...args);
 
-// Several CLI processes, each compiling the CLI with tsx: slow on a loaded two-core machine.
+// Several CLI child processes, each starting Node: slow on a loaded two-core machine.
 describe("tend audit", { timeout: 120_000 }, () => {
   it("verifies the chain, exports a period an auditor can re-verify, and names a broken link", async () => {
     await tend("admin", "create", "--email", "auditor@tend.example", "--name", "Audit Admin");

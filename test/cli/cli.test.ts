@@ -10,7 +10,7 @@ import { useCliDesk } from "../support/cli-desk.js";
 const cli = useCliDesk();
 const tend = (...args: string[]) => cli.tend(...args);
 
-// Each test runs the CLI in child processes that compile it with tsx: slow on a loaded two-core machine.
+// Each test runs the CLI in child processes: slow on a loaded two-core machine.
 describe("the tend CLI", { timeout: 120_000 }, () => {
   it("migrates, creates an admin with a one-time password, and issues a working token", async () => {
     expect((await tend("migrate")).stdout).toContain("Database is up to date.");

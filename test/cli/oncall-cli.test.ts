@@ -9,7 +9,7 @@ import { useCliDesk } from "../support/cli-desk.js";
 
 const cli = useCliDesk();
 
-// Each call compiles the CLI with tsx in a child process: slow on a loaded two-core machine.
+// Several CLI child processes, each starting Node: slow on a loaded two-core machine.
 describe("tend oncall who", { timeout: 120_000 }, () => {
   it("names who is on call in a schedule at an instant, with an override, and refuses an unknown schedule", async () => {
     const ctx: Context = {

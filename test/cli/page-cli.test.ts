@@ -9,7 +9,7 @@ import { useCliDesk } from "../support/cli-desk.js";
 
 const cli = useCliDesk();
 
-// Each call compiles the CLI with tsx in a child process: slow on a loaded two-core machine.
+// Several CLI child processes, each starting Node: slow on a loaded two-core machine.
 describe("tend page", { timeout: 120_000 }, () => {
   it("opens a page by the policy's name, prints its id, and refuses an unknown policy or severity", async () => {
     const ctx: Context = {

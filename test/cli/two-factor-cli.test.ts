@@ -8,7 +8,7 @@ import { useCliDesk } from "../support/cli-desk.js";
 
 const cli = useCliDesk();
 
-// Each CLI process compiles the CLI with tsx: slow on a loaded two-core machine.
+// Several CLI child processes, each starting Node: slow on a loaded two-core machine.
 describe("tend person reset-2fa", { timeout: 120_000 }, () => {
   it("lets an operator reset a locked-out admin's second factor and sessions, on the record", async () => {
     const email = "locked.out@tend.example";

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import nodemailer from "nodemailer";
 import { afterAll, describe, expect, it } from "vitest";
-import { useCliDesk } from "../support/cli-desk.js";
+import { tendBin, useCliDesk } from "../support/cli-desk.js";
 
 const cli = useCliDesk();
 const supportAddress = "support@tend.test";
@@ -14,7 +14,7 @@ afterAll(() => {
 
 /** `tend serve --roles smtp` in a child process; resolves with the port it listens on. */
 function serveSmtp(): Promise<number> {
-  server = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve", "--roles", "smtp"], {
+  server = spawn(process.execPath, [tendBin, "serve", "--roles", "smtp"], {
     env: {
       ...cli.environment,
       LOG_LEVEL: "info",

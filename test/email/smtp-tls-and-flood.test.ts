@@ -1,41 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SmtpListener, startSmtpListener } from "../../src/modules/email/inbound-smtp-listener.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
+import { selfSignedCertificate } from "../support/self-signed-certificate.js";
 import { supportAddress, useEmailDesk } from "./email-desk.js";
-
-/** A self-signed certificate for localhost, made by openssl as an operator would make one. */
-function selfSignedCertificate(): { cert: Buffer; key: Buffer } {
-  const folder = mkdtempSync(join(tmpdir(), "tend-smtp-tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        join(folder, "key.pem"),
-        "-out",
-        join(folder, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    return { cert: readFileSync(join(folder, "cert.pem")), key: readFileSync(join(folder, "key.pem")) };
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
-}
 
 const tls = selfSignedCertificate();
 const senderLimit = 3;

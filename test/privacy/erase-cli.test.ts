@@ -8,7 +8,7 @@ import { useCliDesk } from "../support/cli-desk.js";
 
 const cli = useCliDesk();
 
-// Several CLI processes, each compiling the CLI with tsx: slow on a loaded two-core machine.
+// Several CLI child processes, each starting Node: slow on a loaded two-core machine.
 describe("tend erase person", { timeout: 180_000 }, () => {
   it("refuses without --yes, lists in a dry run, then erases and keeps the audit chain intact", async () => {
     const ctx: Context = {
