@@ -10,11 +10,22 @@ const workers = Number(process.env.TEST_WORKERS ?? availableParallelism() + 1);
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/**/*.test.ts", "e2e/**/*.e2e.ts"],
     pool: "forks",
     maxWorkers: workers,
     minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: "server", include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/**/*.test.ts"] },
+      },
+      {
+        extends: true,
+        // A browser test is a whole user journey (sign in, fill, send, wait for the live update, axe);
+        // beside two other test files on two cores it needs more than a unit test's 30 s.
+        test: { name: "browser", include: ["e2e/**/*.e2e.ts"], testTimeout: 90_000 },
+      },
+    ],
   },
 });

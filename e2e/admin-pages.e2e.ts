@@ -8,14 +8,12 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { buildWebAppIfNeeded, type E2eDesk, startE2eDesk } from "./support/e2e-desk.js";
+import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
 
-const password = "lantern orbit cactus 42";
 let desk: E2eDesk;
 let browser: Browser;
 
 /** The page updates after the API answers: poll for up to 10 s. */
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
 async function openSection(page: Page, name: string) {
   await page.getByRole("navigation", { name: "Administration" }).getByRole("link", { name }).click();
@@ -39,7 +37,6 @@ const dueAt = (page: Page, target: string) =>
 
 describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
   beforeAll(async () => {
-    buildWebAppIfNeeded();
     desk = await startE2eDesk();
     await desk.makeStaff({
       name: "Ada Admin",

@@ -16,9 +16,8 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { buildWebAppIfNeeded, type E2eDesk, startE2eDesk } from "./support/e2e-desk.js";
+import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
 
-const password = "lantern orbit cactus 42";
 const oldestSubject = "Database unreachable after the 4.2 upgrade";
 let desk: E2eDesk;
 let browser: Browser;
@@ -32,13 +31,11 @@ const contractFirstResponse = (page: Page): Locator =>
   page.locator('li.clock[data-metric="first_response"]', { hasText: "Contract SLA" });
 
 /** The page updates after the API answers (and the stream reports): poll for up to 10 s. */
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
 const signIn = (page: Page, email: string) => signInWithPassword(page, email, password);
 
 describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
   beforeAll(async () => {
-    buildWebAppIfNeeded();
     desk = await startE2eDesk();
     adaId = await desk.makeStaff({
       name: "Ada Agent",

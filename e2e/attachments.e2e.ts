@@ -11,9 +11,8 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { buildWebAppIfNeeded, type E2eDesk, startE2eDesk } from "./support/e2e-desk.js";
+import { type E2eDesk, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
 
-const password = "harbor violet anvil 17";
 let desk: E2eDesk;
 let browser: Browser;
 let ticketNumber: number;
@@ -22,7 +21,6 @@ const logLine = "14:02:11 ERROR replica lag 412s on db-eu-2\n";
 
 describe.skipIf(chromiumMissing)("attachments in the agent composer, in Chromium", () => {
   beforeAll(async () => {
-    buildWebAppIfNeeded();
     desk = await startE2eDesk();
     await desk.makeStaff({ name: "Ada Agent", email: "ada@support.example", password, group: "Tier 1" });
     const requesterId = await desk.makeCustomer({

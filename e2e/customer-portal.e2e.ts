@@ -14,7 +14,7 @@ import {
   screenshot,
   seriousAccessibilityViolations,
 } from "./support/chromium.js";
-import { buildWebAppIfNeeded, type E2eDesk, startE2eDesk } from "./support/e2e-desk.js";
+import { type E2eDesk, staffPassword, startE2eDesk } from "./support/e2e-desk.js";
 
 let desk: E2eDesk;
 let browser: Browser;
@@ -68,13 +68,12 @@ async function expectNoSeriousViolations(page: Page): Promise<void> {
 
 describe.skipIf(chromiumMissing)("the customer portal in Chromium", () => {
   beforeAll(async () => {
-    buildWebAppIfNeeded();
     relay = await startSmtpSink();
     desk = await startE2eDesk();
     agentId = await desk.makeStaff({
       name: "Ada Agent",
       email: "ada@support.example",
-      password: "lantern orbit cactus 42",
+      password: staffPassword,
       group: "Tier 1",
     });
     await desk.makeCustomer({

@@ -11,13 +11,10 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { buildWebAppIfNeeded, type E2eDesk, startE2eDesk } from "./support/e2e-desk.js";
+import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
 
-const password = "lantern orbit cactus 42";
 let desk: E2eDesk;
 let browser: Browser;
-
-const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
 /** A `datetime-local` or `date` value `days` from now at `hour` o'clock, in the browser's (and Node's) zone. */
 function localValue(days: number, hour: number): { date: string; dateTime: string } {
@@ -40,7 +37,6 @@ async function openOnCall(page: Page) {
 
 describe.skipIf(chromiumMissing)("the on-call pages in Chromium", () => {
   beforeAll(async () => {
-    buildWebAppIfNeeded();
     desk = await startE2eDesk();
     await desk.makeStaff({
       name: "Ada Admin",

@@ -42,6 +42,11 @@ const environmentSchema = z.object({
     .min(32, "must be at least 32 characters")
     .optional()
     .describe("Encrypts two-factor secrets in the database (secret); unset stores them unencrypted"),
+  TEND_SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^\S{16,}$/, "must be the Slack app's signing secret (Basic Information → App Credentials)")
+    .optional()
+    .describe("Verifies Slack's slash-command posts (secret); unset refuses them"),
   TEND_OIDC_ISSUER: z
     .url({ protocol: /^https?$/ })
     .optional()
@@ -238,6 +243,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Key material for the secret box (src/shared/secret-box.ts); null when unset. */
   secretKey: string | null;
+  /** The Slack app's signing secret for `/page` slash commands; null refuses them. */
+  slackSigningSecret: string | null;
   /** Null when single sign-on is off (no TEND_OIDC_ISSUER). */
   singleSignOn: SingleSignOnConfig | null;
   email: EmailConfig;
@@ -367,6 +374,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     bodyLimitBytes: env.TEND_BODY_LIMIT_BYTES,
     trustProxy: parseTrustProxy(env.TEND_TRUST_PROXY),
     secretKey: env.TEND_SECRET_KEY ?? null,
+    slackSigningSecret: env.TEND_SLACK_SIGNING_SECRET ?? null,
     singleSignOn: parseSingleSignOn(env),
     email: {
       smtpPort: env.TEND_SMTP_PORT,

@@ -8,6 +8,7 @@ import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/ema
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { installDefaultPolicies } from "./modules/sla/default-policies.js";
+import { StatusMonitorWorker } from "./modules/status/status-monitor-worker.js";
 import { InProcessTicketChangeFeed, type TicketChangeFeed } from "./modules/tickets/ticket-change-feed.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import type { Channel, Context } from "./shared/context.js";
@@ -30,6 +31,8 @@ export interface Tend {
   context(actor?: Actor, channel?: Channel): Context;
   app?: TendApp;
   smtp?: SmtpListener;
+  /** The `worker` role's HTTP and TCP status monitors. */
+  statusMonitors?: StatusMonitorWorker;
   stop(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     context,
     async stop() {
       await tend.smtp?.close();
+      await tend.statusMonitors?.stop();
       await jobs.stop();
       await tend.app?.close();
       await database.destroy();
@@ -109,6 +113,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       bodyLimitBytes: tend.config.bodyLimitBytes,
       trustProxy: tend.config.trustProxy,
       secretKey: tend.config.secretKey,
+      slackSigningSecret: tend.config.slackSigningSecret,
       singleSignOn: tend.config.singleSignOn,
       attachmentsDir: attachmentsDirIn(tend.config),
       maxAttachmentBytes: tend.config.email.maxAttachmentBytes,
@@ -130,6 +135,10 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
   }
   if (roles.includes("worker") && !tend.config.email.relayUrl) {
     tend.logger.warn("no TEND_SMTP_RELAY_URL: ticket mail stays queued until a worker runs with a relay");
+  }
+  if (roles.includes("worker")) {
+    tend.statusMonitors = new StatusMonitorWorker(tend.context(systemActor("status monitors"), "system"));
+    await tend.statusMonitors.start();
   }
   if (roles.includes("worker") || roles.includes("scheduler")) {
     await tend.jobs.start({ schedule: roles.includes("scheduler"), work: roles.includes("worker") });

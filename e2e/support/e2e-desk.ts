@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createTend, startRoles, type Tend } from "../../src/main.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
@@ -11,13 +12,11 @@ import { createPerson } from "../../src/modules/identity/manage-people.js";
 import { buildOnce } from "../../test/support/build-once.js";
 import { createTestDatabase, type TestDatabase } from "../../test/support/test-database.js";
 
-/**
- * Builds the web app into dist/web (what `tend serve` serves) when web/ changed since the last
- * build; shared with the CLI tests so parallel files never build over each other.
- */
-export function buildWebAppIfNeeded(): void {
-  buildOnce();
-}
+/** The password the journeys' staff sign in with. */
+export const staffPassword = "lantern orbit cactus 42";
+
+/** Polls a reading until the assertion holds: the page updates after the API answers. */
+export const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
 /**
  * A real Tend, started the way `tend serve` starts it (migrations, SLA and health defaults, the
@@ -46,6 +45,8 @@ export interface E2eDesk {
 }
 
 export async function startE2eDesk(): Promise<E2eDesk> {
+  // The web app it serves is dist/web, built when web/ changed, under the lock the CLI tests share.
+  buildOnce();
   const database: TestDatabase = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), "tend-e2e-"));
   const config = loadConfig({

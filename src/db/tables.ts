@@ -549,6 +549,16 @@ export interface Tables {
   pages: PagesTable;
   page_events: PageEventsTable;
   page_action_tokens: PageActionTokensTable;
+  person_page_webhooks: PersonPageWebhooksTable;
+  page_slack_replies: PageSlackRepliesTable;
+  paging_triggers: PagingTriggersTable;
+  paging_trigger_firings: PagingTriggerFiringsTable;
+  status_components: StatusComponentsTable;
+  status_monitors: StatusMonitorsTable;
+  status_check_results: StatusCheckResultsTable;
+  status_minute_rollups: StatusRollupsTable;
+  status_day_rollups: StatusRollupsTable;
+  status_user_impact_samples: StatusUserImpactSamplesTable;
 }
 
 export interface OncallSchedulesTable {
@@ -561,6 +571,8 @@ export interface OncallSchedulesTable {
   chat_webhook_url: string | null;
   last_announced_person_id: string | null;
   last_announced_at: string | null;
+  /** The person mailed when a handoff debrief goes unacknowledged; null: nobody is. */
+  support_lead_id: string | null;
   created_at: string;
   updated_at: string;
   version: number;
@@ -660,6 +672,8 @@ export interface HandoffDebriefsTable {
   acknowledged_by: string | null;
   /** When the support lead was told it went unacknowledged: set once, by compare-and-set. */
   lead_notified_at: string | null;
+  /** When the schedule's support lead was mailed of it: set once, after the relay took the mail. */
+  lead_mailed_at: string | null;
   created_at: string;
   version: number;
 }
@@ -675,4 +689,103 @@ export interface HandoffDebriefItemsTable {
   snapshot: string;
   /** On acknowledgement: 'reassigned' | 'followed' | 'stale' | 'no_longer_open' | 'reassigned_elsewhere'. */
   outcome: string | null;
+}
+
+/** A person's own webhook for their pages; `url` is sealed (secret-box, bound to the person) with a key. */
+export interface PersonPageWebhooksTable {
+  person_id: string;
+  url: string;
+  updated_at: string;
+}
+
+/** The Slack slash command a page came from: where to say its later state changes. */
+export interface PageSlackRepliesTable {
+  page_id: string;
+  response_url: string;
+  /** "@name (U123) in #channel, team T1": the page log names the Slack user this way. */
+  slack_user: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** "When this happens, page that policy": `kind` is one of `pagingTriggerKinds` (paging-triggers.ts). */
+export interface PagingTriggersTable {
+  id: string;
+  kind: string;
+  policy_id: string;
+  /** 1 or 0. */
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A trigger's claim on an occasion (a ticket created, one of its clocks breached): one page each. */
+export interface PagingTriggerFiringsTable {
+  trigger_id: string;
+  ticket_id: string;
+  /** "created", or "breach:<sla policy>|<target>|<cycle>" for a breached clock. */
+  occasion: string;
+  page_id: string | null;
+  fired_at: string;
+}
+
+/** A component of the status page, in a group; `manual_state` overrides what monitors say, null when unset. */
+export interface StatusComponentsTable {
+  id: string;
+  group_name: string;
+  name: string;
+  description: string;
+  position: number;
+  /** operational | degraded | partial_outage | major_outage | under_maintenance, or null. */
+  manual_state: string | null;
+  /** The uptime objective its error budget is measured against (0.995). */
+  uptime_target: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A monitor feeding a component: `kind` http | tcp | push; `probe` is a Probe (probes.ts) as JSON, null for push. */
+export interface StatusMonitorsTable {
+  id: string;
+  component_id: string;
+  name: string;
+  kind: string;
+  probe: string | null;
+  interval_ms: number;
+  /** 1 or 0. */
+  enabled: number;
+  /** SHA-256 of a push monitor's token; null for http and tcp. */
+  push_token_hash: string | null;
+  /** The latest result counted into the rollups (epoch ms), whose span is still open. */
+  last_result_at: number | null;
+  last_result_up: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusCheckResultsTable {
+  id: string;
+  monitor_id: string;
+  /** Epoch milliseconds. */
+  at: number;
+  up: number;
+  latency_ms: number | null;
+  reason: string;
+}
+
+/** Observed and good milliseconds of one monitor in one bucket (a UTC minute or day starting at `at`). */
+export interface StatusRollupsTable {
+  monitor_id: string;
+  at: number;
+  observed_ms: number;
+  good_ms: number;
+}
+
+/** "N of M users saw errors" at an instant, pushed for a component. */
+export interface StatusUserImpactSamplesTable {
+  id: string;
+  component_id: string;
+  at: number;
+  affected: number;
+  total: number;
 }

@@ -29,10 +29,14 @@ import { twoFactorRoutes } from "../modules/identity/two-factor-routes.js";
 import { handoffRoutes } from "../modules/oncall/handoff-routes.js";
 import { oncallRoutes } from "../modules/oncall/oncall-routes.js";
 import { pagingRoutes } from "../modules/paging/paging-routes.js";
+import { pagingTriggerRoutes } from "../modules/paging/paging-trigger-routes.js";
+import { personPageWebhookRoutes } from "../modules/paging/person-page-webhook-routes.js";
+import { slackRoutes } from "../modules/paging/slack-routes.js";
 import { privacyRoutes } from "../modules/privacy/privacy-routes.js";
 import { promisedAnswerRoutes } from "../modules/sla/promised-answer-routes.js";
 import { slaConfigRoutes } from "../modules/sla/sla-config-routes.js";
 import { ticketSlaRoutes } from "../modules/sla/ticket-sla-routes.js";
+import { statusRoutes } from "../modules/status/status-routes.js";
 import { InProcessTicketChangeFeed, type TicketChangeFeed } from "../modules/tickets/ticket-change-feed.js";
 import { ticketFollowerRoutes } from "../modules/tickets/ticket-follower-routes.js";
 import { ticketRoutes } from "../modules/tickets/ticket-routes.js";
@@ -60,6 +64,8 @@ export interface AppDependencies {
   trustProxy?: TrustProxy;
   /** TEND_SECRET_KEY: encrypts two-factor secrets at rest; absent or null stores them as they are. */
   secretKey?: string | null;
+  /** TEND_SLACK_SIGNING_SECRET: verifies Slack's slash-command posts; absent or null refuses them. */
+  slackSigningSecret?: string | null;
   /** The OpenID Connect provider agents sign in through; absent or null turns single sign-on off. */
   singleSignOn?: SingleSignOnConfig | null;
   /** The attachment store (`$TEND_DATA_DIR/attachments`); absent, no attachment can be downloaded. */
@@ -220,6 +226,10 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(oncallRoutes, { publicUrl: deps.publicUrl });
       await api.register(handoffRoutes);
       await api.register(pagingRoutes);
+      await api.register(pagingTriggerRoutes);
+      await api.register(statusRoutes);
+      await api.register(personPageWebhookRoutes);
+      await api.register(slackRoutes, { signingSecret: deps.slackSigningSecret ?? null });
     },
     { prefix: "/api/v1" },
   );

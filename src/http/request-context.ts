@@ -79,7 +79,11 @@ export const requestContext = fp(
       const unsafe = isUnsafeMethod(request.method);
       const sentFrom = request.headers.origin;
       const allowed = { publicUrl: options.publicUrl, host: request.host };
-      if (unsafe && sentFrom !== undefined && !originAllowed(sentFrom, allowed)) {
+      // A route whose secret path is its only credential acts for no session, so a forged request
+      // gains nothing; and its confirmation form, on a page served with Referrer-Policy no-referrer,
+      // is posted by Chromium with `Origin: null`, which the check would refuse.
+      const bySecret = request.routeOptions.config?.actsBySecret === true;
+      if (unsafe && !bySecret && sentFrom !== undefined && !originAllowed(sentFrom, allowed)) {
         request.log.info({ origin: sentFrom, reason: "foreign origin" }, "request refused as cross-site");
         throw new ForbiddenError(
           "Writes are only accepted from Tend's own pages, and this one came from another site.",

@@ -21,15 +21,29 @@ import { sendUnlockEmail, sendUnlockEmailJob } from "../modules/identity/unlock-
 import { announceHandoffs, announceHandoffsJob } from "../modules/oncall/announce-handoffs.js";
 import { prepareDebriefs, prepareDebriefsJob } from "../modules/oncall/handoff-preparation.js";
 import {
+  type MailSupportLeadPayload,
+  mailSupportLead,
+  mailSupportLeadJob,
+} from "../modules/oncall/mail-support-lead.js";
+import { firePagingTrigger } from "../modules/paging/fire-paging-trigger.js";
+import {
   escalatePage,
   escalatePageJob,
   notifyPagedPerson,
   notifyPagedPersonJob,
+  pageLinkLifetimeMs,
   postPageToChat,
   postPageToChatJob,
 } from "../modules/paging/page-escalation.js";
+import { notifyPersonWebhook, notifyPersonWebhookJob } from "../modules/paging/page-webhook-delivery.js";
+import {
+  type FirePagingTriggerPayload,
+  firePagingTriggerJob,
+} from "../modules/paging/queue-paging-triggers.js";
+import { type PageNews, replyInSlack, replyInSlackJob } from "../modules/paging/slack-replies.js";
 import { applyRawEmailRetention, applyRetentionPolicies } from "../modules/privacy/retention.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
+import { applyStatusRetention } from "../modules/status/record-check-result.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
 import { DAY, MINUTE, SECOND } from "../shared/clock.js";
 import type { JobRunner } from "./job-runner.js";
@@ -70,6 +84,16 @@ export function registerJobs(
       .register(sendSignInLinkJob, async (ctx, payload) => {
         const { personId } = payload as { personId: string };
         await sendSignInLink(ctx, personId, email);
+      })
+      // Needs no relay, only the public URL its links lead to.
+      .register(notifyPersonWebhookJob, async (ctx, payload, job) => {
+        const delivery = payload as { pageId: string; personId: string; step: string };
+        await notifyPersonWebhook(
+          ctx,
+          delivery,
+          { publicUrl: email.publicUrl, linkLifetimeMs: pageLinkLifetimeMs },
+          job,
+        );
       });
   }
   // Without a relay this process leaves ticket mail queued (jobs and delivery state) rather than
@@ -80,6 +104,9 @@ export function registerJobs(
       .register(sendOutboundEmailJob, async (ctx, payload) => {
         const { emailMessageId } = payload as { emailMessageId: string };
         await sendOutboundEmail(ctx, emailMessageId, { ...email, relayUrl });
+      })
+      .register(mailSupportLeadJob, async (ctx, payload, job) => {
+        await mailSupportLead(ctx, payload as MailSupportLeadPayload, { ...email, relayUrl }, job);
       })
       .register(notifyPagedPersonJob, async (ctx, payload, job) => {
         const notification = payload as { pageId: string; personId: string; step: string };
@@ -112,8 +139,16 @@ export function registerJobs(
         const signInLinks = await sweepExpiredSignInLinks(ctx);
         if (signInLinks > 0) ctx.logger.info({ signInLinks }, "expired sign-in links deleted");
       })
+      .register(firePagingTriggerJob, async (ctx, payload, job) => {
+        await firePagingTrigger(ctx, payload as FirePagingTriggerPayload, job, {
+          publicUrl: email?.publicUrl,
+        });
+      })
       .register(escalatePageJob, async (ctx, payload, job) => {
         await escalatePage(ctx, payload as { pageId: string; step: number }, job);
+      })
+      .register(replyInSlackJob, async (ctx, payload, job) => {
+        await replyInSlack(ctx, payload as { pageId: string; news: PageNews }, job);
       })
       .register(postPageToChatJob, async (ctx, payload, job) => {
         await postPageToChat(ctx, payload as { pageId: string; personIds: string[]; step: string }, job);
@@ -126,6 +161,11 @@ export function registerJobs(
         const { prepared, leadNotified } = await prepareDebriefs(ctx);
         if (prepared + leadNotified > 0)
           ctx.logger.info({ prepared, leadNotified }, "handoff debriefs swept");
+      })
+      .register("status.retention", async (ctx) => {
+        const swept = await applyStatusRetention(ctx);
+        if (Object.values(swept).some((count) => count > 0))
+          ctx.logger.info(swept, "status measurements past their retention deleted");
       })
       .register(sweepOrphanAttachmentFilesJob, async (ctx) => {
         const sweep = await sweepOrphanAttachmentFiles(ctx);
@@ -144,5 +184,7 @@ export function registerJobs(
       // Retention counts in months: once a day is prompt enough, and each run only finds what fell due.
       .every({ name: "privacy.retention", kind: "privacy.retention", intervalMs: DAY })
       .every({ name: sweepOrphanAttachmentFilesJob, kind: sweepOrphanAttachmentFilesJob, intervalMs: DAY })
+      // Raw check results are kept 7 days, rollups 400: a day late costs nothing.
+      .every({ name: "status.retention", kind: "status.retention", intervalMs: DAY })
   );
 }

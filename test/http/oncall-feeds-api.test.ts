@@ -103,7 +103,7 @@ describe("calendar feeds", () => {
     // The secret is stored as a hash: the listing never shows the URL again.
     const listed = await desk.app.inject({ url: "/api/v1/oncall/feeds", headers: alice.auth });
     expect(listed.json().feeds).toEqual([
-      { id, scheduleId: support.id, personId: null, createdAt: expect.any(String) },
+      { id, scheduleId: support.id, personId: null, createdBy: alice.id, createdAt: expect.any(String) },
     ]);
 
     expect(

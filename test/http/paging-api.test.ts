@@ -20,7 +20,7 @@ let groupId: string;
 const password = "paging-test correct horse battery";
 
 function call(
-  method: "GET" | "POST" | "PATCH" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   url: string,
   who: Person | null,
   payload?: object,
@@ -386,6 +386,33 @@ describe("refusals", () => {
     const acknowledge = linkIn((await mailsTo(leaver))[0]?.text, "Acknowledge");
     expect((await browser("GET", acknowledge)).statusCode).toBe(200);
     expect((await call("POST", `/people/${leaver.id}/deactivation`, admin)).statusCode).toBe(200);
+    expect((await browser("GET", acknowledge)).statusCode).toBe(404);
+    expect((await browser("POST", acknowledge)).statusCode).toBe(404);
+    expect((await pageLog(opened.json().id)).status).toBe("open");
+  });
+
+  it("refuses the link of a person erased since it was mailed", async () => {
+    // Paged through a group, which does not hold up the erasure as a policy naming them would.
+    const erased = await email.desk.makeAgent();
+    const group = await call("POST", "/groups", admin, { name: `Night desk ${email.desk.unique()}` });
+    expect(group.statusCode, group.body).toBe(201);
+    const joined = await call("PUT", `/groups/${group.json().id}/members/${erased.id}`, admin);
+    expect(joined.statusCode, joined.body).toBeLessThan(300);
+    const policy = await call("POST", "/escalation-policies", admin, {
+      name: "night-desk",
+      levels: [{ targets: [{ kind: "group", groupId: group.json().id }], timeoutMinutes: 5 }],
+    });
+    expect(policy.statusCode, policy.body).toBe(201);
+    const opened = await call("POST", "/pages", admin, {
+      title: "Queue stuck",
+      severity: "sev2",
+      policy: "night-desk",
+    });
+    await runJobs();
+    const acknowledge = linkIn((await mailsTo(erased))[0]?.text, "Acknowledge");
+    expect((await browser("GET", acknowledge)).statusCode).toBe(200);
+    const erasure = await call("POST", `/people/${erased.id}/erasure`, admin, { dryRun: false });
+    expect(erasure.statusCode, erasure.body).toBe(200);
     expect((await browser("GET", acknowledge)).statusCode).toBe(404);
     expect((await browser("POST", acknowledge)).statusCode).toBe(404);
     expect((await pageLog(opened.json().id)).status).toBe("open");

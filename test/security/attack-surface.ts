@@ -61,7 +61,11 @@ export type ResourceKind =
   | "handoffDebrief"
   | "escalationPolicy"
   | "page"
-  | "pageActionSecret";
+  | "pageActionSecret"
+  | "pagingTrigger"
+  | "statusComponent"
+  | "statusMonitor"
+  | "statusPushToken";
 
 /**
  * Which resource each path parameter names, by the path it sits under. Keep it small and explicit:
@@ -98,6 +102,10 @@ const pathParameterKinds: { param: string; under: RegExp; kind: ResourceKind }[]
   { param: "id", under: /^\/api\/v1\/escalation-policies\/\{id\}/, kind: "escalationPolicy" },
   { param: "id", under: /^\/api\/v1\/pages\/\{id\}/, kind: "page" },
   { param: "secret", under: /^\/api\/v1\/pages\/act\/\{secret\}$/, kind: "pageActionSecret" },
+  { param: "id", under: /^\/api\/v1\/paging-triggers\/\{id\}$/, kind: "pagingTrigger" },
+  { param: "id", under: /^\/api\/v1\/status\/components\/\{id\}/, kind: "statusComponent" },
+  { param: "id", under: /^\/api\/v1\/status\/monitors\/\{id\}$/, kind: "statusMonitor" },
+  { param: "token", under: /^\/api\/v1\/status\/push\/\{token\}/, kind: "statusPushToken" },
 ];
 
 export function resourceKindOf(route: ApiRoute, param: string): ResourceKind | undefined {

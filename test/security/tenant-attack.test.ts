@@ -53,6 +53,11 @@ const publicRoutes = [
   // A mailed page link: the secret is the credential; a GET only shows what a POST would do.
   "GET /api/v1/pages/act/{secret}",
   "POST /api/v1/pages/act/{secret}",
+  // Slack's slash command: its signature is the credential (404 here, where no signing secret is set).
+  "POST /api/v1/integrations/slack/commands",
+  // A push monitor's report: the token in the path is the credential.
+  "POST /api/v1/status/push/{token}",
+  "POST /api/v1/status/push/{token}/user-impact",
 ];
 
 /** Single sign-on's way in and back answer 404 on the suite's desk, where it is not configured. */
@@ -326,6 +331,37 @@ describe("tenant attack", () => {
   it("covers every attacker in the desk", () => {
     expect(victim.attackers.map((a) => a.name).sort()).toEqual([...attackerNames].sort());
     expect(totalCases).toBeGreaterThan(routes.length * 4);
+  });
+
+  it("refuses every customer, even the requester, every on-call and paging route but the secret links", async () => {
+    // On-call and paging are the support team's own; a link or a slash command carries its credential.
+    const teamOnly =
+      /^\/api\/v1\/(oncall|pages|escalation-policies|paging-triggers)\/|^\/api\/v1\/people\/\{id\}\/page-webhook\/$/;
+    const guarded = routes.filter(
+      (route) => teamOnly.test(`${route.path}/`) && !publicRoutes.includes(route.key),
+    );
+    expect(guarded.length).toBeGreaterThanOrEqual(30);
+    expect(guarded.map((route) => route.path)).toContain("/api/v1/people/{id}/page-webhook");
+    expect(guarded.filter((route) => memberRoutes.includes(route.key))).toEqual([]);
+    const customers = [
+      ...victim.attackers.filter((a) => a.trust === "outsider" || a.trust === "member"),
+      { name: "the requester of A's ticket", headers: victim.victim.auth },
+    ];
+    const answered: string[] = [];
+    for (const customer of customers) {
+      for (const route of guarded) {
+        const payload = bodyFor(route);
+        const response = await desk.app.inject({
+          method: route.method as "GET",
+          url: urlOf(route, victim.ids),
+          headers: customer.headers,
+          ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+        });
+        if (![403, 404].includes(response.statusCode))
+          answered.push(`${customer.name}: ${route.key} → ${response.statusCode}`);
+      }
+    }
+    expect(answered).toEqual([]);
   });
 
   it("gives another organization's ticket the very 404 of a missing one", async () => {

@@ -114,6 +114,16 @@ const allowList: Record<string, string> = {
   "attachments/upload-repository.ts:countUploadsOf": erasure,
   "attachments/upload-repository.ts:deleteUploadsOf": erasure,
 
+  // A debrief's items copy tenant data; every reader requires staff (list, read, prepare, notes,
+  // completion, acknowledgement), and the writes are keyed by a debrief the use case just read.
+  "oncall/handoff-repository.ts:insertDebriefOnce": write,
+  "oncall/handoff-repository.ts:listDebriefItemRows": staffOnly,
+  "oncall/handoff-repository.ts:listDebriefRows": staffOnly,
+  "oncall/handoff-repository.ts:updateItemNotes": write,
+  "oncall/handoff-repository.ts:setItemOutcome": write,
+  "oncall/handoff-repository.ts:listItemsOfTickets": erasure,
+  "oncall/handoff-repository.ts:replaceItemContent": erasure,
+
   // A page names its ticket by number only; pages are staff's, and a mailed link shows the title.
   "paging/paging-repository.ts:findPageById": staffOnly,
   "paging/paging-repository.ts:listPageRows": staffOnly,

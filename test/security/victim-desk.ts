@@ -103,7 +103,8 @@ async function oncallIds(desk: TestDesk, admin: Person, agent: Person, words: Vi
 /**
  * An escalation policy paging the admin, a page the agent opened and the admin resolved, and a
  * mailed resolve link for it: the public link route answers it without changing anything (the
- * page is resolved already), so every attacker meets the same live link.
+ * page is resolved already), so every attacker meets the same live link. A paging trigger on that
+ * policy: only admins may change or delete it.
  */
 async function pagingIds(desk: TestDesk, admin: Person, agent: Person) {
   const policy = (
@@ -133,7 +134,41 @@ async function pagingIds(desk: TestDesk, admin: Person, agent: Person) {
       used_at: null,
     },
   ]);
-  return { escalationPolicy: policy.id as string, page: page.id as string, pageActionSecret: secret };
+  const trigger = (
+    await call(desk, "POST", "/paging-triggers", admin.auth, {
+      kind: "sev1_sla_breached",
+      policyId: policy.id,
+    })
+  ).json();
+  return {
+    escalationPolicy: policy.id as string,
+    page: page.id as string,
+    pageActionSecret: secret,
+    pagingTrigger: trigger.id as string,
+  };
+}
+
+/**
+ * A status component with a push monitor: staff read them, admins change them, and the push token
+ * is the only credential the public push routes take.
+ */
+async function statusIds(desk: TestDesk, admin: Person) {
+  const component = (
+    await call(desk, "POST", "/status/components", admin.auth, { groupName: "Victim desk", name: "Portal" })
+  ).json();
+  const monitor = (
+    await call(desk, "POST", "/status/monitors", admin.auth, {
+      componentId: component.id,
+      name: "Victim desk probe",
+      kind: "push",
+      intervalSeconds: 60,
+    })
+  ).json();
+  return {
+    statusComponent: component.id as string,
+    statusMonitor: monitor.id as string,
+    statusPushToken: monitor.pushToken as string,
+  };
 }
 
 async function call(
@@ -301,6 +336,7 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
     ).json().id,
     ...(await oncallIds(desk, admin, agent, words)),
     ...(await pagingIds(desk, admin, agent)),
+    ...(await statusIds(desk, admin)),
   };
   const missingUuid = "0190c0de-0000-7000-8000-00000000dead";
   const missingIds = Object.fromEntries(
@@ -348,6 +384,7 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
       secret("victim email", victim.email),
       secret("victim name", victim.name),
       secret("colleague email", colleague.email),
+      secret("status push token", ids.statusPushToken, true),
     ],
     attackers: [
       { name: "anonymous", trust: "public", headers: {} },
@@ -399,6 +436,7 @@ const guardedTables = [
   "pages",
   "page_events",
   "page_action_tokens",
+  "paging_triggers",
 ] as const;
 
 /** Tokens as a refused request must leave them; `last_used_at` moves with every authenticated call. */

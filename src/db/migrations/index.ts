@@ -27,6 +27,9 @@ import * as peopleDeactivation from "./2026-12-03T1480-people-deactivation.js";
 import * as oncallSchedules from "./2026-12-03T1490-oncall-schedules.js";
 import * as paging from "./2026-12-03T1495-paging.js";
 import * as handoffDebriefs from "./2026-12-03T1497-handoff-debriefs.js";
+import * as pagingTriggers from "./2026-12-04T1500-paging-triggers.js";
+import * as pageChatAndPersonWebhooks from "./2026-12-04T1510-page-chat-and-person-webhooks.js";
+import * as statusStore from "./2026-12-04T1600-status-store.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +61,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-03T1490-oncall-schedules": oncallSchedules,
   "2026-12-03T1495-paging": paging,
   "2026-12-03T1497-handoff-debriefs": handoffDebriefs,
+  "2026-12-04T1500-paging-triggers": pagingTriggers,
+  "2026-12-04T1510-page-chat-and-person-webhooks": pageChatAndPersonWebhooks,
+  "2026-12-04T1600-status-store": statusStore,
 };

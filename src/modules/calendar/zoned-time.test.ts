@@ -4,6 +4,7 @@ import {
   isKnownTimeZone,
   localDayOf,
   offsetAt,
+  offsetTransitions,
   parseIsoDate,
   wallFromFields,
   wallToInstant,
@@ -96,5 +97,23 @@ describe("local dates", () => {
     expect(isKnownTimeZone("Europe/Berlin")).toBe(true);
     expect(isKnownTimeZone("Mars/Olympus_Mons")).toBe(false);
     expect(isKnownTimeZone("")).toBe(false);
+  });
+});
+
+describe("offsetTransitions", () => {
+  it("finds each daylight-saving change to the millisecond, and none in a zone without", () => {
+    const year = { from: instant("2027-01-01T00:00:00Z"), to: instant("2028-01-01T00:00:00Z") };
+    expect(offsetTransitions("America/New_York", year.from, year.to)).toEqual([
+      instant("2027-03-14T07:00:00Z"),
+      instant("2027-11-07T06:00:00Z"),
+    ]);
+    expect(offsetTransitions("Europe/Berlin", year.from, year.to)).toEqual([
+      instant("2027-03-28T01:00:00Z"),
+      instant("2027-10-31T01:00:00Z"),
+    ]);
+    expect(offsetTransitions("Asia/Tokyo", year.from, year.to)).toEqual([]);
+    expect(offsetTransitions("America/New_York", instant("2027-03-14T07:00:00.001Z"), year.to)).toEqual([
+      instant("2027-11-07T06:00:00Z"),
+    ]);
   });
 });

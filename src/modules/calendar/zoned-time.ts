@@ -115,6 +115,29 @@ function offsetAtUtcMidnight(timeZone: string, day: number): number {
   return offset;
 }
 
+/**
+ * The instants in [from, to) at which `timeZone`'s offset changes (daylight saving, a zone's change
+ * of standard time), to the millisecond. A wall-clock rule ("covered from 02:30") starts at such an
+ * instant when its wall time is skipped, which no conversion of the wall time itself finds.
+ */
+export function offsetTransitions(timeZone: string, from: number, to: number): number[] {
+  const transitions: number[] = [];
+  for (let day = Math.floor(from / DAY_MS); day * DAY_MS < to; day += 1) {
+    // Zones change offset at most once a day; a day with equal offsets at both ends has none.
+    if (offsetAtUtcMidnight(timeZone, day) === offsetAtUtcMidnight(timeZone, day + 1)) continue;
+    let before = day * DAY_MS;
+    let after = (day + 1) * DAY_MS;
+    const offsetBefore = offsetAt(timeZone, before);
+    while (after - before > 1) {
+      const middle = Math.floor((before + after) / 2);
+      if (offsetAt(timeZone, middle) === offsetBefore) before = middle;
+      else after = middle;
+    }
+    if (after >= from && after < to) transitions.push(after);
+  }
+  return transitions;
+}
+
 /** The local date, as a day number, of `instant` in `timeZone`. */
 export function localDayOf(timeZone: string, instant: number): number {
   return Math.floor((instant + offsetAt(timeZone, instant)) / DAY_MS);

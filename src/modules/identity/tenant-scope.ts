@@ -26,6 +26,8 @@ export const tenantTables = [
   "uploads",
   "email_messages",
   "ticket_followers",
+  // A debrief's items copy a ticket's subject and excerpts of the customer's and the team's words.
+  "handoff_debrief_items",
 ] as const satisfies readonly (keyof Tables)[];
 
 /**

@@ -11,22 +11,24 @@ import { listItemsOfTickets, replaceItemContent } from "./handoff-repository.js"
 /**
  * A debrief copies what it quotes (a ticket's subject, excerpts of its last updates), so erasure
  * reaches the copies as it reaches the originals: the subjects of tickets the person requested and
- * every excerpt on them, and the excerpts of their own messages erased elsewhere.
+ * every excerpt on them, and the excerpts of their own messages erased elsewhere. A staff member's
+ * replies on customers' tickets stay (signed "Erased person"), so the copies keep the excerpt but
+ * lose the name copied beside it.
  */
 export const handoffDebriefContent: ErasureContributor = {
   async find(ctx, { person, requestedTickets }) {
     const requested = new Set(requestedTickets.map((ticket) => ticket.id));
     const comments = await commentsToErase(ctx.db, person.id, keepsCommentsOnOthersTickets(person.role));
     const theirs = new Set(comments.map((comment) => comment.id));
-    const touched = [...new Set([...requested, ...comments.map((comment) => comment.ticket_id)])];
+    const written = await commentsToErase(ctx.db, person.id, false);
+    const authored = new Set(written.map((comment) => comment.id));
+    const touched = [...new Set([...requested, ...written.map((comment) => comment.ticket_id)])];
     const tombstone = contentTombstone("person_erased", ctx.clock.now());
     const erasedUpdate = (update: DebriefUpdateSnapshot | null, onTheirTicket: boolean) => {
-      if (!update || !(onTheirTicket || theirs.has(update.commentId))) return update;
-      return {
-        ...update,
-        excerpt: tombstone,
-        author: theirs.has(update.commentId) ? erasedPersonName : update.author,
-      };
+      if (!update) return update;
+      const author = authored.has(update.commentId) ? erasedPersonName : update.author;
+      if (!(onTheirTicket || theirs.has(update.commentId))) return { ...update, author };
+      return { ...update, excerpt: tombstone, author };
     };
     const rewritten = (await listItemsOfTickets(ctx.db, touched)).flatMap((item) => {
       const onTheirTicket = requested.has(item.ticket_id);

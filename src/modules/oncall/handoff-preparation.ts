@@ -7,7 +7,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import { loadHealthRules } from "../health/health-rules-in-force.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { systemScope, type TenantScope, tenantScopeOf } from "../identity/tenant-scope.js";
-import { clocksOfTicket } from "../sla/sla-clock-repository.js";
+import { clockPolicyNames, clocksOfTicket } from "../sla/sla-clock-repository.js";
 import { type CommentRow, listCommentRows, listTicketRows } from "../tickets/ticket-repository.js";
 import {
   type DebriefTicketSnapshot,
@@ -25,6 +25,7 @@ import {
   listDebriefItemRows,
   listUnacknowledgedDebriefs,
 } from "./handoff-repository.js";
+import { queueSupportLeadMail } from "./mail-support-lead.js";
 import { listScheduleRows } from "./oncall-repository.js";
 import {
   gapHorizon,
@@ -103,6 +104,13 @@ async function openMattersOf(
   const matters = [];
   for (const ticket of tickets) {
     const clocks = await clocksOfTicket(ctx.db, scope, ticket.id);
+    // Several policies can each run a clock on one metric (a contract promise, an internal goal):
+    // the policy's name tells the incoming person which promise each one is.
+    const policyNames = await clockPolicyNames(
+      ctx.db,
+      scope,
+      clocks.map((clock) => clock.policy_id),
+    );
     const comments = await listCommentRows(ctx.db, scope, ticket.id, ["public", "internal"]);
     const last = (visibility: string) => comments.filter((c) => c.visibility === visibility).at(-1);
     matters.push({
@@ -117,6 +125,7 @@ async function openMattersOf(
           .filter((clock) => clock.state !== "achieved")
           .map((clock) => ({
             metric: clock.metric,
+            policyName: policyNames.get(clock.policy_id) ?? null,
             state: clock.state,
             dueAt: clock.due_at,
             timeLeftMs: clock.due_at === null ? null : Date.parse(clock.due_at) - now,
@@ -153,6 +162,7 @@ async function prepareDebrief(
       acknowledged_at: null,
       acknowledged_by: null,
       lead_notified_at: null,
+      lead_mailed_at: null,
       created_at: tx.clock.now().toISOString(),
       version: 1,
     };
@@ -262,6 +272,7 @@ async function notifyUnacknowledged(ctx: Context): Promise<number> {
         handoffAt: row.handoff_at,
         acknowledgementDueAt: deadline.toISOString(),
       });
+      await queueSupportLeadMail(tx, row, deadline);
       return true;
     });
     if (claimed) notified += 1;

@@ -12,6 +12,8 @@ export interface DebriefUpdateSnapshot {
 
 export interface DebriefClockSnapshot {
   metric: string;
+  /** Whose promise the clock is; absent from snapshots taken before it was recorded. */
+  policyName?: string | null;
   state: string;
   dueAt: string | null;
   /** Until the due time, from the moment the debrief was prepared; negative once breached. */

@@ -208,9 +208,16 @@ export async function claimLeadNotification(db: DbExecutor, id: string, at: stri
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Read in slices: an erased agent may have written on more tickets than a statement may bind. */
 export async function listItemsOfTickets(db: DbExecutor, ticketIds: string[]): Promise<DebriefItemRow[]> {
-  if (ticketIds.length === 0) return [];
-  return db.selectFrom("handoff_debrief_items").selectAll().where("ticket_id", "in", ticketIds).execute();
+  const items: DebriefItemRow[] = [];
+  for (let start = 0; start < ticketIds.length; start += 1000) {
+    const slice = ticketIds.slice(start, start + 1000);
+    items.push(
+      ...(await db.selectFrom("handoff_debrief_items").selectAll().where("ticket_id", "in", slice).execute()),
+    );
+  }
+  return items;
 }
 
 export async function replaceItemContent(
@@ -223,4 +230,15 @@ export async function replaceItemContent(
     .where("debrief_id", "=", item.debrief_id)
     .where("ticket_id", "=", item.ticket_id)
     .execute();
+}
+
+/** Marks the support lead mailed of a debrief, once: a second job finds it set and sends nothing. */
+export async function markLeadMailed(db: DbExecutor, id: string, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable("handoff_debriefs")
+    .set({ lead_mailed_at: at })
+    .where("id", "=", id)
+    .where("lead_mailed_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

@@ -43,6 +43,12 @@ export const DebriefSchema = Type.Object({
         slaClocks: Type.Array(
           Type.Object({
             metric: Type.String(),
+            policyName: Type.Optional(
+              Type.Union([Type.String(), Type.Null()], {
+                description:
+                  "The SLA policy (or customer exception) the clock keeps; absent in older debriefs",
+              }),
+            ),
             state: Type.String(),
             dueAt: Type.Union([Timestamp, Type.Null()]),
             timeLeftMs: Type.Union([Type.Number(), Type.Null()], {

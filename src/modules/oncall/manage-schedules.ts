@@ -29,6 +29,14 @@ export interface ScheduleInput {
   timeZone: string;
   layers: LayerInput[];
   chatWebhookUrl?: string | null;
+  /**
+   * The support lead: one named person, mailed when a handoff debrief goes unacknowledged. A
+   * person, not a group or a policy, because that is what a support manager means by "tell the
+   * lead": someone who owns the follow-up (a group's mail is everyone's and so nobody's), and a
+   * debrief left unread is a business-hours lapse to chase, not an outage to page anyone for.
+   * null removes it.
+   */
+  supportLeadId?: string | null;
 }
 
 /** The teams we model hand off every two weeks. */
@@ -71,6 +79,19 @@ async function checkedLayers(ctx: Context, timeZone: string, input: LayerInput[]
   return layers;
 }
 
+/** The support lead is staff who can act on it: an active agent or admin. */
+async function checkedSupportLead(ctx: Context, personId: string | null): Promise<string | null> {
+  if (personId === null) return null;
+  const person = (
+    await peopleByIds(ctx.db, systemScope("the support lead is staff; any caller here is an admin"), [
+      personId,
+    ])
+  ).get(personId);
+  if (!person || person.role === "customer" || person.deactivated_at !== null)
+    throw UnprocessableContentError.field("supportLeadId", `no active agent or admin ${personId}`);
+  return personId;
+}
+
 const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Announcements carry who is on duty: over https, or plain http only to this machine (a local relay, tests). */
@@ -103,6 +124,7 @@ function audited(row: ScheduleRow) {
     timeZone: row.time_zone,
     layers: row.layers,
     chatWebhookConfigured: row.chat_webhook_url !== null,
+    supportLeadId: row.support_lead_id,
   };
 }
 
@@ -123,6 +145,7 @@ export async function createSchedule({
       time_zone: input.timeZone,
       layers: JSON.stringify(layers),
       chat_webhook_url: checkedWebhookUrl(input.chatWebhookUrl ?? null),
+      support_lead_id: await checkedSupportLead(tx, input.supportLeadId ?? null),
       last_announced_person_id: null,
       last_announced_at: null,
       created_at: now,
@@ -173,6 +196,10 @@ export async function updateSchedule({
         input.chatWebhookUrl === undefined
           ? current.chat_webhook_url
           : checkedWebhookUrl(input.chatWebhookUrl),
+      support_lead_id:
+        input.supportLeadId === undefined
+          ? current.support_lead_id
+          : await checkedSupportLead(tx, input.supportLeadId),
       updated_at: tx.clock.now().toISOString(),
       version: current.version + 1,
     };

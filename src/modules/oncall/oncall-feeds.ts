@@ -24,6 +24,8 @@ export interface FeedView {
   id: string;
   scheduleId: string | null;
   personId: string | null;
+  /** Who made it: the feeds a person owns are theirs to list and revoke. */
+  createdBy: string | null;
   createdAt: string;
   /** Only in the answer that made it: the secret is stored as its hash and cannot be shown again. */
   url?: string;
@@ -38,6 +40,7 @@ const presentFeed = (row: FeedTokenRow): FeedView => ({
   id: row.id,
   scheduleId: row.schedule_id,
   personId: row.person_id,
+  createdBy: row.created_by,
   createdAt: row.created_at,
 });
 

@@ -20,6 +20,8 @@ export interface ScheduleView {
   layers: RotationLayer[];
   /** The webhook URL is a secret (it posts to the channel): only whether one is set leaves Tend. */
   chatWebhookConfigured: boolean;
+  /** Mailed when a handoff debrief goes unacknowledged. */
+  supportLeadId: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -74,6 +76,7 @@ export function presentSchedule(row: ScheduleRow, layers: RotationLayer[]): Sche
     timeZone: row.time_zone,
     layers,
     chatWebhookConfigured: row.chat_webhook_url !== null,
+    supportLeadId: row.support_lead_id,
     version: row.version,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

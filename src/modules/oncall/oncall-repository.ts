@@ -147,3 +147,34 @@ export async function revokeFeedToken(db: DbExecutor, id: string, at: string): P
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** Overrides and swap halves that put the person on call at or after `from`: duties still ahead. */
+export async function overridesHeldFrom(
+  db: DbExecutor,
+  personId: string,
+  from: string,
+): Promise<OverrideRow[]> {
+  return db
+    .selectFrom("oncall_overrides")
+    .selectAll()
+    .where("person_id", "=", personId)
+    .where("end_at", ">", from)
+    .orderBy("start_at")
+    .orderBy("id")
+    .execute();
+}
+
+/** Calendar feeds the person made, or that follow their shifts, revoked or not: each is their secret URL. */
+export async function feedTokenIdsOf(db: DbExecutor, personId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom("oncall_feed_tokens")
+    .select("id")
+    .where((eb) => eb.or([eb("created_by", "=", personId), eb("person_id", "=", personId)]))
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+export async function deleteFeedTokens(db: DbExecutor, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.deleteFrom("oncall_feed_tokens").where("id", "in", ids).execute();
+}

@@ -42,6 +42,9 @@ export const RotationLayerSchema = Type.Object(
 );
 
 const ScheduleName = Type.String({ minLength: 1, maxLength: 100 });
+const SupportLeadId = Type.Union([Type.String({ format: "uuid" }), Type.Null()], {
+  description: "The agent or admin mailed when a handoff debrief goes unacknowledged; null: nobody",
+});
 const TimeZone = Type.String({ minLength: 1, maxLength: 64, description: "An IANA zone, e.g. Europe/Paris" });
 const ChatWebhookUrl = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()], {
   description:
@@ -54,6 +57,7 @@ export const ScheduleCreateBody = Type.Object(
     timeZone: TimeZone,
     layers: Type.Array(RotationLayerSchema, { minItems: 1, maxItems: 20, description: "Lowest first" }),
     chatWebhookUrl: Type.Optional(ChatWebhookUrl),
+    supportLeadId: Type.Optional(SupportLeadId),
   },
   { additionalProperties: false },
 );
@@ -65,6 +69,7 @@ export const ScheduleUpdateBody = Type.Object(
     timeZone: Type.Optional(TimeZone),
     layers: Type.Optional(Type.Array(RotationLayerSchema, { minItems: 1, maxItems: 20 })),
     chatWebhookUrl: Type.Optional(ChatWebhookUrl),
+    supportLeadId: Type.Optional(SupportLeadId),
   },
   { additionalProperties: false },
 );
@@ -84,6 +89,9 @@ export const ScheduleSchema = Type.Object({
   layers: Type.Array(Type.Unknown(), { description: "The rotation layers, lowest first" }),
   chatWebhookConfigured: Type.Boolean({
     description: "Whether handoffs are announced (the URL is a secret)",
+  }),
+  supportLeadId: Type.Union([Type.String(), Type.Null()], {
+    description: "Mailed when a handoff debrief goes unacknowledged",
   }),
   version: Type.Integer(),
   createdAt: Timestamp,
@@ -129,6 +137,7 @@ export const FeedSchema = Type.Object({
   id: Type.String(),
   scheduleId: NullableString,
   personId: NullableString,
+  createdBy: NullableString,
   createdAt: Timestamp,
   url: Type.Optional(Type.String({ description: "Shown once, when the feed is made: the secret address" })),
 });

@@ -314,8 +314,34 @@ describe("the final shift list", () => {
           });
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 300 },
     );
+  });
+
+  it("starts a restriction whose start time is skipped by spring-forward at the jump, as who-is-on-call does", () => {
+    // Found by the property above: Sunday 14 March 2027 in New York skips 02:00–03:00, so a window
+    // "from 02:30" begins at 03:00 EDT (07:00Z), not at 03:30.
+    const schedule = compileSchedule({
+      timeZone: "America/New_York",
+      layers: [
+        {
+          id: "base",
+          participants: ["ana"],
+          rotation: { every: 1, unit: "days" },
+          startDate: "2025-12-01",
+          handoffTime: "00:00",
+          restriction: [{ days: ["sun"], from: "02:30", to: "00:00" }],
+        },
+      ],
+      overrides: [],
+    });
+    const jump = Date.parse("2027-03-14T07:00:00Z");
+    const shifts = finalShifts(schedule, jump - HOUR, jump + HOUR);
+    expect(shifts.map((s) => [new Date(s.start).toISOString(), s.onCall?.personId ?? null])).toEqual([
+      ["2027-03-14T06:00:00.000Z", null],
+      ["2027-03-14T07:00:00.000Z", "ana"],
+    ]);
+    expect(onCallAt(schedule, jump)?.personId).toBe("ana");
   });
 
   it("flags the hours a weekday-only layer leaves uncovered as gaps", () => {

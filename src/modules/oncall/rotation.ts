@@ -6,6 +6,7 @@ import {
   MINUTE_MS,
   mod,
   offsetAt,
+  offsetTransitions,
   parseIsoDate,
   wallToInstant,
   weekdayOfDay,
@@ -331,14 +332,18 @@ export function finalShifts(schedule: CompiledSchedule, from: number, to: number
   return shifts;
 }
 
-/** Where a restricted layer starts and stops covering, day by local day, across [from, to). */
+/**
+ * Where a restricted layer starts and stops covering, day by local day, across [from, to). Coverage
+ * is decided on the wall clock, so it also changes where the clocks jump: a window "from 02:30" on a
+ * night that skips 02:00–03:00 starts at the jump, and one "until 01:30" resumes when 01:00 repeats.
+ */
 function restrictionBoundaries(
   schedule: CompiledSchedule,
   layer: CompiledLayer,
   from: number,
   to: number,
 ): number[] {
-  const instants: number[] = [];
+  const instants = offsetTransitions(schedule.timeZone, from, to);
   const firstDay = Math.floor(wallOf(schedule, from) / DAY_MS) - 1;
   const lastDay = Math.floor(wallOf(schedule, to) / DAY_MS) + 1;
   for (let day = firstDay; day <= lastDay; day += 1) {

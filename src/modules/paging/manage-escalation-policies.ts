@@ -8,6 +8,7 @@ import { findPersonById } from "../identity/person-repository.js";
 import { checkEscalationPolicy, type EscalationPolicy, type EscalationTarget } from "../oncall/escalation.js";
 import { checkedWebhookUrl } from "../oncall/manage-schedules.js";
 import { findScheduleById } from "../oncall/oncall-repository.js";
+import { isPageable } from "./pageable-person.js";
 import { type EscalationPolicyView, presentPolicy } from "./paging-presenter.js";
 import {
   deletePolicyRow,
@@ -19,6 +20,7 @@ import {
   policyHasPages,
   updatePolicyRow,
 } from "./paging-repository.js";
+import { triggersOfPolicy } from "./paging-trigger-repository.js";
 
 export interface EscalationPolicyInput {
   name: string;
@@ -43,7 +45,7 @@ async function checkTarget(ctx: Context, target: EscalationTarget, field: string
   switch (target.kind) {
     case "person": {
       const person = await findPersonById(ctx.db, target.personId);
-      if (!person || person.role === "customer" || person.deactivated_at !== null)
+      if (!person || !isPageable(person))
         throw UnprocessableContentError.field(
           `${field}/personId`,
           `no active agent or admin ${target.personId}`,
@@ -178,6 +180,10 @@ export async function deleteEscalationPolicy({ ctx, id }: { ctx: Context; id: st
     if (!current) throw new NotFoundError(`No escalation policy ${id}.`);
     if (await policyHasPages(tx.db, id))
       throw new ConflictError(`Pages were sent with "${current.name}": it stays for their record.`);
+    if ((await triggersOfPolicy(tx.db, id)).length > 0)
+      throw new ConflictError(
+        `Paging triggers page "${current.name}": point them elsewhere or delete them first.`,
+      );
     await deletePolicyRow(tx.db, id);
     await recordAudit(tx, {
       action: "escalation_policy.deleted",

@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, UnprocessableContentError, ValidationError } from "../../errors.js";
 import { enqueueJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { decodeCursor, encodeCursor } from "../../shared/cursor.js";
 import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { Actor } from "../identity/actor.js";
@@ -12,6 +13,7 @@ import { escalatePageJob } from "./page-escalation.js";
 import { type PageEventView, type PageView, presentPage, presentPageEvent } from "./paging-presenter.js";
 import {
   changePageStatus,
+  type EscalationPolicyRow,
   findPageById,
   findPolicyById,
   findPolicyByName,
@@ -19,10 +21,13 @@ import {
   insertPageEvents,
   listPageEvents,
   listPageRows,
+  type PageListPosition,
   type PageListRow,
   type PageRow,
   type PageStatus,
+  pageStatusRank,
 } from "./paging-repository.js";
+import { type PageNews, queueSlackReply } from "./slack-replies.js";
 
 export const pageSeverities = ["sev1", "sev2", "sev3", "sev4"] as const;
 export type PageSeverity = (typeof pageSeverities)[number];
@@ -68,56 +73,121 @@ export async function openPage({ ctx, input }: { ctx: Context; input: PageInput 
   if (!title) throw ValidationError.field("title", "must not be empty");
   return inTransaction(ctx, async (tx) => {
     const policy = await policyOf(tx, input);
-    let ticketId: string | null = null;
+    let ticket: { id: string; number: number } | null = null;
     if (input.ticketNumber !== undefined) {
-      const ticket = await findTicketByNumber(tx.db, tenantScopeOf(tx.actor), input.ticketNumber);
-      if (!ticket) throw UnprocessableContentError.field("ticketNumber", `no ticket ${input.ticketNumber}`);
-      ticketId = ticket.id;
+      const found = await findTicketByNumber(tx.db, tenantScopeOf(tx.actor), input.ticketNumber);
+      if (!found) throw UnprocessableContentError.field("ticketNumber", `no ticket ${input.ticketNumber}`);
+      ticket = { id: found.id, number: found.number };
     }
-    const opener = eventActor(tx.actor);
-    const now = tx.clock.now().toISOString();
-    const page: PageRow = {
-      id: newId(),
+    return startPage(tx, {
       title,
       details: input.details?.trim() ?? "",
       severity: input.severity,
-      ticket_id: ticketId,
-      policy_id: policy.id,
-      status: "open",
-      opened_by: opener.personId,
-      opened_at: now,
-      acknowledged_by: null,
-      acknowledged_at: null,
-      resolved_by: null,
-      resolved_at: null,
-      steps_done: 0,
-    };
-    await insertPage(tx.db, page);
-    await insertPageEvents(tx.db, [
-      {
-        id: newId(),
-        page_id: page.id,
-        kind: "opened",
-        person_id: opener.personId,
-        detail: `opened with ${policy.name}`,
-        actor: opener.actor,
-        at: now,
-      },
-    ]);
-    await enqueueJob(tx, escalatePageJob, { pageId: page.id, step: 0 });
-    await recordAudit(tx, {
-      action: "page.opened",
-      targetType: "page",
-      targetId: page.id,
-      after: { title: page.title, severity: page.severity, policy: policy.name, ticketId },
+      policy,
+      ticket,
+      openedBecause: `opened with ${policy.name}`,
     });
-    return presentPage({ ...page, ticket_number: input.ticketNumber ?? null, policy_name: policy.name });
   });
 }
 
-export async function listPages(ctx: Context): Promise<PageView[]> {
+export interface NewPage {
+  title: string;
+  details: string;
+  severity: string;
+  policy: EscalationPolicyRow;
+  ticket: { id: string; number: number } | null;
+  /** The log's first line: who or what opened it, and with which policy. */
+  openedBecause: string;
+}
+
+/**
+ * Stores a page, its "opened" event and its first escalation step, in the caller's transaction:
+ * the one way a page comes to be, whether a person sends it or a paging trigger fires.
+ */
+export async function startPage(tx: Context, input: NewPage): Promise<PageView> {
+  const opener = eventActor(tx.actor);
+  const now = tx.clock.now().toISOString();
+  const page: PageRow = {
+    id: newId(),
+    title: input.title,
+    details: input.details,
+    severity: input.severity,
+    ticket_id: input.ticket?.id ?? null,
+    policy_id: input.policy.id,
+    status: "open",
+    opened_by: opener.personId,
+    opened_at: now,
+    acknowledged_by: null,
+    acknowledged_at: null,
+    resolved_by: null,
+    resolved_at: null,
+    steps_done: 0,
+  };
+  await insertPage(tx.db, page);
+  await insertPageEvents(tx.db, [
+    {
+      id: newId(),
+      page_id: page.id,
+      kind: "opened",
+      person_id: opener.personId,
+      detail: input.openedBecause,
+      actor: opener.actor,
+      at: now,
+    },
+  ]);
+  await enqueueJob(tx, escalatePageJob, { pageId: page.id, step: 0 });
+  await recordAudit(tx, {
+    action: "page.opened",
+    targetType: "page",
+    targetId: page.id,
+    after: {
+      title: page.title,
+      severity: page.severity,
+      policy: input.policy.name,
+      ticketId: page.ticket_id,
+    },
+  });
+  return presentPage({
+    ...page,
+    ticket_number: input.ticket?.number ?? null,
+    policy_name: input.policy.name,
+  });
+}
+
+/** A cursor names the last page's place in the list: its status rank, when it opened, its id. */
+function pagePositionOf(cursor: string): PageListPosition {
+  const position = decodeCursor(cursor);
+  const [rank, openedAt] = String(position.value).split("|");
+  const statusRank = Number(rank);
+  if (!openedAt || !Object.values(pageStatusRank).includes(statusRank))
+    throw ValidationError.field("cursor", "is not a cursor this API returned");
+  return { statusRank, openedAt, id: position.id };
+}
+
+/**
+ * Pages, open first, a list page at a time. A page answered between two requests moves down the
+ * list: the reader may meet it again further on, which is better than never seeing an open one.
+ */
+export async function listPages(
+  ctx: Context,
+  query: { limit?: number; cursor?: string } = {},
+): Promise<{ pages: PageView[]; nextCursor: string | null }> {
   requireStaff(ctx.actor);
-  return (await listPageRows(ctx.db, 200)).map(presentPage);
+  const limit = query.limit ?? 50;
+  const after = query.cursor === undefined ? undefined : pagePositionOf(query.cursor);
+  const rows = await listPageRows(ctx.db, limit + 1, after);
+  const listed = rows.slice(0, limit);
+  const last = listed.at(-1);
+  return {
+    pages: listed.map(presentPage),
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({
+            value: `${pageStatusRank[last.status as PageStatus]}|${last.opened_at}`,
+            id: last.id,
+          })
+        : null,
+  };
 }
 
 export async function getPage(ctx: Context, id: string): Promise<PageView & { log: PageEventView[] }> {
@@ -134,7 +204,7 @@ export async function getPage(ctx: Context, id: string): Promise<PageView & { lo
   return { ...presentPage(row), log: log.map((event) => presentPageEvent(event, names)) };
 }
 
-const leaves: Record<PageResponse, { from: PageStatus[]; to: PageStatus; event: string }> = {
+const leaves: Record<PageResponse, { from: PageStatus[]; to: PageStatus; event: PageNews }> = {
   acknowledge: { from: ["open"], to: "acknowledged", event: "acknowledged" },
   resolve: { from: ["open", "acknowledged"], to: "resolved", event: "resolved" },
 };
@@ -169,6 +239,8 @@ export async function respondToPage(tx: Context, pageId: string, response: PageR
       at: now,
     },
   ]);
+  // A page opened from Slack tells its channel; from anywhere else this queues nothing.
+  await queueSlackReply(tx, pageId, rule.event);
   await recordAudit(tx, {
     action: `page.${rule.event}`,
     targetType: "page",

@@ -3,6 +3,7 @@ import type { Role } from "../identity/actor.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { hashSecret } from "../identity/secrets.js";
 import { type PageResponse, respondToPage } from "./manage-pages.js";
+import { isPageable } from "./pageable-person.js";
 import type { PageView } from "./paging-presenter.js";
 import {
   findActionToken,
@@ -36,7 +37,7 @@ export async function inspectPageAction(ctx: Context, secret: string): Promise<P
   if ("state" in link) return link;
   const page = await findPageById(ctx.db, link.page_id);
   const person = await findPersonById(ctx.db, link.person_id);
-  if (!page || !person || person.deactivated_at !== null) return { state: "unknown" };
+  if (!page || !person || !isPageable(person)) return { state: "unknown" };
   return {
     state: "valid",
     action: link.action as PageResponse,
@@ -59,8 +60,8 @@ export async function performPageAction(
     if (!(await spendActionToken(tx.db, link.token_hash, tx.clock.now().toISOString())))
       return { state: "used" };
     const person = await findPersonById(tx.db, link.person_id);
-    // A link mailed before its person was deactivated is theirs no more.
-    if (!person || person.deactivated_at !== null) return { state: "unknown" };
+    // A link mailed before its person was deactivated or erased is theirs no more.
+    if (!person || !isPageable(person)) return { state: "unknown" };
     // The link stands for the person it was mailed to, for this one action: the audit trail says so.
     const asPerson = withActor(
       tx,

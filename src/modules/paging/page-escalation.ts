@@ -9,18 +9,19 @@ import { deliverMail, newMessageId } from "../email/deliver-mail.js";
 import type { OutboundEmailSettings } from "../email/send-outbound-email.js";
 import { memberIdsByGroup } from "../identity/group-repository.js";
 import { findPeopleByIds, findPersonById } from "../identity/person-repository.js";
-import { hashSecret, newSecret } from "../identity/secrets.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { type EscalationStep, type EscalationTarget, stepAfter } from "../oncall/escalation.js";
 import { loadScheduleById } from "../oncall/read-schedules.js";
 import { onCallAt } from "../oncall/rotation.js";
+import { personIdsWithPageWebhooks } from "./page-channel-repository.js";
 import { pageMail } from "./page-mail.js";
+import { issuePageActionLinks, notifyPersonWebhookJob } from "./page-webhook-delivery.js";
+import { isPageable } from "./pageable-person.js";
 import { storedPolicy } from "./paging-presenter.js";
 import {
   claimStep,
   findPageById,
   findPolicyById,
-  insertActionTokens,
   insertPageEvents,
   type PageEventRow,
 } from "./paging-repository.js";
@@ -40,9 +41,9 @@ export function stepName(step: EscalationStep): string {
 
 /**
  * The people a step reaches now: a schedule's on-call person, a group's members, a person; each
- * once, and only active staff (someone deactivated since the policy was written is skipped).
+ * once, and only active staff (someone deactivated or erased since the policy was written is skipped).
  */
-async function peopleToNotify(
+export async function peopleToNotify(
   ctx: Context,
   targets: readonly EscalationTarget[],
   at: number,
@@ -66,7 +67,7 @@ async function peopleToNotify(
     }
   }
   const people = await findPeopleByIds(ctx.db, systemScope("paging reaches staff"), [...new Set(ids)]);
-  return people.filter((p) => p.role !== "customer" && p.deactivated_at === null).map((p) => p.id);
+  return people.filter(isPageable).map((p) => p.id);
 }
 
 /**
@@ -101,8 +102,13 @@ export async function escalatePage(ctx: Context, payload: { pageId: string; step
     if (step) {
       const people = await peopleToNotify(tx, step.targets, now.getTime());
       event("escalated", `escalated to ${stepName(step)}: ${people.length} to notify`);
-      for (const personId of people)
+      // Mail and a person's own webhook are separate jobs: one failing retries without repeating the other.
+      const withWebhooks = await personIdsWithPageWebhooks(tx.db, people);
+      for (const personId of people) {
         await enqueueJob(tx, notifyPagedPersonJob, { pageId: page.id, personId, step: stepName(step) });
+        if (withWebhooks.has(personId))
+          await enqueueJob(tx, notifyPersonWebhookJob, { pageId: page.id, personId, step: stepName(step) });
+      }
       if (policyRow.chat_webhook_url)
         await enqueueJob(tx, postPageToChatJob, { pageId: page.id, personIds: people, step: stepName(step) });
       const next = stepAfter(policy, openedAt, payload.step + 1);
@@ -120,10 +126,6 @@ export async function escalatePage(ctx: Context, payload: { pageId: string; step
   });
 }
 
-export function pageActionLink(publicUrl: string, secret: string): string {
-  return `${publicUrl.replace(/\/$/, "")}/api/v1/pages/act/${secret}`;
-}
-
 /**
  * The `paging.notify-person` job: one paged person's mail with their acknowledge and resolve
  * links. The secrets are made here, at sending, and only their hashes stored: they exist only in
@@ -137,31 +139,22 @@ export async function notifyPagedPerson(
 ): Promise<void> {
   const page = await findPageById(ctx.db, payload.pageId);
   const person = await findPersonById(ctx.db, payload.personId);
-  if (page?.status !== "open" || !person || person.deactivated_at !== null) return;
-  const now = ctx.clock.now();
-  const expiresAt = new Date(now.getTime() + pageLinkLifetimeMs);
-  const secrets = { acknowledge: newSecret(""), resolve: newSecret("") };
-  await insertActionTokens(
-    ctx.db,
-    (["acknowledge", "resolve"] as const).map((action) => ({
-      token_hash: hashSecret(secrets[action]),
-      page_id: page.id,
-      person_id: person.id,
-      action,
-      created_at: now.toISOString(),
-      expires_at: expiresAt.toISOString(),
-      used_at: null,
-    })),
-  );
+  if (page?.status !== "open" || !person || !isPageable(person)) return;
+  const links = await issuePageActionLinks(ctx, {
+    pageId: page.id,
+    personId: person.id,
+    publicUrl: settings.publicUrl,
+    lifetimeMs: pageLinkLifetimeMs,
+  });
   const outcome = await deliverMail(settings.relayUrl, {
     ...pageMail({
       title: page.title,
       details: page.details,
       severity: page.severity,
       step: payload.step,
-      acknowledgeLink: pageActionLink(settings.publicUrl, secrets.acknowledge),
-      resolveLink: pageActionLink(settings.publicUrl, secrets.resolve),
-      expiresAt,
+      acknowledgeLink: links.acknowledge,
+      resolveLink: links.resolve,
+      expiresAt: links.expiresAt,
     }),
     messageId: newMessageId(settings.mailFrom),
     from: settings.mailFrom,

@@ -1,9 +1,11 @@
+import type { ExpressionBuilder } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
 import type {
   EscalationPoliciesTable,
   PageActionTokensTable,
   PageEventsTable,
   PagesTable,
+  Tables,
 } from "../../db/tables.js";
 
 export type EscalationPolicyRow = EscalationPoliciesTable;
@@ -73,19 +75,46 @@ export async function findPageById(db: DbExecutor, id: string): Promise<PageList
   return pagesWithNames(db).where("pages.id", "=", id).executeTakeFirst();
 }
 
-/** Open pages first, then acknowledged, then resolved; newest first within each. */
-export async function listPageRows(db: DbExecutor, limit: number): Promise<PageListRow[]> {
-  return pagesWithNames(db)
-    .orderBy((eb) =>
-      eb
-        .case()
-        .when("pages.status", "=", "open")
-        .then(0)
-        .when("pages.status", "=", "acknowledged")
-        .then(1)
-        .else(2)
-        .end(),
-    )
+/** Where a page sorts in the list: open first, then acknowledged, then resolved. */
+export const pageStatusRank: Record<PageStatus, number> = { open: 0, acknowledged: 1, resolved: 2 };
+
+/** The last page of a list page, in the list's order: the next list page starts after it. */
+export interface PageListPosition {
+  statusRank: number;
+  openedAt: string;
+  id: string;
+}
+
+/** Open pages first, then acknowledged, then resolved; newest first within each; after `after` if given. */
+export async function listPageRows(
+  db: DbExecutor,
+  limit: number,
+  after?: PageListPosition,
+): Promise<PageListRow[]> {
+  const statusRank = (eb: ExpressionBuilder<Tables, "pages">) =>
+    eb
+      .case()
+      .when("pages.status", "=", "open")
+      .then(pageStatusRank.open)
+      .when("pages.status", "=", "acknowledged")
+      .then(pageStatusRank.acknowledged)
+      .else(pageStatusRank.resolved)
+      .end();
+  let select = pagesWithNames(db);
+  if (after)
+    select = select.where((eb) =>
+      eb.or([
+        eb(statusRank(eb), ">", after.statusRank),
+        eb.and([eb(statusRank(eb), "=", after.statusRank), eb("pages.opened_at", "<", after.openedAt)]),
+        eb.and([
+          eb(statusRank(eb), "=", after.statusRank),
+          eb("pages.opened_at", "=", after.openedAt),
+          eb("pages.id", "<", after.id),
+        ]),
+      ]),
+    );
+  return select
+    .orderBy(statusRank)
     .orderBy("pages.opened_at", "desc")
     .orderBy("pages.id", "desc")
     .limit(limit)

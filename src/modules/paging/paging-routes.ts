@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { ConflictError, DomainError, NotFoundError } from "../../errors.js";
-import { IdParams, problemResponses } from "../../http/schemas.js";
+import { IdParams, NullableString, problemResponses } from "../../http/schemas.js";
 import {
   createEscalationPolicy,
   deleteEscalationPolicy,
@@ -19,6 +19,7 @@ import {
   EscalationPolicyUpdateBody,
   PageActionSecretParams,
   PageCreateBody,
+  PageListQuery,
   PageSchema,
   PageWithLogSchema,
 } from "./paging-schemas.js";
@@ -146,11 +147,15 @@ export const pagingRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: "Pages, open ones first (staff)",
-        response: { 200: Type.Object({ pages: Type.Array(PageSchema) }), ...problemResponses },
+        summary: "Pages, open ones first, a list page at a time (staff)",
+        querystring: PageListQuery,
+        response: {
+          200: Type.Object({ pages: Type.Array(PageSchema), nextCursor: NullableString }),
+          ...problemResponses,
+        },
       },
     },
-    async (request) => ({ pages: await listPages(request.ctx) }),
+    async (request) => listPages(request.ctx, request.query),
   );
 
   app.get(

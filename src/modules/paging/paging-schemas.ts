@@ -1,5 +1,5 @@
 import { Type } from "typebox";
-import { NullableString, Timestamp } from "../../http/schemas.js";
+import { NullableString, PageQuery, Timestamp } from "../../http/schemas.js";
 import { pageSeverities } from "./manage-pages.js";
 
 const Uuid = Type.String({ format: "uuid" });
@@ -80,6 +80,9 @@ export const PageCreateBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** `nextCursor` of the previous answer fetches the next list page; the cursor is opaque. */
+export const PageListQuery = Type.Object(PageQuery, { additionalProperties: false });
 
 export const PageSchema = Type.Object({
   id: Type.String(),

@@ -9,6 +9,10 @@ import { countSignInLinksOf, deleteSignInLinksOf } from "../identity/sign-in-lin
 import { throttleKeys } from "../identity/sign-in-throttle.js";
 import { clearFailures } from "../identity/sign-in-throttle-repository.js";
 import { handoffDebriefContent } from "../oncall/handoff-erasure.js";
+import { onCallErasure } from "../oncall/oncall-erasure.js";
+import { escalationPolicyErasure } from "../paging/escalation-policy-erasure.js";
+import { personPageWebhookErasure } from "../paging/page-webhook-erasure.js";
+import { triggeredPageContent } from "../paging/paging-trigger-erasure.js";
 import { commentBody } from "../tickets/comment-body.js";
 import { countFollowingsOf, deleteFollowingsOf } from "../tickets/ticket-follower-repository.js";
 import {
@@ -215,6 +219,10 @@ const auditTrail: ErasureContributor = {
 };
 
 export const erasureContributors: ErasureContributor[] = [
+  // First: they refuse while a schedule or an escalation policy still counts on the person,
+  // before anything else is read.
+  onCallErasure,
+  escalationPolicyErasure,
   profile,
   ticketContent,
   mail,
@@ -224,5 +232,7 @@ export const erasureContributors: ErasureContributor[] = [
   signInLinks,
   queuedPayloads,
   handoffDebriefContent,
+  personPageWebhookErasure,
+  triggeredPageContent,
   auditTrail,
 ];

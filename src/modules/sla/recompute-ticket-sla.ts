@@ -2,6 +2,7 @@ import type { DbExecutor } from "../../db/database.js";
 import type { Context } from "../../shared/context.js";
 import { publishDomainEvent } from "../../shared/domain-events.js";
 import { systemScope } from "../identity/tenant-scope.js";
+import { queuePagingTriggers } from "../paging/queue-paging-triggers.js";
 import { eventRow } from "../tickets/ticket-events.js";
 import { insertTicketEvents, tagsByTicket } from "../tickets/ticket-repository.js";
 import { formatInstant } from "./format-duration.js";
@@ -127,6 +128,16 @@ async function recordTransitions(
     );
     if (clock.state === "breached") {
       await publishDomainEvent(ctx, "sla.breached", computed.ticketId, clockPayload(computed, clock));
+      // Severity as it stands at the breach: a ticket raised to Sev 1 since its creation pages too.
+      if (computed.attributes.severity === "sev1")
+        await queuePagingTriggers(ctx, {
+          kind: "sev1_sla_breached",
+          ticketId: computed.ticketId,
+          clockKey: clockKey(clock.policyId, clock.targetKey, clock.cycle),
+          metric: metricWords[clock.metric],
+          slaPolicyName: clock.policyName,
+          dueAt: clock.dueAt?.toISOString() ?? null,
+        });
     }
   }
   if (events.length > 0) await insertTicketEvents(ctx.db, events);

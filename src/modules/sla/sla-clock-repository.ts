@@ -137,3 +137,57 @@ export async function markClockWarned(db: DbExecutor, id: string, at: string): P
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/**
+ * The names clocks are shown under, by their `policy_id`, as the ticket's SLA panel words them: a
+ * clock belongs to a policy, or to a customer exception standing in for one ("Contract SLA
+ * (exception: …)"); an id found in neither is a policy since removed.
+ */
+export async function clockPolicyNames(
+  db: DbExecutor,
+  scope: TenantScope,
+  policyIds: readonly string[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(policyIds)];
+  const names = new Map<string, string>();
+  if (ids.length === 0) return names;
+  const policies = await db
+    .selectFrom("sla_policies")
+    .select(["id", "name"])
+    .where("id", "in", ids)
+    .execute();
+  for (const policy of policies) names.set(policy.id, policy.name);
+  const exceptions = await db
+    .selectFrom("sla_customer_exceptions")
+    .leftJoin("sla_policies", "sla_policies.id", "sla_customer_exceptions.policy_id")
+    .select(["sla_customer_exceptions.id", "sla_customer_exceptions.reason", "sla_policies.name"])
+    .where("sla_customer_exceptions.id", "in", ids)
+    // A customer sees only their organization's exceptions named; the rest stay "Removed policy".
+    .$if(scope.kind === "organization", (query) =>
+      query.where(
+        "sla_customer_exceptions.organization_id",
+        "=",
+        scope.kind === "organization" ? scope.organizationId : "",
+      ),
+    )
+    .$if(scope.kind === "requester", (query) =>
+      query.where(
+        "sla_customer_exceptions.organization_id",
+        "in",
+        db
+          .selectFrom("people")
+          .select("people.organization_id")
+          .where("people.id", "=", scope.kind === "requester" ? scope.requesterId : ""),
+      ),
+    )
+    .execute();
+  for (const exception of exceptions)
+    names.set(
+      exception.id,
+      exception.name
+        ? `${exception.name} (exception: ${exception.reason})`
+        : `Customer exception (${exception.reason})`,
+    );
+  for (const id of ids) if (!names.has(id)) names.set(id, "Removed policy");
+  return names;
+}

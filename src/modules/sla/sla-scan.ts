@@ -1,10 +1,12 @@
 import { type Context, inTransaction } from "../../shared/context.js";
 import { publishDomainEvent } from "../../shared/domain-events.js";
+import { systemScope } from "../identity/tenant-scope.js";
 import { eventRow } from "../tickets/ticket-events.js";
 import { insertTicketEvents } from "../tickets/ticket-repository.js";
 import { formatInstant } from "./format-duration.js";
 import { metricWords, recomputeTicketSla } from "./recompute-ticket-sla.js";
 import {
+  clockPolicyNames,
   clocksToWarn,
   markClockWarned,
   type SlaClockRow,
@@ -90,16 +92,7 @@ async function warnOnce(ctx: Context, clock: SlaClockRow): Promise<boolean> {
 
 /** A clock belongs to a policy, or to a customer exception that stands in for one. */
 async function nameOfPolicy(ctx: Context, id: string): Promise<string> {
-  const policy = await ctx.db
-    .selectFrom("sla_policies")
-    .select("name")
-    .where("id", "=", id)
-    .executeTakeFirst();
-  if (policy) return policy.name;
-  const exception = await ctx.db
-    .selectFrom("sla_customer_exceptions")
-    .select("reason")
-    .where("id", "=", id)
-    .executeTakeFirst();
-  return exception ? `Customer exception (${exception.reason})` : "Removed policy";
+  return (
+    (await clockPolicyNames(ctx.db, systemScope("the SLA warning job"), [id])).get(id) ?? "Removed policy"
+  );
 }

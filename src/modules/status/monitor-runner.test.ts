@@ -52,11 +52,16 @@ describe("the monitor runner against a real loopback server", () => {
       perMonitor.set(check.monitorId, [...(perMonitor.get(check.monitorId) ?? []), check]);
     expect(perMonitor.size).toBe(11);
     for (const [id, checks] of perMonitor) {
-      // 1.1 s at 200 ms: five or six checks, each on a distinct due time 200 ms apart.
-      expect(checks.length, id).toBeGreaterThanOrEqual(4);
+      // 1.1 s at 200 ms: at most six checks, on the monitor's own beat. A check that finished after
+      // its next due time (a loaded machine) skips that beat rather than overlapping, hence "a multiple".
+      expect(checks.length, id).toBeGreaterThanOrEqual(3);
       expect(checks.length, id).toBeLessThanOrEqual(6);
       const dues = checks.map((c) => c.dueAt);
-      for (let i = 1; i < dues.length; i += 1) expect((dues[i] ?? 0) - (dues[i - 1] ?? 0)).toBe(200);
+      for (let i = 1; i < dues.length; i += 1) {
+        const apart = (dues[i] ?? 0) - (dues[i - 1] ?? 0);
+        expect(apart).toBeGreaterThan(0);
+        expect(apart % 200).toBe(0);
+      }
     }
     expect(perMonitor.get("down")?.every((c) => !c.verdict.up && /HTTP 500/.test(c.verdict.reason))).toBe(
       true,

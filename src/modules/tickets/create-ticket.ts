@@ -10,6 +10,7 @@ import { isStaff, requirePerson } from "../identity/identity-policy.js";
 import { findOrCreateCustomer } from "../identity/manage-people.js";
 import { findPersonById, type PersonRow } from "../identity/person-repository.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { queuePagingTriggers } from "../paging/queue-paging-triggers.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { unqualifiedReply } from "./reply-qualification.js";
@@ -190,6 +191,8 @@ export async function createTicket({
     ]);
     await acknowledgeIfSupportClosed(tx, row);
     await recomputeTicketSla(tx, row.id);
+    if (row.severity === "sev1")
+      await queuePagingTriggers(tx, { kind: "sev1_ticket_created", ticketId: row.id });
     await recordAudit(tx, {
       action: "ticket.created",
       targetType: "ticket",

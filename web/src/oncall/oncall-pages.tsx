@@ -1,5 +1,9 @@
 import { Navigate, Route, Routes } from "react-router";
+import { DebriefPage } from "./debrief-page.js";
+import { DebriefsPage } from "./debriefs-page.js";
+import { EscalationPoliciesPage } from "./escalation-policies-page.js";
 import { OnCallOverviewPage } from "./overview-page.js";
+import { PageDetailPage } from "./page-detail-page.js";
 import { PagesPage } from "./pages-page.js";
 import { EditSchedulePage, NewSchedulePage } from "./schedule-form.js";
 import { SchedulePage } from "./schedule-page.js";
@@ -13,6 +17,10 @@ export default function OnCallPages() {
       <Routes>
         <Route index element={<OnCallOverviewPage />} />
         <Route path="pages" element={<PagesPage />} />
+        <Route path="pages/:id" element={<PageDetailPage />} />
+        <Route path="policies" element={<EscalationPoliciesPage />} />
+        <Route path="debriefs" element={<DebriefsPage />} />
+        <Route path="debriefs/:id" element={<DebriefPage />} />
         <Route path="schedules/new" element={<NewSchedulePage />} />
         <Route path="schedules/:id" element={<SchedulePage />} />
         <Route path="schedules/:id/edit" element={<EditSchedulePage />} />

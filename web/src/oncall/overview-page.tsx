@@ -2,6 +2,8 @@ import { Link } from "react-router";
 import { LoadState, useLoaded } from "../admin/form-controls.js";
 import { api } from "../api.js";
 import { useMe } from "../session.js";
+import { DebriefsWaiting } from "./debriefs-waiting.js";
+import { MyFeedsSection } from "./my-feeds-section.js";
 import { type OnCallView, range, type ScheduleView, type ShiftView, WEEK } from "./oncall-data.js";
 import { atInZone } from "./schedule-draft.js";
 
@@ -103,9 +105,12 @@ export function OnCallOverviewPage() {
         <h1>On call</h1>
         <span className="row-actions">
           <Link to="/oncall/pages">Pages</Link>
+          <Link to="/oncall/policies">Escalation policies</Link>
+          <Link to="/oncall/debriefs">Debriefs</Link>
           {me.role === "admin" && <Link to="/oncall/schedules/new">New schedule</Link>}
         </span>
       </div>
+      <DebriefsWaiting />
       {loaded.value === null && <LoadState error={loaded.error} what="Schedules" />}
       {loaded.value?.length === 0 && (
         <section className="empty">
@@ -129,6 +134,7 @@ export function OnCallOverviewPage() {
           ))}
         </ul>
       )}
+      {loaded.value && loaded.value.length > 0 && <MyFeedsSection />}
     </>
   );
 }

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Link } from "react-router";
 import type { EscalationPolicyView, PageView } from "../../../src/modules/paging/paging-presenter.js";
 import {
@@ -12,7 +13,9 @@ import {
   useSubmission,
 } from "../admin/form-controls.js";
 import { api } from "../api.js";
+import { MyPageWebhookSection } from "./my-page-webhook-section.js";
 import { activeStaff } from "./oncall-data.js";
+import { PagingTriggersSection } from "./paging-triggers-section.js";
 
 const severityNames = {
   sev1: "Sev 1: service down",
@@ -61,18 +64,52 @@ function PageSomeoneForm({ policies, onPaged }: { policies: EscalationPolicyView
 
 const when = (iso: string) => <time dateTime={iso}>{new Date(iso).toLocaleString()}</time>;
 
+/** Pages the list asks for at a time: a busy night's worth. */
+const listPageSize = 25;
+
+interface PageList {
+  pages: PageView[];
+  nextCursor: string | null;
+}
+
 /** `/oncall/pages`: pages open first, acknowledged and resolved here, and a form to send one. */
 export function PagesPage() {
+  // Further list pages, fetched by "Show older pages"; a reload starts from the first again.
+  const [older, setOlder] = useState<PageList | null>(null);
   const loaded = useLoaded(async () => {
-    const [{ pages }, { policies }, staff] = await Promise.all([
-      api<{ pages: PageView[] }>("GET", "/pages"),
+    const [{ pages, nextCursor }, { policies }, staff] = await Promise.all([
+      api<PageList>("GET", `/pages?limit=${listPageSize}`),
       api<{ policies: EscalationPolicyView[] }>("GET", "/escalation-policies"),
       activeStaff(),
     ]);
-    return { pages, policies, names: new Map(staff.map((person) => [person.id, person.name])) };
+    setOlder(null);
+    return {
+      pages,
+      nextCursor,
+      policies,
+      names: new Map(staff.map((person) => [person.id, person.name])),
+    };
   });
   const response = useSubmission([]);
   const value = loaded.value;
+  // A page answered meanwhile moves down the list and may come again in a later list page: once is enough.
+  const listed = value
+    ? [...value.pages, ...(older?.pages ?? [])].filter(
+        (page, index, all) => all.findIndex((other) => other.id === page.id) === index,
+      )
+    : [];
+  const nextCursor = older ? older.nextCursor : (value?.nextCursor ?? null);
+  const showOlder = (cursor: string) =>
+    response.run(async () => {
+      const next = await api<PageList>(
+        "GET",
+        `/pages?limit=${listPageSize}&cursor=${encodeURIComponent(cursor)}`,
+      );
+      setOlder((current) => ({
+        pages: [...(current?.pages ?? []), ...next.pages],
+        nextCursor: next.nextCursor,
+      }));
+    });
   const nameOf = (id: string | null) => (id && value?.names.get(id)) || "someone";
   const respond = (page: PageView, what: "acknowledgement" | "resolution") =>
     response.run(async () => {
@@ -84,14 +121,20 @@ export function PagesPage() {
       <p className="crumbs">
         <Link to="/oncall">On call</Link>
       </p>
-      <h1>Pages</h1>
+      <div className="oncall-head">
+        <h1>Pages</h1>
+        <Link to="/oncall/policies">Escalation policies</Link>
+      </div>
       {value === null && <LoadState error={loaded.error} what="Pages" />}
       {value?.pages.length === 0 && <p className="empty">No pages sent yet.</p>}
-      {value && value.pages.length > 0 && (
+      {listed.length > 0 && (
         <ul className="config-list" aria-label="Pages, open first">
-          {value.pages.map((page) => (
+          {listed.map((page) => (
             <li key={page.id}>
-              <strong>{page.title}</strong> ({page.severity}, {page.policy.name}): {statusNames[page.status]}
+              <strong>
+                <Link to={`/oncall/pages/${page.id}`}>{page.title}</Link>
+              </strong>{" "}
+              ({page.severity}, {page.policy.name}): {statusNames[page.status]}
               <span className="summary">
                 Sent by {nameOf(page.openedBy)} {when(page.openedAt)}
                 {page.acknowledgedAt && (
@@ -125,17 +168,23 @@ export function PagesPage() {
           ))}
         </ul>
       )}
+      {nextCursor && (
+        <button type="button" disabled={response.busy} onClick={() => showOlder(nextCursor)}>
+          Show older pages
+        </button>
+      )}
       <FormProblems problems={response.problems} />
       {value &&
         (value.policies.length === 0 ? (
           <p className="muted">
-            No escalation policy yet: an admin defines who is paged and when (
-            <code>POST /escalation-policies</code>
-            ).
+            No escalation policy yet: an admin defines who is paged and when in{" "}
+            <Link to="/oncall/policies">escalation policies</Link>.
           </p>
         ) : (
           <PageSomeoneForm policies={value.policies} onPaged={loaded.reload} />
         ))}
+      <MyPageWebhookSection />
+      <PagingTriggersSection />
     </>
   );
 }

@@ -40,6 +40,7 @@ describe("an on-call schedule as an admin edits it", () => {
       timeZone: "Europe/Paris",
       layers,
       chatWebhookConfigured: false,
+      supportLeadId: null,
       version: 3,
       createdAt: "",
       updatedAt: "",

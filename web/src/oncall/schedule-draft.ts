@@ -40,6 +40,8 @@ export interface ScheduleDraft {
   name: string;
   timeZone: string;
   layers: LayerDraft[];
+  /** The person mailed when a debrief goes unacknowledged; "": nobody. */
+  supportLeadId: string;
 }
 
 /** A new layer: the issue's default rotation, two weeks, handing off at 09:00 from `today`. */
@@ -59,6 +61,7 @@ export function draftOfSchedule(schedule: ScheduleView): ScheduleDraft {
   return {
     name: schedule.name,
     timeZone: schedule.timeZone,
+    supportLeadId: schedule.supportLeadId ?? "",
     layers: schedule.layers.map((layer) => ({
       id: layer.id,
       participants: [...layer.participants],
@@ -90,6 +93,7 @@ export function scheduleFields(layers: readonly LayerDraft[]): string[] {
   return [
     "name",
     "timeZone",
+    "supportLeadId",
     "layers",
     ...layers.flatMap((layer, i) => [
       `layers/${i}/participants`,

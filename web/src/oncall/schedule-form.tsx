@@ -234,7 +234,12 @@ function ScheduleForm({
       heading="h2"
       submitLabel={schedule ? "Save schedule" : "Create schedule"}
       onSubmit={submission.submit(async () => {
-        const body = { name: draft.name, timeZone: draft.timeZone, layers: layersOfDraft(draft.layers) };
+        const body = {
+          name: draft.name,
+          timeZone: draft.timeZone,
+          layers: layersOfDraft(draft.layers),
+          supportLeadId: draft.supportLeadId || null,
+        };
         const saved = schedule
           ? await api<ScheduleView>("PATCH", `/oncall/schedules/${schedule.id}`, {
               ...body,
@@ -257,6 +262,12 @@ function ScheduleForm({
           <option key={zone} value={zone} />
         ))}
       </datalist>
+      <SelectField
+        label="Support lead"
+        hint="Mailed when the incoming engineer has not acknowledged a handoff debrief within 2 business hours."
+        names={{ "": "Nobody", ...Object.fromEntries(staff.map((person) => [person.id, person.name])) }}
+        {...bind("supportLeadId")}
+      />
       <p className="hint">Layers lower in the list cover where the ones above them are restricted.</p>
       {draft.layers.map((layer, index) => (
         <LayerEditor
@@ -301,6 +312,7 @@ export function NewSchedulePage() {
       name: "",
       timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
       layers: [newLayer(localToday())],
+      supportLeadId: "",
     }),
     [],
   );

@@ -3,6 +3,7 @@ import { FormProblems, LoadState, useLoaded, useSubmission } from "../admin/form
 import { api, type PersonView } from "../api.js";
 import { useMe } from "../session.js";
 import { CoverShiftForm, SwapShiftsForm } from "./cover-forms.js";
+import { HandoffSection } from "./handoff-section.js";
 import {
   activeStaff,
   type OverrideView,
@@ -160,6 +161,7 @@ export function SchedulePage() {
           <SwapShiftsForm schedule={schedule} onSaved={loaded.reload} />
         </div>
       </section>
+      <HandoffSection schedule={schedule} />
       <SubscribeSection schedule={schedule} />
     </>
   );

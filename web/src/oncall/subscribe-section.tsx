@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { FormProblems, useSubmission } from "../admin/form-controls.js";
 import { api } from "../api.js";
 import { useMe } from "../session.js";
+import { MyFeedsSection } from "./my-feeds-section.js";
 import type { FeedView, ScheduleView } from "./oncall-data.js";
 
 /** A feed's secret address, shown this once: Tend keeps only its hash. */
@@ -69,6 +70,7 @@ export function SubscribeSection({ schedule }: { schedule: ScheduleView }) {
       </div>
       <FormProblems problems={submission.problems} />
       {made && <FeedUrl key={made.url} url={made.url} what={made.what} />}
+      <MyFeedsSection heading="h3" revision={made?.url ?? null} />
     </section>
   );
 }

@@ -82,6 +82,9 @@ export function RequestPage() {
   }
   const { ticket, comments } = loaded;
   const severity = severityChoices.find((choice) => choice.value === ticket.severity);
+  // The desk's automatic acknowledgement outside support hours (channel "system") is not an answer:
+  // the thank-you stays until a person from the team replies.
+  const teamAnswered = comments.some((c) => c.author.role !== "customer" && c.channel !== "system");
   return (
     <section className="portal-request">
       <p>
@@ -98,7 +101,7 @@ export function RequestPage() {
         <span>from {ticket.requester.name}</span>
         {ticket.assignee && <span>handled by {ticket.assignee.name}</span>}
       </p>
-      {justSent && comments.length <= 1 && (
+      {justSent && !teamAnswered && (
         <p className="portal-notice" role="status">
           Thank you: your request is with the team. We will email you when we answer, and the answer appears
           here.
