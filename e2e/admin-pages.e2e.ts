@@ -8,7 +8,14 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
+import {
+  type E2eDesk,
+  eventually,
+  makeAda,
+  makeSam,
+  staffPassword as password,
+  startE2eDesk,
+} from "./support/e2e-desk.js";
 
 let desk: E2eDesk;
 let browser: Browser;
@@ -38,14 +45,8 @@ const dueAt = (page: Page, target: string) =>
 describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
   beforeAll(async () => {
     desk = await startE2eDesk();
-    await desk.makeStaff({
-      name: "Ada Admin",
-      email: "ada@support.example",
-      password,
-      group: "Tier 1",
-      role: "admin",
-    });
-    await desk.makeStaff({ name: "Sam Agent", email: "sam@support.example", password, group: "Tier 1" });
+    await makeAda(desk);
+    await makeSam(desk);
     browser = await openChromium();
   }, 120_000);
 

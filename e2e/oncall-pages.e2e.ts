@@ -11,7 +11,14 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
+import {
+  type E2eDesk,
+  eventually,
+  makeAda,
+  makeSam,
+  staffPassword as password,
+  startE2eDesk,
+} from "./support/e2e-desk.js";
 
 let desk: E2eDesk;
 let browser: Browser;
@@ -38,19 +45,8 @@ async function openOnCall(page: Page) {
 describe.skipIf(chromiumMissing)("the on-call pages in Chromium", () => {
   beforeAll(async () => {
     desk = await startE2eDesk();
-    await desk.makeStaff({
-      name: "Ada Admin",
-      email: "ada@support.example",
-      password,
-      group: "Tier 1",
-      role: "admin",
-    });
-    const sam = await desk.makeStaff({
-      name: "Sam Agent",
-      email: "sam@support.example",
-      password,
-      group: "Tier 1",
-    });
+    await makeAda(desk);
+    const sam = await makeSam(desk);
     await createEscalationPolicy({
       ctx: desk.tend.context(systemActor("e2e setup")),
       input: {

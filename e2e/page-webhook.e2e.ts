@@ -11,7 +11,13 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
+import {
+  type E2eDesk,
+  eventually,
+  makeSam,
+  staffPassword as password,
+  startE2eDesk,
+} from "./support/e2e-desk.js";
 
 let desk: E2eDesk;
 let browser: Browser;
@@ -34,12 +40,7 @@ describe.skipIf(chromiumMissing)("a person's own page webhook in Chromium", () =
     });
     await new Promise<void>((resolve) => chat.listen(0, "127.0.0.1", resolve));
     desk = await startE2eDesk();
-    samId = await desk.makeStaff({
-      name: "Sam Agent",
-      email: "sam@support.example",
-      password,
-      group: "Tier 1",
-    });
+    samId = await makeSam(desk);
     await createEscalationPolicy({
       ctx: desk.tend.context(systemActor("e2e setup")),
       input: {

@@ -9,7 +9,13 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
+import {
+  type E2eDesk,
+  eventually,
+  makeAda,
+  staffPassword as password,
+  startE2eDesk,
+} from "./support/e2e-desk.js";
 
 let desk: E2eDesk;
 let browser: Browser;
@@ -18,13 +24,7 @@ let customerId: string;
 describe.skipIf(chromiumMissing)("paging triggers in Chromium", () => {
   beforeAll(async () => {
     desk = await startE2eDesk();
-    const ada = await desk.makeStaff({
-      name: "Ada Admin",
-      email: "ada@support.example",
-      password,
-      group: "Tier 1",
-      role: "admin",
-    });
+    const ada = await makeAda(desk);
     customerId = await desk.makeCustomer({
       organization: "Northwind",
       domain: "northwind.example",

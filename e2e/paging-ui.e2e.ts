@@ -15,7 +15,14 @@ import {
   seriousAccessibilityViolations,
   signInWithPassword,
 } from "./support/chromium.js";
-import { type E2eDesk, eventually, staffPassword as password, startE2eDesk } from "./support/e2e-desk.js";
+import {
+  type E2eDesk,
+  eventually,
+  makeAda,
+  makeSam,
+  staffPassword as password,
+  startE2eDesk,
+} from "./support/e2e-desk.js";
 
 let desk: E2eDesk;
 let browser: Browser;
@@ -56,19 +63,8 @@ describe.skipIf(chromiumMissing)("paging in Chromium: escalation policies and a 
     });
     await new Promise<void>((resolve) => chat.listen(0, "127.0.0.1", resolve));
     desk = await startE2eDesk();
-    await desk.makeStaff({
-      name: "Ada Admin",
-      email: "ada@support.example",
-      password,
-      group: "Tier 1",
-      role: "admin",
-    });
-    const sam = await desk.makeStaff({
-      name: "Sam Agent",
-      email: "sam@support.example",
-      password,
-      group: "Tier 1",
-    });
+    await makeAda(desk);
+    const sam = await makeSam(desk);
     await createSchedule({
       ctx: desk.tend.context(systemActor("e2e setup")),
       input: {

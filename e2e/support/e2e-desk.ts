@@ -15,6 +15,27 @@ import { createTestDatabase, type TestDatabase } from "../../test/support/test-d
 /** The password the journeys' staff sign in with. */
 export const staffPassword = "lantern orbit cactus 42";
 
+/** Ada Admin (ada@support.example), an admin in Tier 1, signing in with `staffPassword`; her id. */
+export function makeAda(desk: E2eDesk): Promise<string> {
+  return desk.makeStaff({
+    name: "Ada Admin",
+    email: "ada@support.example",
+    password: staffPassword,
+    group: "Tier 1",
+    role: "admin",
+  });
+}
+
+/** Sam Agent (sam@support.example), an agent in Tier 1, signing in with `staffPassword`; his id. */
+export function makeSam(desk: E2eDesk): Promise<string> {
+  return desk.makeStaff({
+    name: "Sam Agent",
+    email: "sam@support.example",
+    password: staffPassword,
+    group: "Tier 1",
+  });
+}
+
 /** Polls a reading until the assertion holds: the page updates after the API answers. */
 export const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
