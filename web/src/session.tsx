@@ -68,9 +68,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         adopt(await api<SignedIn>("POST", "/auth/sign-in/second-factor", { challenge, code }));
       },
       async signOut() {
-        await api<void>("POST", "/auth/logout");
-        setCsrfToken(null);
+        // Leave the signed-in pages before the session ends: a live update arriving meanwhile would
+        // otherwise reload the open ticket and views into a row of 401s.
         setPerson(null);
+        try {
+          await api<void>("POST", "/auth/logout");
+        } finally {
+          setCsrfToken(null);
+        }
       },
     }),
     [person, adopt],
