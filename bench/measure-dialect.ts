@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { loadConfig } from "../src/config.js";
 import { createTend } from "../src/main.js";
+import { seedDesk } from "../src/modules/demo/seed-desk.js";
 import { issueApiToken } from "../src/modules/identity/manage-api-tokens.js";
 import { createPerson } from "../src/modules/identity/manage-people.js";
 import type { BenchDatabase } from "./bench-database.js";
@@ -9,7 +10,6 @@ import { measureTicketCreation } from "./measure-ticket-creation.js";
 import { type ListSampling, measureTicketLists } from "./measure-ticket-lists.js";
 import { measureWorkspaceRender } from "./measure-workspace-render.js";
 import { type Figure, formatCount, printFigure, type RecordFigure } from "./report.js";
-import { seedDesk } from "./seed-desk.js";
 
 export interface DialectSettings extends ListSampling {
   tickets: number;

@@ -1,11 +1,11 @@
 import { buildApp } from "../src/http/build-app.js";
 import type { Tend } from "../src/main.js";
+import type { SeededDesk } from "../src/modules/demo/seed-desk.js";
 import { issueApiToken } from "../src/modules/identity/manage-api-tokens.js";
 import type { TicketListQuery } from "../src/modules/tickets/ticket-repository.js";
 import type { BenchDatabase } from "./bench-database.js";
 import { explainTicketLists } from "./explain-ticket-lists.js";
 import { formatCount, formatNumber, type RecordFigure } from "./report.js";
-import type { SeededDesk } from "./seed-desk.js";
 import { measureTicketListLatency } from "./ticket-list-latency.js";
 
 const queueTarget = { comparison: "at most", value: 10 } as const;

@@ -5,11 +5,11 @@ import { chromium } from "playwright-core";
 import { loadConfig } from "../src/config.js";
 import { buildApp } from "../src/http/build-app.js";
 import { createTend, type Tend } from "../src/main.js";
+import { type SeededDesk, seedDesk } from "../src/modules/demo/seed-desk.js";
 import { addGroupMember } from "../src/modules/identity/manage-groups.js";
 import { createPerson } from "../src/modules/identity/manage-people.js";
 import { createSqliteBenchDatabase } from "./bench-database.js";
 import { formatCount, formatNumber, printFigure, type RecordFigure } from "./report.js";
-import { type SeededDesk, seedDesk } from "./seed-desk.js";
 import { percentile } from "./stats.js";
 
 const chromiumPath = "/usr/bin/chromium";

@@ -1,5 +1,8 @@
 import os from "node:os";
+import { loadConfig } from "../src/config.js";
+import { createTend, type Tend } from "../src/main.js";
 import { benchCalendar } from "../src/modules/calendar/calendar.bench.js";
+import type { SeededDesk } from "../src/modules/demo/seed-desk.js";
 import { benchOnCall } from "../src/modules/oncall/rotation.bench.js";
 import { benchClockEngine } from "../src/modules/sla/sla-clock-engine.bench.js";
 import {
@@ -7,11 +10,17 @@ import {
   createPostgresBenchDatabase,
   createSqliteBenchDatabase,
 } from "./bench-database.js";
+import { openPostgresBigDesk, openSqliteBigDesk } from "./big-desk.js";
 import { type BreachScanSettings, measureBreachScan } from "./measure-breach-scan.js";
 import { type DialectSettings, measureDialect } from "./measure-dialect.js";
+import { measureFrequentQuestions } from "./measure-frequent-questions.js";
 import { measureInboundEmail } from "./measure-inbound-email.js";
+import { measureKnowledgeSearch } from "./measure-knowledge-search.js";
 import { measureMonitorJitter } from "./measure-monitor-jitter.js";
 import { measurePaging } from "./measure-paging.js";
+import { measureReports } from "./measure-reports.js";
+import { measureStatusAvailability } from "./measure-status-availability.js";
+import { measureStatusPage } from "./measure-status-page.js";
 import { type Figure, formatCount, printFigure, printSummary, type RecordFigure } from "./report.js";
 import { measureWebBundle } from "./web-bundle.js";
 
@@ -23,15 +32,22 @@ import { measureWebBundle } from "./web-bundle.js";
  *   BENCH_ONLY=sla      only the SLA sections: the clock engine and the breach scan on each dialect
  *   BENCH_ONLY=email    only inbound email over SMTP on each dialect
  *   BENCH_ONLY=oncall   only on-call: the rotation maths, and paging on each dialect
+ *   BENCH_ONLY=knowledge  only knowledge search on the big desk, on each dialect
+ *   BENCH_ONLY=reports  only the reports (CSAT, SLA attainment, times, flow, people) for a quarter of the big desk
+ *   BENCH_BIG_DESK_TICKETS  the big desk's size (default 1000000, 50000 with BENCH_QUICK); built once and cached
+ *                       (see bench/big-desk.ts), with about five comments a ticket
  *   BENCH_ONLY=web      only the workspace's initial JavaScript (reads dist/web: `npm run build` first)
- *   BENCH_ONLY=status   only the status page: monitor check timing
+ *   BENCH_ONLY=frequent-questions  only the frequent-question grouping job over 50k recent tickets (10k quick)
+ *   BENCH_ONLY=status   only the status page: monitor check timing; 90-day availability of 100 components and the
+ *                       public page's requests/s on each dialect
  *   BENCH_POSTGRES_URL  a server to create a scratch database on (default the local one, trust auth)
  *   BENCH_CHILD_NODE_ARGS  node flags for the servers the bench starts, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-if (only !== undefined && !["sla", "email", "web", "oncall", "status"].includes(only))
-  throw new Error("BENCH_ONLY must be sla, email, web, oncall, status or unset");
+const sections = ["sla", "email", "web", "oncall", "status", "frequent-questions", "knowledge", "reports"];
+if (only !== undefined && !sections.includes(only))
+  throw new Error(`BENCH_ONLY must be ${sections.join(", ")} or unset`);
 const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
 function positiveWholeNumber(name: string, fallback: number): number {
@@ -96,6 +112,39 @@ async function onEachDialect(
   ];
 }
 
+/** Runs `measure` on the cached big desk of each dialect (building it first if need be), read-only. */
+async function onEachBigDesk(
+  tickets: number,
+  measure: (tend: Tend, desk: SeededDesk, record: RecordFigure) => Promise<void>,
+): Promise<Figure[]> {
+  const recorded: Figure[] = [];
+  const opened = [() => openSqliteBigDesk(tickets), () => openPostgresBigDesk(postgresServerUrl, tickets)];
+  for (const open of opened) {
+    const bigDesk = await open();
+    if (!bigDesk) {
+      console.log("\npostgres: skipped (unreachable)");
+      continue;
+    }
+    const section = `${bigDesk.database.dialect} big desk`;
+    console.log(
+      `\n== ${section}: ${formatCount(bigDesk.desk.tickets)} tickets, ${formatCount(bigDesk.desk.comments)} comments`,
+    );
+    const record: RecordFigure = (figure) => {
+      printFigure({ section, ...figure });
+      recorded.push({ section, ...figure });
+    };
+    if (bigDesk.built)
+      record({ name: `seed ${formatCount(tickets)} tickets`, value: bigDesk.desk.seconds, unit: "s" });
+    const tend = await createTend(loadConfig({ ...bigDesk.database.environment, LOG_LEVEL: "silent" }));
+    try {
+      await measure(tend, bigDesk.desk, record);
+    } finally {
+      await tend.stop();
+    }
+  }
+  return recorded;
+}
+
 const settings = readSettings();
 const breachScan = readBreachScanSettings();
 console.log(
@@ -148,6 +197,25 @@ if (only === undefined || only === "status") {
       figures.push(recorded);
     },
   );
+  figures.push(
+    ...(await onEachDialect("status availability", (database, record) =>
+      // A quick run seeds minute rollups for the first and last 3 days only: the read touches the edges alone.
+      measureStatusAvailability(
+        database,
+        { components: 100, minuteDays: quick ? 3 : 90, samples: quick ? 20 : 100 },
+        record,
+      ),
+    )),
+  );
+  figures.push(
+    ...(await onEachDialect("status page", (database, record) =>
+      measureStatusPage(
+        database,
+        { load: { connections: 32, durationSeconds: quick ? 3 : 10, runs: 3, warmUpSeconds: quick ? 1 : 2 } },
+        record,
+      ),
+    )),
+  );
 }
 
 if (only === undefined || only === "web") {
@@ -161,6 +229,14 @@ if (only === undefined || only === "email") {
   figures.push(
     ...(await onEachDialect("email", (database, record) =>
       measureInboundEmail(database, { messagesPerSender: quick ? 250 : 1000 }, record),
+    )),
+  );
+}
+
+if (only === undefined || only === "frequent-questions") {
+  figures.push(
+    ...(await onEachDialect("frequent questions", (database, record) =>
+      measureFrequentQuestions(database, { tickets: quick ? 10_000 : 50_000 }, record),
     )),
   );
 }
@@ -181,6 +257,18 @@ if (only === undefined || only === "sla") {
   const measureScan = (database: BenchDatabase) => measureBreachScan(database, breachScan);
   figures.push(...(await measureAndDrop(createSqliteBenchDatabase(), measureScan)));
   figures.push(...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measureScan)));
+}
+
+if (only === undefined || only === "knowledge" || only === "reports") {
+  const tickets = positiveWholeNumber("BENCH_BIG_DESK_TICKETS", quick ? 50_000 : 1_000_000);
+  figures.push(
+    ...(await onEachBigDesk(tickets, async (tend, desk, record) => {
+      if (only !== "reports")
+        await measureKnowledgeSearch(tend, desk, { warmUpSamples: 2, rounds: quick ? 5 : 20 }, record);
+      if (only !== "knowledge")
+        await measureReports(tend, desk, { warmUpSamples: 1, samples: quick ? 3 : 9 }, record);
+    })),
+  );
 }
 
 printSummary(figures);

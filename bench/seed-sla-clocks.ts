@@ -1,13 +1,13 @@
 import type { Insertable } from "kysely";
 import type { Db, DialectKind } from "../src/db/database.js";
 import type { SlaClocksTable, TicketsTable } from "../src/db/tables.js";
+import { insertByColumns, insertInBatches } from "../src/modules/demo/insert-in-batches.js";
+import { type Random, seededRandom, weightedSampler } from "../src/modules/demo/random.js";
+import { seedPeople } from "../src/modules/demo/seed-people.js";
 import type { ClockState, SlaMetric } from "../src/modules/sla/sla-types.js";
 import { reserveTicketNumbers } from "../src/modules/tickets/ticket-numbers.js";
 import { DAY, HOUR, MINUTE } from "../src/shared/clock.js";
 import { newId } from "../src/shared/ids.js";
-import { insertByColumns, insertInBatches } from "./insert-in-batches.js";
-import { type Random, seededRandom, weightedSampler } from "./random.js";
-import { seedPeople } from "./seed-people.js";
 
 /** What the breach-scan measurements need to know about the seeded clocks, as of `now`. */
 export interface SeededClocks {

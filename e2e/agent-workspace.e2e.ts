@@ -211,7 +211,7 @@ describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
     const { version } = await getTicket({ ctx: ada, number });
     await updateTicket({ ctx: ada, number, input: { version, severity: "sev2" } });
 
-    await page.getByLabel("Status").selectOption("open");
+    await page.getByLabel("Status", { exact: true }).selectOption("open");
     const notice = page.getByRole("alert").filter({ hasText: "Ada Agent changed this ticket first" });
     await notice.waitFor();
     expect(await notice.textContent()).toContain("Severity: Sev1 → Sev2");

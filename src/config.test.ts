@@ -22,6 +22,15 @@ describe("configuration", () => {
     expect(() => loadConfig({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
   });
 
+  it("reads the metrics token, refusing a short one", () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    const token = "a-scraper-token-of-forty-characters-0001";
+    expect(loadConfig({ TEND_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(() => loadConfig({ TEND_METRICS_TOKEN: "short" })).toThrow(
+      /TEND_METRICS_TOKEN: must be at least 32/,
+    );
+  });
+
   it("reads which proxies to trust for the client address", () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ TEND_TRUST_PROXY: "true" }).trustProxy).toBe(true);

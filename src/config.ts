@@ -47,6 +47,23 @@ const environmentSchema = z.object({
     .regex(/^\S{16,}$/, "must be the Slack app's signing secret (Basic Information → App Credentials)")
     .optional()
     .describe("Verifies Slack's slash-command posts (secret); unset refuses them"),
+  TEND_SLACK_API_URL: z
+    .url()
+    .default("https://slack.com/api")
+    .describe(
+      "The Slack Web API base chat routes and connected channels call (chat.postMessage, users.info)",
+    ),
+  TEND_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: z
+    .enum(["true", "false"])
+    .default("false")
+    .describe(
+      "true: outgoing webhook endpoints may point at private, link-local or reserved addresses (and plain http there); loopback is always allowed",
+    ),
+  TEND_METRICS_TOKEN: z
+    .string()
+    .regex(/^\S{32,}$/, "must be at least 32 characters without spaces")
+    .optional()
+    .describe("Bearer token for GET /metrics (secret); unset serves metrics to loopback clients only"),
   TEND_OIDC_ISSUER: z
     .url({ protocol: /^https?$/ })
     .optional()
@@ -245,8 +262,14 @@ export interface Config {
   secretKey: string | null;
   /** The Slack app's signing secret for `/page` slash commands; null refuses them. */
   slackSigningSecret: string | null;
+  /** The Slack Web API base, without a trailing slash. */
+  slackApiUrl: string;
   /** Null when single sign-on is off (no TEND_OIDC_ISSUER). */
   singleSignOn: SingleSignOnConfig | null;
+  /** TEND_METRICS_TOKEN; null: `/metrics` answers loopback clients only. */
+  metricsToken: string | null;
+  /** TEND_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: where outgoing webhook endpoints may point (SSRF). */
+  webhooks: { allowPrivateNetworks: boolean };
   email: EmailConfig;
 }
 
@@ -375,7 +398,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: parseTrustProxy(env.TEND_TRUST_PROXY),
     secretKey: env.TEND_SECRET_KEY ?? null,
     slackSigningSecret: env.TEND_SLACK_SIGNING_SECRET ?? null,
+    slackApiUrl: env.TEND_SLACK_API_URL.replace(/\/+$/, ""),
     singleSignOn: parseSingleSignOn(env),
+    metricsToken: env.TEND_METRICS_TOKEN ?? null,
+    webhooks: { allowPrivateNetworks: env.TEND_WEBHOOKS_ALLOW_PRIVATE_NETWORKS === "true" },
     email: {
       smtpPort: env.TEND_SMTP_PORT,
       smtpHost: env.TEND_SMTP_HOST ?? env.HOST,

@@ -98,6 +98,12 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A service Tend called on the caller's behalf (GitHub) failed or refused; the message says what it answered. */
+export class BadGatewayError extends DomainError {
+  readonly status = 502;
+  readonly title = "Bad gateway";
+}
+
 /** Too many attempts: the caller may try again after `retryAfterSeconds` (sent as `Retry-After`). */
 export class TooManyRequestsError extends DomainError {
   readonly status = 429;

@@ -7,6 +7,7 @@ import { attachmentsDirIn } from "./modules/attachments/attachment-store.js";
 import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
+import { TendMetrics } from "./modules/metrics/tend-metrics.js";
 import { installDefaultPolicies } from "./modules/sla/default-policies.js";
 import { StatusMonitorWorker } from "./modules/status/status-monitor-worker.js";
 import { InProcessTicketChangeFeed, type TicketChangeFeed } from "./modules/tickets/ticket-change-feed.js";
@@ -76,6 +77,8 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     {
       email: config.email,
       imap: config.email.imap && { ...config.email.imap, maxMessageBytes: config.email.maxMessageBytes },
+      webhooks: config.webhooks,
+      chat: { publicUrl: config.publicUrl, slackApiUrl: config.slackApiUrl },
     },
   );
   wakeWorker = () => jobs.wake();
@@ -104,6 +107,8 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
  * `smtp` receives mail for the support addresses.
  */
 export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<void> {
+  // One registry for the process: the SMTP listener's counters show on this process's `/metrics`.
+  const metrics = new TendMetrics(tend.database.db);
   if (roles.includes("web")) {
     tend.app = await buildApp({
       database: tend.database,
@@ -119,6 +124,9 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       maxAttachmentBytes: tend.config.email.maxAttachmentBytes,
       changeFeed: tend.changeFeed,
       jobsCommitted: () => tend.jobs.wake(),
+      metrics,
+      metricsToken: tend.config.metricsToken,
+      webhooks: tend.config.webhooks,
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
@@ -131,6 +139,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       maxMessageBytes: email.maxMessageBytes,
       senderLimit: email.senderLimit,
       tls: email.smtpTls ? await readSmtpTls(email.smtpTls) : null,
+      observer: metrics.inboundMail,
     });
   }
   if (roles.includes("worker") && !tend.config.email.relayUrl) {

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page, type Request } from "playwright-core";
 
 /** Debian's Chromium; the suite never downloads a browser (`.ci/run` installs it with apt). */
 export const chromiumPath = "/usr/bin/chromium";
@@ -21,6 +21,12 @@ export interface Browser {
   problems: string[];
   close(): Promise<void>;
 }
+
+/** Requests the page has sent and not yet seen answered, with when each was sent. */
+type PendingRequests = Map<Request, number>;
+
+/** The browsers open now, so a failed test can say what their pages showed (report-failures.ts). */
+export const openBrowsers = new Map<Browser, PendingRequests>();
 
 /** Headless Chromium on a fresh profile, quiet: no network of its own, no updates, no sync. */
 export async function openChromium(): Promise<Browser> {
@@ -48,16 +54,49 @@ export async function openChromium(): Promise<Browser> {
     if (!signedOutProbe) problems.push(`console: ${message.text()} (${message.location().url})`);
   });
   context.on("weberror", (error) => problems.push(`page error: ${error.error().message}`));
+  const pending: PendingRequests = new Map();
+  context.on("request", (request) => pending.set(request, Date.now()));
+  context.on("requestfinished", (request) => pending.delete(request));
+  context.on("requestfailed", (request) => {
+    pending.delete(request);
+    problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
+  });
   const page = context.pages()[0] ?? (await context.newPage());
-  return {
+  const browser: Browser = {
     context,
     page,
     problems,
     async close() {
+      openBrowsers.delete(browser);
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
+  openBrowsers.set(browser, pending);
+  return browser;
+}
+
+/**
+ * What a browser's page shows and waits for, for a failed test's report: the address, requests
+ * still unanswered and for how long, problems logged, and the page's visible text.
+ */
+export async function describeBrowser(browser: Browser): Promise<string> {
+  const pending = openBrowsers.get(browser) ?? new Map<Request, number>();
+  const now = Date.now();
+  const unanswered = [...pending].map(
+    ([request, sentAt]) => `  ${request.method()} ${request.url()} for ${now - sentAt} ms`,
+  );
+  const text = await browser.page
+    .locator("body")
+    // biome-ignore lint/performance/useDomNodeTextContent: what the user sees is the point; hidden text would mislead.
+    .innerText({ timeout: 5_000 })
+    .catch((error: Error) => `(unreadable: ${error.message})`);
+  return [
+    `page at ${browser.page.url()}`,
+    `unanswered requests:${unanswered.length > 0 ? `\n${unanswered.join("\n")}` : " none"}`,
+    `problems:${browser.problems.length > 0 ? `\n  ${browser.problems.join("\n  ")}` : " none"}`,
+    `visible text:\n${text.slice(0, 3000)}`,
+  ].join("\n");
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");

@@ -6,6 +6,7 @@ import { migrateToLatest } from "../db/database.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { allRoles, createTend, type Role, startRoles, type Tend } from "../main.js";
 import { exportAudit, verifyAuditTrail } from "../modules/audit/read-audit.js";
+import { buildBulkDemoDesk } from "../modules/demo/bulk-demo-desk.js";
 import { formatReturnTime } from "../modules/health/closed-hours-acknowledgement.js";
 import { systemActor } from "../modules/identity/actor.js";
 import { issueApiToken } from "../modules/identity/manage-api-tokens.js";
@@ -21,6 +22,12 @@ import { getTicketSla } from "../modules/sla/ticket-sla.js";
 import { withActor } from "../shared/context.js";
 import { registerBackupCommands } from "./backup-commands.js";
 import { buildDemoDesk, deskIsEmpty } from "./demo-desk.js";
+import { registerImportCommands } from "./import-commands.js";
+
+// The story demo plays every ticket through the use cases, a few milliseconds each: beyond this many the
+// bulk generator's two years of history is the only one that finishes while someone waits.
+const largestStoryDemo = 5_000;
+const formatTicketCount = (count: number) => count.toLocaleString("en-US");
 
 /** `tend <command>`: the operator's door. Each command calls the same use cases as the API. */
 
@@ -361,8 +368,23 @@ program
   .description("Build a realistic demo desk: organizations, agents in both tiers, tickets in every status")
   .option("--tickets <count>", "how many tickets", parsePositive, 300)
   .option("--seed <seed>", "random seed, for a repeatable desk", parsePositive, 42)
-  .action((options: { tickets: number; seed: number }) =>
+  .option(
+    "--bulk",
+    `load two years of history in bulk (a million tickets in minutes) on an empty desk; implied above ${formatTicketCount(largestStoryDemo)} tickets`,
+  )
+  .action((options: { tickets: number; seed: number; bulk?: boolean }) =>
     withTend(async (tend) => {
+      if (options.bulk || options.tickets > largestStoryDemo) {
+        const desk = await buildBulkDemoDesk(tend.context(), {
+          tickets: options.tickets,
+          seed: options.seed,
+        });
+        console.log(
+          `Bulk demo desk ready in ${Math.round(desk.seconds)} s: ${desk.tickets} tickets, ${desk.comments} comments, ` +
+            `${desk.slaClocks} SLA clocks, ${desk.surveys} CSAT surveys, ${desk.articles} published articles.`,
+        );
+        return;
+      }
       const summary = await buildDemoDesk(tend.context(), { tickets: options.tickets, seed: options.seed });
       console.log(
         `Demo desk ready: ${summary.organizations} organizations, ${summary.customers} customers, ` +
@@ -372,6 +394,9 @@ program
   );
 
 registerBackupCommands(program);
+registerImportCommands(program, (work) =>
+  withTend((tend) => work(tend.context(systemActor("history import"), "cli"))),
+);
 
 try {
   await program.parseAsync(process.argv);

@@ -63,7 +63,16 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
   const db = new Kysely<Tables>({
     dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
   });
-  return { db, dialect: "sqlite", destroy: () => db.destroy() };
+  return {
+    db,
+    dialect: "sqlite",
+    async destroy() {
+      await db.destroy();
+      // Kysely's destroy does nothing before a first query has opened its driver; the file handle
+      // (and, on a reopened copy, the WAL) would stay open.
+      if (sqlite.open) sqlite.close();
+    },
+  };
 }
 
 /**

@@ -232,12 +232,130 @@ export interface SlaClocksTable {
   updated_at: string;
 }
 
+/** One row per SLA clock, in step with `sla_clocks`: what the SLA reports group, filter and count. */
+export interface SlaReportFactsTable {
+  clock_id: string;
+  ticket_id: string;
+  ticket_number: number;
+  policy_id: string;
+  metric: string;
+  severity: string;
+  plan: string | null;
+  group_id: string | null;
+  assignee_id: string | null;
+  /** met | breached | open */
+  outcome: string;
+  settled_at: string | null;
+  /** The Monday (UTC, YYYY-MM-DD) of the settling week. */
+  settled_week: string | null;
+  /** YYYY-MM of the settling instant. */
+  settled_month: string | null;
+  due_at: string | null;
+  started_at: string;
+  stopped_at: string | null;
+  business_ms: number;
+  calendar_ms: number | null;
+  target_ms: number;
+}
+
 export interface DomainEventsTable {
   id: string;
   kind: string;
   ticket_id: string | null;
   payload: string;
   created_at: string;
+}
+
+export interface DomainEventSubscriptionsTable {
+  job_kind: string;
+  event_kind: string;
+}
+
+export interface AutomationsTable {
+  id: string;
+  name: string;
+  enabled: number;
+  /** The order automations run in for one event: ascending. */
+  position: number;
+  /** JSON: the ticket event kinds it fires on. */
+  events: string;
+  /** "all" or "any" of the conditions. */
+  match: string;
+  /** JSON: `AutomationCondition[]` (`automations/automation-conditions.ts`). */
+  conditions: string;
+  /** JSON: `AutomationAction[]` (`automations/automation-actions.ts`). */
+  actions: string;
+  /** The admin who saved it last: notes and replies it writes carry their name. */
+  author_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AutomationRunsTable {
+  id: string;
+  automation_id: string;
+  /** The domain event it ran for; unique with the automation, so a retried job runs nothing twice. */
+  event_id: string;
+  ticket_id: string | null;
+  /** "running" while claimed, then "succeeded", "failed" (some action failed) or "skipped". */
+  outcome: string;
+  /** JSON: one `{ action, ok, detail }` per action. */
+  results: string;
+  ran_at: string;
+}
+
+export interface GroupAssignmentCursorsTable {
+  group_id: string;
+  /** The agent round-robin chose last in this group. */
+  last_person_id: string | null;
+  version: number;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: string;
+  /** JSON array of domain event kinds, or `["*"]` for all. */
+  event_kinds: string;
+  enabled: number;
+  /** The Standard Webhooks `whsec_…` secret, sealed with TEND_SECRET_KEY when set. */
+  secret: string;
+  /** The secret a rotation replaced, still signed with until `previous_secret_expires_at`. */
+  previous_secret: string | null;
+  previous_secret_expires_at: string | null;
+  /** The first failed attempt since the last success; null while deliveries succeed. */
+  failing_since: string | null;
+  consecutive_failures: number;
+  disabled_at: string | null;
+  disabled_reason: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_kind: string;
+  /** "pending" (an attempt is due), "delivered", "failed" (retries spent or the endpoint disabled), "gone" (the event was erased). */
+  state: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  manual: number;
+  at: string;
+  status_code: number | null;
+  response_body: string;
+  error: string | null;
+  duration_ms: number;
 }
 
 export interface TicketHealthSettingsTable {
@@ -519,7 +637,15 @@ export interface Tables {
   sla_policies: SlaPoliciesTable;
   sla_customer_exceptions: SlaCustomerExceptionsTable;
   sla_clocks: SlaClocksTable;
+  sla_report_facts: SlaReportFactsTable;
   domain_events: DomainEventsTable;
+  domain_event_subscriptions: DomainEventSubscriptionsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  automations: AutomationsTable;
+  automation_runs: AutomationRunsTable;
+  group_assignment_cursors: GroupAssignmentCursorsTable;
   ticket_health_settings: TicketHealthSettingsTable;
   ticket_health_flags: TicketHealthFlagsTable;
   saved_replies: SavedRepliesTable;
@@ -553,12 +679,50 @@ export interface Tables {
   page_slack_replies: PageSlackRepliesTable;
   paging_triggers: PagingTriggersTable;
   paging_trigger_firings: PagingTriggerFiringsTable;
+  status_incident_trigger_firings: StatusIncidentTriggerFiringsTable;
   status_components: StatusComponentsTable;
   status_monitors: StatusMonitorsTable;
   status_check_results: StatusCheckResultsTable;
   status_minute_rollups: StatusRollupsTable;
   status_day_rollups: StatusRollupsTable;
   status_user_impact_samples: StatusUserImpactSamplesTable;
+  status_incidents: StatusIncidentsTable;
+  status_incident_components: StatusIncidentComponentsTable;
+  status_incident_updates: StatusIncidentUpdatesTable;
+  status_maintenances: StatusMaintenancesTable;
+  status_maintenance_components: StatusMaintenanceComponentsTable;
+  status_maintenance_policy: StatusMaintenancePolicyTable;
+  status_page_settings: StatusPageSettingsTable;
+  status_incident_rule_settings: StatusIncidentRuleSettingsTable;
+  status_rule_incident_claims: StatusRuleIncidentClaimsTable;
+  satisfaction_settings: SatisfactionSettingsTable;
+  satisfaction_surveys: SatisfactionSurveysTable;
+  case_reviews: CaseReviewsTable;
+  knowledge_categories: KnowledgeCategoriesTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  knowledge_article_revisions: KnowledgeArticleRevisionsTable;
+  knowledge_deflections: KnowledgeDeflectionsTable;
+  frequent_question_runs: FrequentQuestionRunsTable;
+  frequent_question_groups: FrequentQuestionGroupsTable;
+  frequent_question_members: FrequentQuestionMembersTable;
+  github_settings: GithubSettingsTable;
+  ticket_engineering: TicketEngineeringTable;
+  github_webhook_deliveries: GithubWebhookDeliveriesTable;
+  chat_routes: ChatRoutesTable;
+  chat_deliveries: ChatDeliveriesTable;
+  chat_ticket_threads: ChatTicketThreadsTable;
+  chat_connected_channels: ChatConnectedChannelsTable;
+  chat_slack_events: ChatSlackEventsTable;
+  chat_tickets: ChatTicketsTable;
+  chat_slack_people: ChatSlackPeopleTable;
+  status_security_checklists: StatusSecurityChecklistsTable;
+  status_incident_checklist_steps: StatusIncidentChecklistStepsTable;
+  status_incident_retrospectives: StatusIncidentRetrospectivesTable;
+  status_incident_follow_ups: StatusIncidentFollowUpsTable;
+  status_subscribers: StatusSubscribersTable;
+  status_subscriber_components: StatusSubscriberComponentsTable;
+  status_subscription_confirmations: StatusSubscriptionConfirmationsTable;
+  status_announcement_deliveries: StatusAnnouncementDeliveriesTable;
 }
 
 export interface OncallSchedulesTable {
@@ -788,4 +952,455 @@ export interface StatusUserImpactSamplesTable {
   at: number;
   affected: number;
   total: number;
+}
+
+/**
+ * An incident of the status page. `kind` incident | security; `state` investigating | identified | monitoring |
+ * resolved; `impact` none | minor | major | critical (Statuspage's words). A security incident starts with
+ * `published` 0 and the public page shows nothing of it until someone publishes it.
+ */
+export interface StatusIncidentsTable {
+  id: string;
+  title: string;
+  kind: string;
+  state: string;
+  impact: string;
+  /** 1 or 0. */
+  published: number;
+  /** The incident rule that opened it (incident-rules.ts's rule name), null when a person opened it. */
+  fired_rule: string | null;
+  /** The figures that fired the rule, as JSON; null when a person opened it. */
+  fired_figures: string | null;
+  opened_by: string | null;
+  started_at: string;
+  resolved_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusIncidentComponentsTable {
+  incident_id: string;
+  component_id: string;
+}
+
+/**
+ * One entry of an incident's log. `visibility` public | internal; `kind` update (a person's update or note),
+ * opened (the rule's or person's opening), recovery_suggestion (a rule recovered: resolution suggested, the
+ * incident stays as it is); `state` is the incident's state the entry announced or stood in.
+ */
+export interface StatusIncidentUpdatesTable {
+  id: string;
+  incident_id: string;
+  visibility: string;
+  kind: string;
+  state: string;
+  body: string;
+  author_id: string | null;
+  at: string;
+}
+
+/** A scheduled maintenance window; `overridden_rules` (JSON list) and `override_reason` when an admin overrode the policy. */
+export interface StatusMaintenancesTable {
+  id: string;
+  title: string;
+  description: string;
+  starts_at: string;
+  ends_at: string;
+  cancelled_at: string | null;
+  override_reason: string | null;
+  overridden_rules: string | null;
+  created_by: string | null;
+  /** When subscribers were told it started and ended (the announcement job's compare-and-set). */
+  start_announced_at: string | null;
+  end_announced_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StatusMaintenanceComponentsTable {
+  maintenance_id: string;
+  component_id: string;
+}
+
+/** The maintenance policy admins set (one row, id "policy"); absent, `defaultMaintenancePolicy` applies. */
+export interface StatusMaintenancePolicyTable {
+  id: string;
+  /** JSON array of ISO weekdays (1 Monday … 7 Sunday). */
+  allowed_weekdays: string;
+  minimum_notice_ms: number;
+  maximum_duration_ms: number;
+  time_zone: string;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/** The security-incident checklist admins configured (one row, id "default"); absent, the built-in steps apply. */
+export interface StatusSecurityChecklistsTable {
+  id: string;
+  /** JSON: SecurityChecklistStep[] (src/modules/status/security-checklist.ts). */
+  steps: string;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/** A security incident's own copy of the checklist, taken when it opened; `deadline_hours` counts from its start. */
+export interface StatusIncidentChecklistStepsTable {
+  incident_id: string;
+  position: number;
+  title: string;
+  deadline_hours: number | null;
+  done_at: string | null;
+  done_by: string | null;
+}
+
+/** One per incident; `timeline` is JSON: RetrospectiveTimelineEntry[] (src/modules/status/retrospectives.ts). */
+export interface StatusIncidentRetrospectivesTable {
+  incident_id: string;
+  summary: string;
+  timeline: string;
+  contributing_factors: string;
+  lessons_learned: string;
+  updated_by: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A retrospective's follow-up item: a staff owner, an optional due day (YYYY-MM-DD), a ticket or a URL. */
+export interface StatusIncidentFollowUpsTable {
+  id: string;
+  incident_id: string;
+  title: string;
+  owner_id: string;
+  due_on: string | null;
+  done_at: string | null;
+  done_by: string | null;
+  ticket_number: number | null;
+  url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The public status page's settings: one row, id "page" (absent: the defaults). */
+export interface StatusPageSettingsTable {
+  id: string;
+  title: string;
+  /** 1: the page shows each component's monthly error budget; 0: admins only see it. */
+  show_error_budget: number;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/**
+ * A status-page subscriber: `kind` email (announced only once `confirmed_at` is set, double opt-in) or webhook
+ * (an admin's, confirmed at creation; `webhook_secret` is the Standard Webhooks `whsec_…` signing secret,
+ * sealed with TEND_SECRET_KEY when set). `all_components` 1: every component; 0: those in
+ * `status_subscriber_components`.
+ */
+export interface StatusSubscribersTable {
+  id: string;
+  kind: string;
+  email: string | null;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  all_components: number;
+  confirmed_at: string | null;
+  created_by: string | null;
+  last_delivery_at: string | null;
+  /** The last delivery's answer: the relay's reply or the webhook's HTTP status, or the failure. */
+  last_delivery_answer: string | null;
+  created_at: string;
+}
+
+export interface StatusSubscriberComponentsTable {
+  subscriber_id: string;
+  component_id: string;
+}
+
+/** A confirmation link's token, as SHA-256; single use, 48 hours. */
+export interface StatusSubscriptionConfirmationsTable {
+  token_hash: string;
+  subscriber_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** One announcement to one subscriber, claimed once; `state` queued | sent | failed. */
+export interface StatusAnnouncementDeliveriesTable {
+  announcement_key: string;
+  subscriber_id: string;
+  state: string;
+  /** SHA-256 of the unsubscribe token the mailed announcement carries; null for webhooks. */
+  unsubscribe_token_hash: string | null;
+  answer: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** A knowledge-base category; `position` orders them on /help. */
+export interface KnowledgeCategoriesTable {
+  id: string;
+  name: string;
+  slug: string;
+  position: number;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An article in Markdown; `visibility` public | internal, `state` draft | published. */
+export interface KnowledgeArticlesTable {
+  id: string;
+  title: string;
+  slug: string;
+  body: string;
+  category_id: string;
+  visibility: string;
+  state: string;
+  author_id: string | null;
+  updated_by: string | null;
+  version: number;
+  view_count: number;
+  deflection_count: number;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+/** A version an article had before a save replaced it. */
+export interface KnowledgeArticleRevisionsTable {
+  id: string;
+  article_id: string;
+  version: number;
+  title: string;
+  body: string;
+  state: string;
+  visibility: string;
+  written_by: string | null;
+  written_at: string;
+  replaced_by: string | null;
+  replaced_at: string;
+}
+
+/** A customer said a suggested article solved their problem, so no request was filed. */
+export interface KnowledgeDeflectionsTable {
+  id: string;
+  article_id: string;
+  query: string;
+  person_id: string | null;
+  created_at: string;
+}
+
+/** CSAT settings, one row (id "desk"); the lists are JSON arrays. */
+export interface SatisfactionSettingsTable {
+  id: string;
+  enabled: number;
+  delay_minutes: number;
+  excluded_organization_ids: string;
+  excluded_tags: string;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/** One CSAT survey per ticket solve cycle; `rating` good | bad once answered. */
+export interface SatisfactionSurveysTable {
+  id: string;
+  ticket_id: string;
+  solved_at: string;
+  requester_id: string;
+  organization_id: string | null;
+  plan: string | null;
+  group_id: string | null;
+  assignee_id: string | null;
+  severity: string;
+  due_at: string;
+  sent_at: string | null;
+  token_hash: string | null;
+  token_expires_at: string | null;
+  rating: string | null;
+  comment: string | null;
+  rated_at: string | null;
+  rated_by: string | null;
+  created_at: string;
+}
+
+/** A case review: `source` sample | bad_rating, `state` open | done; rubric scores 1–4. */
+export interface CaseReviewsTable {
+  id: string;
+  ticket_id: string;
+  agent_id: string | null;
+  source: string;
+  survey_id: string | null;
+  period_from: string | null;
+  period_to: string | null;
+  state: string;
+  reviewer_id: string | null;
+  accuracy: number | null;
+  tone: number | null;
+  completeness: number | null;
+  followed_process: number | null;
+  note: string;
+  outcome: string | null;
+  version: number;
+  created_at: string;
+  reviewed_at: string | null;
+}
+
+/** A component's incident rules (JSON `IncidentRule[]`) and the impact an incident they open gets; absent = defaults. */
+export interface StatusIncidentRuleSettingsTable {
+  component_id: string;
+  enabled: number;
+  rules: string;
+  availability_impact: string;
+  users_impact: string;
+  updated_at: string;
+}
+
+/** One per component while an incident opened by rule is open there: the key that makes opening it happen once. */
+export interface StatusRuleIncidentClaimsTable {
+  component_id: string;
+  incident_id: string;
+  recovery_suggested_at: string | null;
+  claimed_at: string;
+}
+
+/** A paging trigger's firing for a status incident's opening: its primary key keeps a re-run job to one page. */
+export interface StatusIncidentTriggerFiringsTable {
+  trigger_id: string;
+  incident_id: string;
+  page_id: string | null;
+  fired_at: string;
+}
+
+export interface FrequentQuestionRunsTable {
+  id: string;
+  window_start: string;
+  ticket_count: number;
+  duration_ms: number;
+  created_at: string;
+}
+
+export interface FrequentQuestionGroupsTable {
+  id: string;
+  run_id: string;
+  position: number;
+  size: number;
+  /** JSON array of the group's telling terms, strongest first. */
+  top_terms: string;
+  article_id: string | null;
+  /** "search" (a published article matched its terms) or "drafted" (an article was started from it). */
+  coverage: string | null;
+}
+
+export interface FrequentQuestionMembersTable {
+  group_id: string;
+  ticket_id: string;
+  position: number;
+}
+
+export interface ChatRoutesTable {
+  id: string;
+  name: string;
+  /** slack | teams | generic */
+  kind: string;
+  /** Sealed when TEND_SECRET_KEY is set. */
+  webhook_url: string | null;
+  /** A Slack bot token (sealed when TEND_SECRET_KEY is set): posts with chat.postMessage, threaded. */
+  bot_token: string | null;
+  slack_channel_id: string | null;
+  /** JSON array of domain event kinds. */
+  event_kinds: string;
+  /** JSON array of group ids; empty is every group. */
+  group_ids: string;
+  /** JSON array of severities; empty is every severity. */
+  severities: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChatDeliveriesTable {
+  route_id: string;
+  event_id: string;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+export interface ChatTicketThreadsTable {
+  route_id: string;
+  ticket_id: string;
+  message_ts: string;
+}
+
+export interface ChatConnectedChannelsTable {
+  id: string;
+  slack_channel_id: string;
+  name: string;
+  /** Sealed when TEND_SECRET_KEY is set. */
+  bot_token: string;
+  organization_id: string | null;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChatSlackEventsTable {
+  event_id: string;
+  received_at: string;
+}
+
+export interface ChatTicketsTable {
+  ticket_id: string;
+  channel_id: string;
+  thread_ts: string;
+}
+
+export interface ChatSlackPeopleTable {
+  slack_user_id: string;
+  person_id: string;
+}
+
+/** The GitHub connection, one row (id "desk"); the token and webhook secret sealed when a secret key is set. */
+export interface GithubSettingsTable {
+  id: string;
+  base_url: string;
+  token: string | null;
+  default_repository: string | null;
+  /** JSON array of `owner/name`. */
+  allowed_repositories: string;
+  /** JSON array of label names. */
+  default_labels: string;
+  webhook_secret: string | null;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+/** A ticket's "needs engineering" flag and its linked GitHub issue; `issue_key` is lower-case `owner/name#n`. */
+export interface TicketEngineeringTable {
+  ticket_id: string;
+  needs_engineering: number;
+  marked_by: string | null;
+  marked_at: string | null;
+  issue_key: string | null;
+  issue_repository: string | null;
+  issue_number: number | null;
+  issue_url: string | null;
+  /** 'open' | 'closed' */
+  issue_state: string | null;
+  issue_title: string | null;
+  /** JSON array of label names. */
+  issue_labels: string | null;
+  linked_by: string | null;
+  linked_at: string | null;
+  issue_synced_at: string | null;
+}
+
+/** X-GitHub-Delivery ids already acted on. */
+export interface GithubWebhookDeliveriesTable {
+  delivery_id: string;
+  event: string;
+  received_at: string;
 }

@@ -14,7 +14,12 @@ import { attachmentRoutes } from "../modules/attachments/attachment-routes.js";
 import { defaultMaxAttachmentBytes } from "../modules/attachments/attachment-rules.js";
 import { uploadRoutes } from "../modules/attachments/upload-routes.js";
 import { auditRoutes } from "../modules/audit/audit-routes.js";
+import { automationRoutes } from "../modules/automations/automation-routes.js";
+import { chatRoutes } from "../modules/chat/chat-routes.js";
+import { slackEventRoutes } from "../modules/chat/slack-event-routes.js";
 import { emailRoutes } from "../modules/email/email-routes.js";
+import { engineeringRoutes } from "../modules/engineering/engineering-routes.js";
+import { githubWebhookRoutes } from "../modules/engineering/github-webhook-routes.js";
 import { ticketHealthRoutes } from "../modules/health/health-routes.js";
 import { identityRoutes } from "../modules/identity/identity-routes.js";
 import {
@@ -26,6 +31,11 @@ import {
 import { singleSignOnProvider } from "../modules/identity/single-sign-on.js";
 import { singleSignOnRoutes } from "../modules/identity/single-sign-on-routes.js";
 import { twoFactorRoutes } from "../modules/identity/two-factor-routes.js";
+import { frequentQuestionRoutes } from "../modules/knowledge/frequent-question-routes.js";
+import { helpCenterRoutes } from "../modules/knowledge/help-center-routes.js";
+import { knowledgeRoutes } from "../modules/knowledge/knowledge-routes.js";
+import { metricsRoutes, requestDurationMetrics } from "../modules/metrics/metrics-routes.js";
+import { TendMetrics } from "../modules/metrics/tend-metrics.js";
 import { handoffRoutes } from "../modules/oncall/handoff-routes.js";
 import { oncallRoutes } from "../modules/oncall/oncall-routes.js";
 import { pagingRoutes } from "../modules/paging/paging-routes.js";
@@ -33,10 +43,23 @@ import { pagingTriggerRoutes } from "../modules/paging/paging-trigger-routes.js"
 import { personPageWebhookRoutes } from "../modules/paging/person-page-webhook-routes.js";
 import { slackRoutes } from "../modules/paging/slack-routes.js";
 import { privacyRoutes } from "../modules/privacy/privacy-routes.js";
+import { flowRoutes } from "../modules/reports/flow-routes.js";
+import { overviewRoutes } from "../modules/reports/overview-routes.js";
+import { peopleRoutes } from "../modules/reports/people-routes.js";
+import { slaReportRoutes } from "../modules/reports/sla-report-routes.js";
+import { csatPageRoutes } from "../modules/satisfaction/csat-page-routes.js";
+import { satisfactionRoutes } from "../modules/satisfaction/satisfaction-routes.js";
 import { promisedAnswerRoutes } from "../modules/sla/promised-answer-routes.js";
 import { slaConfigRoutes } from "../modules/sla/sla-config-routes.js";
 import { ticketSlaRoutes } from "../modules/sla/ticket-sla-routes.js";
+import { incidentRoutes } from "../modules/status/incident-routes.js";
+import { incidentRuleRoutes } from "../modules/status/incident-rule-routes.js";
+import { maintenanceRoutes } from "../modules/status/maintenance-routes.js";
+import { statusFeedRoutes } from "../modules/status/status-feed-routes.js";
+import { registerStatusPageFastPath } from "../modules/status/status-page-fast-path.js";
+import { statusPageRoutes, statusPageSettingsRoutes } from "../modules/status/status-page-routes.js";
 import { statusRoutes } from "../modules/status/status-routes.js";
+import { subscriptionAdminRoutes, subscriptionPublicRoutes } from "../modules/status/subscription-routes.js";
 import { InProcessTicketChangeFeed, type TicketChangeFeed } from "../modules/tickets/ticket-change-feed.js";
 import { ticketFollowerRoutes } from "../modules/tickets/ticket-follower-routes.js";
 import { ticketRoutes } from "../modules/tickets/ticket-routes.js";
@@ -44,14 +67,20 @@ import { CommentSchema, TicketEventSchema, TicketSchema } from "../modules/ticke
 import { ticketStreamRoutes } from "../modules/tickets/ticket-stream-routes.js";
 import { viewRoutes } from "../modules/views/view-routes.js";
 import { ViewSchema } from "../modules/views/view-schemas.js";
+import { webhookRoutes } from "../modules/webhooks/webhook-routes.js";
 import type { Clock } from "../shared/clock.js";
 import { secretBoxFor } from "../shared/secret-box.js";
 import { healthRoutes } from "./health-routes.js";
 import { inputHygiene } from "./input-hygiene.js";
+import { lazySchemaCompilers } from "./lazy-schema-compilers.js";
 import { sendProblem, toProblem } from "./problem-details.js";
 import { requestContext } from "./request-context.js";
 import { ProblemSchema } from "./schemas.js";
-import { apiDocsContentSecurityPolicy, registerSecurityHeaders } from "./security-headers.js";
+import {
+  apiDocsContentSecurityPolicy,
+  registerSecurityHeaders,
+  securityHeadersOf,
+} from "./security-headers.js";
 import { defaultWebBuildDir, webApp } from "./web-app.js";
 
 export interface AppDependencies {
@@ -78,6 +107,12 @@ export interface AppDependencies {
   jobsCommitted?: () => void;
   /** The built web app (`vite build`'s dist/web); absent, the package's own build. */
   webDir?: string;
+  /** This instance's Prometheus registry, shared with the SMTP listener in one process; absent, the app's own. */
+  metrics?: TendMetrics;
+  /** TEND_METRICS_TOKEN: the bearer token `GET /metrics` asks for; absent or null, loopback clients only. */
+  metricsToken?: string | null;
+  /** TEND_WEBHOOKS_ALLOW_PRIVATE_NETWORKS: where webhook endpoints may point; absent, public addresses and loopback. */
+  webhooks?: { allowPrivateNetworks: boolean };
 }
 
 /** Query values that accept several entries take them repeated (`?status=a&status=b`) or comma-separated. */
@@ -119,6 +154,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       // ajv-formats types its options strictly; Fastify's plugin slot takes `unknown` options.
       plugins: [ajvFormatsModule.default as unknown as never],
     },
+    schemaController: { compilersFactory: lazySchemaCompilers },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler((error, request, reply) => {
@@ -135,6 +171,13 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     ),
   );
 
+  // First of the hooks: it answers the cached public status page before the ones it does not need.
+  const statusPageCache = registerStatusPageFastPath(app, {
+    db: deps.database.db,
+    clock: deps.clock,
+    publicUrl: deps.publicUrl,
+    securityHeaders: await securityHeadersOf(deps.publicUrl),
+  });
   await registerSecurityHeaders(app, deps.publicUrl);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
@@ -184,6 +227,9 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
   }
 
   await app.register(inputHygiene);
+  const metrics = deps.metrics ?? new TendMetrics(deps.database.db);
+  await app.register(requestDurationMetrics, { metrics });
+  await app.register(metricsRoutes, { metrics, token: deps.metricsToken ?? null });
   await app.register(requestContext, {
     base: {
       db: deps.database.db,
@@ -198,6 +244,15 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
   });
   await app.register(healthRoutes, { db: deps.database.db });
   await app.register(webApp, { dir: deps.webDir ?? defaultWebBuildDir });
+  await app.register(statusPageRoutes, {
+    db: deps.database.db,
+    clock: deps.clock,
+    cache: statusPageCache,
+  });
+  await app.register(subscriptionPublicRoutes);
+  await app.register(csatPageRoutes);
+  await app.register(statusFeedRoutes, { publicUrl: deps.publicUrl });
+  await app.register(helpCenterRoutes);
   await app.register(
     async (api) => {
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
@@ -223,13 +278,31 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(attachmentRoutes);
       await api.register(uploadRoutes, { maxBytes: deps.maxAttachmentBytes ?? defaultMaxAttachmentBytes });
       await api.register(privacyRoutes);
+      await api.register(satisfactionRoutes);
+      await api.register(flowRoutes);
+      await api.register(overviewRoutes);
+      await api.register(peopleRoutes);
+      await api.register(slaReportRoutes);
       await api.register(oncallRoutes, { publicUrl: deps.publicUrl });
       await api.register(handoffRoutes);
       await api.register(pagingRoutes);
       await api.register(pagingTriggerRoutes);
+      await api.register(automationRoutes);
       await api.register(statusRoutes);
+      await api.register(statusPageSettingsRoutes);
+      await api.register(incidentRoutes);
+      await api.register(incidentRuleRoutes);
+      await api.register(subscriptionAdminRoutes);
+      await api.register(maintenanceRoutes);
       await api.register(personPageWebhookRoutes);
       await api.register(slackRoutes, { signingSecret: deps.slackSigningSecret ?? null });
+      await api.register(slackEventRoutes, { signingSecret: deps.slackSigningSecret ?? null });
+      await api.register(chatRoutes);
+      await api.register(knowledgeRoutes);
+      await api.register(engineeringRoutes, { publicUrl: deps.publicUrl });
+      await api.register(githubWebhookRoutes);
+      await api.register(webhookRoutes, { policy: deps.webhooks ?? { allowPrivateNetworks: false } });
+      await api.register(frequentQuestionRoutes);
     },
     { prefix: "/api/v1" },
   );

@@ -22,6 +22,8 @@ declare module "fastify" {
     allowedBeforeTwoFactorEnrollment?: boolean;
     /** The route's secret path is its only credential (a mailed one-click link): a session is not consulted. */
     actsBySecret?: boolean;
+    /** The route checks a bearer token of its own (`/metrics`), not an API token: the header is left to it. */
+    ownBearerToken?: boolean;
   }
 }
 
@@ -54,7 +56,7 @@ export const requestContext = fp(
       };
       request.ctx = ctx;
       const authorization = request.headers.authorization;
-      if (authorization !== undefined) {
+      if (authorization !== undefined && !request.routeOptions.config?.ownBearerToken) {
         const match = /^Bearer\s+(\S+)$/i.exec(authorization);
         const actor = match?.[1] ? await actorForApiToken(ctx, match[1]) : undefined;
         if (!actor) {

@@ -1,5 +1,5 @@
 import fastifyHelmet from "@fastify/helmet";
-import type { FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 
 /**
  * The Content-Security-Policy every response carries. Tend serves no inline script and no inline
@@ -53,4 +53,28 @@ export async function registerSecurityHeaders(app: FastifyInstance, publicUrl: s
     xFrameOptions: { action: "deny" },
     xContentTypeOptions: true,
   });
+}
+
+// Set per response by the server or by the route, not by helmet.
+const notSecurityHeaders = new Set(["content-type", "content-length", "date", "connection", "keep-alive"]);
+
+/**
+ * The headers `registerSecurityHeaders` gives a response, worked out once: helmet on a throwaway app
+ * answering one request. A route answered before helmet's hook (the cached public status page) sends
+ * these itself, so it carries exactly what every other response does.
+ */
+export async function securityHeadersOf(publicUrl: string): Promise<Record<string, string>> {
+  const probe = Fastify();
+  try {
+    await registerSecurityHeaders(probe, publicUrl);
+    probe.get("/", async () => "");
+    const response = await probe.inject({ method: "GET", url: "/" });
+    return Object.fromEntries(
+      Object.entries(response.headers)
+        .filter(([name]) => !notSecurityHeaders.has(name))
+        .map(([name, value]) => [name, String(value)]),
+    );
+  } finally {
+    await probe.close();
+  }
 }

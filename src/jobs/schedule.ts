@@ -2,6 +2,21 @@ import {
   sweepOrphanAttachmentFiles,
   sweepOrphanAttachmentFilesJob,
 } from "../modules/attachments/sweep-orphan-files.js";
+import { notifyByEmail } from "../modules/automations/notify-by-email.js";
+import { type NotifyByEmailPayload, notifyByEmailJob } from "../modules/automations/perform-action.js";
+import { runAutomations, runAutomationsJob } from "../modules/automations/run-automations.js";
+import { streamChatEventJob } from "../modules/chat/manage-chat-routes.js";
+import { replyInChatThreadJob } from "../modules/chat/manage-connected-channels.js";
+import { takeSlackMessageJob } from "../modules/chat/receive-slack-event.js";
+import { replyInChatThread } from "../modules/chat/reply-in-chat-thread.js";
+import type { SlackMessage } from "../modules/chat/slack-events.js";
+import {
+  type ChatSettings,
+  deliverChatMessage,
+  deliverChatMessageJob,
+  streamChatEvent,
+} from "../modules/chat/stream-ticket-events.js";
+import { takeSlackMessage } from "../modules/chat/take-slack-message.js";
 import {
   type ImapMailboxSettings,
   pollImapMailbox,
@@ -18,6 +33,10 @@ import {
   sweepExpiredSignInLinks,
 } from "../modules/identity/sign-in-link.js";
 import { sendUnlockEmail, sendUnlockEmailJob } from "../modules/identity/unlock-by-email.js";
+import {
+  groupFrequentQuestions,
+  groupFrequentQuestionsJob,
+} from "../modules/knowledge/group-frequent-questions.js";
 import { announceHandoffs, announceHandoffsJob } from "../modules/oncall/announce-handoffs.js";
 import { prepareDebriefs, prepareDebriefsJob } from "../modules/oncall/handoff-preparation.js";
 import {
@@ -42,9 +61,41 @@ import {
 } from "../modules/paging/queue-paging-triggers.js";
 import { type PageNews, replyInSlack, replyInSlackJob } from "../modules/paging/slack-replies.js";
 import { applyRawEmailRetention, applyRetentionPolicies } from "../modules/privacy/retention.js";
+import { notifyBadRating } from "../modules/satisfaction/notify-bad-rating.js";
+import { sendSurveyJob } from "../modules/satisfaction/queue-survey.js";
+import { notifyBadRatingJob } from "../modules/satisfaction/rate-ticket.js";
+import { sendSurvey } from "../modules/satisfaction/send-survey.js";
 import { scanSlaClocks } from "../modules/sla/sla-scan.js";
+import { announceMaintenance, announceMaintenanceJob } from "../modules/status/announce-maintenance.js";
+import {
+  announceStatusChangeToSubscribers,
+  deliverStatusMail,
+  deliverStatusMailJob,
+  deliverStatusWebhook,
+  deliverStatusWebhookJob,
+  type StatusDeliveryPayload,
+} from "../modules/status/announce-status-change.js";
+import {
+  evaluateIncidentRules,
+  evaluateIncidentRulesJob,
+} from "../modules/status/evaluate-incident-rules.js";
 import { applyStatusRetention } from "../modules/status/record-check-result.js";
+import { announceStatusChangeJob, type StatusAnnouncement } from "../modules/status/status-announcements.js";
+import {
+  sendSubscriptionConfirmation,
+  sendSubscriptionConfirmationJob,
+} from "../modules/status/status-subscriptions.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
+import {
+  type DeliverWebhookPayload,
+  deliverWebhook,
+  deliverWebhookJob,
+  fanOutWebhooks,
+  mailEndpointDisabledJob,
+} from "../modules/webhooks/deliver-webhooks.js";
+import { mailEndpointDisabled } from "../modules/webhooks/endpoint-disabled-mail.js";
+import { fanOutWebhooksJob } from "../modules/webhooks/manage-webhook-endpoints.js";
+import type { WebhookTargetPolicy } from "../modules/webhooks/webhook-target.js";
 import { DAY, MINUTE, SECOND } from "../shared/clock.js";
 import type { JobRunner } from "./job-runner.js";
 
@@ -58,9 +109,28 @@ export function registerJobs(
   settings: {
     email?: OutboundEmailSettings & InboundEmailSettings;
     imap?: (ImapMailboxSettings & { pollSeconds: number }) | null;
+    /** Where chat messages link and the Slack Web API base; without it chat jobs stay queued. */
+    chat?: ChatSettings;
+    /** Where outgoing webhooks may post; absent, public addresses and loopback only. */
+    webhooks?: WebhookTargetPolicy;
   } = {},
 ): JobRunner {
-  const { email, imap } = settings;
+  const { email, imap, chat } = settings;
+  if (chat) {
+    runner
+      .register(streamChatEventJob, async (ctx, payload, job) => {
+        await streamChatEvent(ctx, payload as { eventId: string }, job);
+      })
+      .register(deliverChatMessageJob, async (ctx, payload, job) => {
+        await deliverChatMessage(ctx, payload as { eventId: string; routeId: string }, job, chat);
+      })
+      .register(takeSlackMessageJob, async (ctx, payload, job) => {
+        await takeSlackMessage(ctx, payload as SlackMessage, job, chat);
+      })
+      .register(replyInChatThreadJob, async (ctx, payload, job) => {
+        await replyInChatThread(ctx, payload as { eventId: string }, job, chat);
+      });
+  }
   // A recurring job rather than a poller per process: the schedule enqueues one poll per interval
   // however many schedulers run, one worker claims it, and the mailbox lease keeps a slow poll
   // from overlapping the next one.
@@ -96,6 +166,17 @@ export function registerJobs(
         );
       });
   }
+  // Status announcements fan out and post to webhooks without a relay (their links need the public URL);
+  // the mail deliveries they queue wait for a worker that has one.
+  if (email) {
+    runner
+      .register(announceStatusChangeJob, async (ctx, payload, job) => {
+        await announceStatusChangeToSubscribers(ctx, payload as StatusAnnouncement, email, job);
+      })
+      .register(deliverStatusWebhookJob, async (ctx, payload, job) => {
+        await deliverStatusWebhook(ctx, payload as StatusDeliveryPayload, email, job);
+      });
+  }
   // Without a relay this process leaves ticket mail queued (jobs and delivery state) rather than
   // spending its attempts: a worker started with TEND_SMTP_RELAY_URL sends all of it.
   const relayUrl = email?.relayUrl;
@@ -111,6 +192,25 @@ export function registerJobs(
       .register(notifyPagedPersonJob, async (ctx, payload, job) => {
         const notification = payload as { pageId: string; personId: string; step: string };
         await notifyPagedPerson(ctx, notification, { ...email, relayUrl }, job);
+      })
+      .register(sendSubscriptionConfirmationJob, async (ctx, payload) => {
+        const { subscriberId } = payload as { subscriberId: string };
+        await sendSubscriptionConfirmation(ctx, subscriberId, { ...email, relayUrl });
+      })
+      .register(deliverStatusMailJob, async (ctx, payload, job) => {
+        await deliverStatusMail(ctx, payload as StatusDeliveryPayload, { ...email, relayUrl }, job);
+      })
+      .register(sendSurveyJob, async (ctx, payload, job) => {
+        await sendSurvey(ctx, payload as { surveyId: string }, { ...email, relayUrl }, job);
+      })
+      .register(notifyBadRatingJob, async (ctx, payload, job) => {
+        await notifyBadRating(ctx, payload as { surveyId: string }, { ...email, relayUrl }, job);
+      })
+      .register(mailEndpointDisabledJob, async (ctx, payload, job) => {
+        await mailEndpointDisabled(ctx, payload as { endpointId: string }, { ...email, relayUrl }, job);
+      })
+      .register(notifyByEmailJob, async (ctx, payload, job) => {
+        await notifyByEmail(ctx, payload as NotifyByEmailPayload, { ...email, relayUrl }, job);
       });
   }
   return (
@@ -139,10 +239,21 @@ export function registerJobs(
         const signInLinks = await sweepExpiredSignInLinks(ctx);
         if (signInLinks > 0) ctx.logger.info({ signInLinks }, "expired sign-in links deleted");
       })
+      .register(runAutomationsJob, async (ctx, payload, job) => {
+        await runAutomations(ctx, payload as { eventId: string }, job);
+      })
       .register(firePagingTriggerJob, async (ctx, payload, job) => {
         await firePagingTrigger(ctx, payload as FirePagingTriggerPayload, job, {
           publicUrl: email?.publicUrl,
         });
+      })
+      // Outgoing webhooks need no relay: only the disabling's mail to admins waits for one.
+      .register(fanOutWebhooksJob, async (ctx, payload, job) => {
+        await fanOutWebhooks(ctx, payload as { eventId: string }, job);
+      })
+      .register(deliverWebhookJob, async (ctx, payload, job) => {
+        const policy = settings.webhooks ?? { allowPrivateNetworks: false };
+        await deliverWebhook(ctx, payload as DeliverWebhookPayload, policy, job);
       })
       .register(escalatePageJob, async (ctx, payload, job) => {
         await escalatePage(ctx, payload as { pageId: string; step: number }, job);
@@ -162,6 +273,14 @@ export function registerJobs(
         if (prepared + leadNotified > 0)
           ctx.logger.info({ prepared, leadNotified }, "handoff debriefs swept");
       })
+      .register(announceMaintenanceJob, async (ctx) => {
+        const { started, ended } = await announceMaintenance(ctx);
+        if (started + ended > 0) ctx.logger.info({ started, ended }, "maintenance windows announced");
+      })
+      .register(evaluateIncidentRulesJob, async (ctx) => {
+        const { opened, suggested } = await evaluateIncidentRules(ctx);
+        if (opened + suggested > 0) ctx.logger.info({ opened, suggested }, "incident rules evaluated");
+      })
       .register("status.retention", async (ctx) => {
         const swept = await applyStatusRetention(ctx);
         if (Object.values(swept).some((count) => count > 0))
@@ -170,6 +289,11 @@ export function registerJobs(
       .register(sweepOrphanAttachmentFilesJob, async (ctx) => {
         const sweep = await sweepOrphanAttachmentFiles(ctx);
         ctx.logger.info(sweep, "attachment store swept of files no row names");
+      })
+      .register(groupFrequentQuestionsJob, async (ctx, payload) => {
+        const { windowDays } = (payload ?? {}) as { windowDays?: number };
+        const run = await groupFrequentQuestions(ctx, { windowDays });
+        ctx.logger.info(run, "recent tickets grouped into frequent questions");
       })
       // Breaches and warnings land within this interval of their instant.
       .every({ name: "sla.scan", kind: "sla.scan", intervalMs: 15 * SECOND })
@@ -186,5 +310,11 @@ export function registerJobs(
       .every({ name: sweepOrphanAttachmentFilesJob, kind: sweepOrphanAttachmentFilesJob, intervalMs: DAY })
       // Raw check results are kept 7 days, rollups 400: a day late costs nothing.
       .every({ name: "status.retention", kind: "status.retention", intervalMs: DAY })
+      // Frequent questions move over weeks: a daily grouping (under a minute for 50k tickets) is fresh enough.
+      .every({ name: groupFrequentQuestionsJob, kind: groupFrequentQuestionsJob, intervalMs: DAY })
+      // An outage the rules see becomes an incident within 15 seconds.
+      .every({ name: evaluateIncidentRulesJob, kind: evaluateIncidentRulesJob, intervalMs: 15 * SECOND })
+      // Subscribers hear a window started or ended within a minute.
+      .every({ name: announceMaintenanceJob, kind: announceMaintenanceJob, intervalMs: MINUTE })
   );
 }

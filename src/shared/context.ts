@@ -44,6 +44,8 @@ export interface Context {
   jobsCommitted?: () => void;
   /** Inside a transaction begun by `inTransaction`: whether it enqueued a job so far. */
   enqueuedJobs?: { any: boolean };
+  /** Inside a transaction begun by `inTransaction`: what to tell this process once it has committed. */
+  afterCommit?: Array<() => void>;
 }
 
 export interface CommittedTicketChange {
@@ -65,18 +67,29 @@ export function withActor(ctx: Context, actor: Actor, channel: Channel = ctx.cha
   return { ...ctx, actor, channel };
 }
 
+/**
+ * Tells this process of a change once the transaction holding it has committed (an in-memory cache
+ * rebuilt earlier would read the old state); outside a transaction begun by `inTransaction`, at once.
+ */
+export function afterCommit(ctx: Context, tell: () => void): void {
+  if (ctx.afterCommit) ctx.afterCommit.push(tell);
+  else tell();
+}
+
 /** Runs `work` in one transaction with a context bound to it: a use case commits whole or not at all. */
 export async function inTransaction<T>(ctx: Context, work: (trxCtx: Context) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
   const changedTickets = new Map<string, string | null>();
   const beforeCommit: Array<() => Promise<void>> = [];
   const enqueuedJobs = { any: false };
+  const afterCommit: Array<() => void> = [];
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const outcome = await work({ ...ctx, db: trx, changedTickets, beforeCommit, enqueuedJobs });
+    const outcome = await work({ ...ctx, db: trx, changedTickets, beforeCommit, enqueuedJobs, afterCommit });
     for (const hook of beforeCommit) await hook();
     return outcome;
   });
   if (enqueuedJobs.any) ctx.jobsCommitted?.();
+  for (const tell of afterCommit) tell();
   if (changedTickets.size > 0) {
     ctx.changeFeed?.ticketsCommitted(
       ctx,

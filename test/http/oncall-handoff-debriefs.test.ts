@@ -301,6 +301,7 @@ describe("handoff debriefs", () => {
         incomingPersonId: alice.id,
         handoffAt: secondHandoff,
         acknowledgementDueAt: "2026-12-21T19:00:00.000Z",
+        actor: { kind: "system", reason: "test setup" },
       },
     ]);
     const notifiedAudit = await desk.database.db

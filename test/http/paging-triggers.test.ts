@@ -156,6 +156,7 @@ describe("the paging triggers API", () => {
     expect(listed.json().kinds.map((k: { kind: string }) => k.kind)).toEqual([
       "sev1_ticket_created",
       "sev1_sla_breached",
+      "status_incident_opened",
     ]);
 
     const audit = await email.desk.database.db

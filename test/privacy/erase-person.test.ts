@@ -115,7 +115,7 @@ async function makeConversation(requester: Requester, agent: Person, word: strin
   await message("inbound", requester.email, "support@desk.example", `Our ${upper} printer.`, rawEmailId);
   await message("outbound", "support@desk.example", requester.email, "We are looking at it.", null);
   // What a later capability might queue about the person: an outbox event and a job naming them.
-  await publishDomainEvent(desk.system, "test.customer_mentioned", ticket.id, { email: requester.email });
+  await publishDomainEvent(desk.system, "ticket.commented", ticket.id, { email: requester.email });
   await enqueueJob(desk.system, "test.notify", { to: requester.email }, { runAt: new Date("2100-01-01") });
   // A failed sign-in leaves the address in the audit trail and in the throttle.
   await desk.app.inject({

@@ -184,6 +184,10 @@ function contractBreach(response: LightMyRequestResponse): string | undefined {
       const danger = dangerousMarkup(field.html);
       if (danger) return `stored HTML at ${field.path} carries ${danger}`;
     }
+  } else if (type.startsWith("text/csv")) {
+    // A report's download (`format=csv`): a cell starting with = + - @ would run as a formula in a spreadsheet.
+    if (/(^|[\n,])"?[=+\-@]/.test(response.body))
+      return `a CSV cell that a spreadsheet would run as a formula`;
   } else if (response.body.length > 0 && status !== 204) {
     return `a ${status} answered as "${type}"`;
   }

@@ -65,7 +65,20 @@ export type ResourceKind =
   | "pagingTrigger"
   | "statusComponent"
   | "statusMonitor"
-  | "statusPushToken";
+  | "statusPushToken"
+  | "statusIncident"
+  | "statusFollowUp"
+  | "statusSubscriber"
+  | "statusMaintenance"
+  | "knowledgeCategory"
+  | "knowledgeArticle"
+  | "knowledgeRevision"
+  | "caseReview"
+  | "automation"
+  | "chatRoute"
+  | "chatChannel"
+  | "webhookEndpoint"
+  | "webhookDelivery";
 
 /**
  * Which resource each path parameter names, by the path it sits under. Keep it small and explicit:
@@ -106,6 +119,27 @@ const pathParameterKinds: { param: string; under: RegExp; kind: ResourceKind }[]
   { param: "id", under: /^\/api\/v1\/status\/components\/\{id\}/, kind: "statusComponent" },
   { param: "id", under: /^\/api\/v1\/status\/monitors\/\{id\}$/, kind: "statusMonitor" },
   { param: "token", under: /^\/api\/v1\/status\/push\/\{token\}/, kind: "statusPushToken" },
+  { param: "id", under: /^\/api\/v1\/status\/incidents\/\{id\}/, kind: "statusIncident" },
+  {
+    param: "followUpId",
+    under: /^\/api\/v1\/status\/incidents\/\{id\}\/follow-ups\//,
+    kind: "statusFollowUp",
+  },
+  { param: "id", under: /^\/api\/v1\/status\/subscribers\/\{id\}/, kind: "statusSubscriber" },
+  { param: "id", under: /^\/api\/v1\/status\/maintenances\/\{id\}/, kind: "statusMaintenance" },
+  { param: "id", under: /^\/api\/v1\/case-reviews\/\{id\}$/, kind: "caseReview" },
+  { param: "id", under: /^\/api\/v1\/automations\/\{id\}/, kind: "automation" },
+  { param: "id", under: /^\/api\/v1\/chat\/routes\/\{id\}$/, kind: "chatRoute" },
+  { param: "id", under: /^\/api\/v1\/chat\/channels\/\{id\}$/, kind: "chatChannel" },
+  { param: "id", under: /^\/api\/v1\/webhooks\/endpoints\/\{id\}/, kind: "webhookEndpoint" },
+  { param: "id", under: /^\/api\/v1\/webhooks\/deliveries\/\{id\}/, kind: "webhookDelivery" },
+  { param: "id", under: /^\/api\/v1\/knowledge\/categories\/\{id\}/, kind: "knowledgeCategory" },
+  { param: "id", under: /^\/api\/v1\/knowledge\/articles\/\{id\}/, kind: "knowledgeArticle" },
+  {
+    param: "revisionId",
+    under: /^\/api\/v1\/knowledge\/articles\/\{id\}\/history\//,
+    kind: "knowledgeRevision",
+  },
 ];
 
 export function resourceKindOf(route: ApiRoute, param: string): ResourceKind | undefined {

@@ -58,6 +58,19 @@ const publicRoutes = [
   // A push monitor's report: the token in the path is the credential.
   "POST /api/v1/status/push/{token}",
   "POST /api/v1/status/push/{token}/user-impact",
+  // The status page's Statuspage-shaped JSON: public by design, and it shows only published incidents.
+  "GET /api/v2/summary.json",
+  "GET /api/v2/status.json",
+  "GET /api/v2/components.json",
+  "GET /api/v2/incidents.json",
+  "GET /api/v2/incidents/unresolved.json",
+  "GET /api/v2/scheduled-maintenances.json",
+  "GET /api/v2/scheduled-maintenances/upcoming.json",
+  "GET /api/v2/scheduled-maintenances/active.json",
+  // Slack's Events API and GitHub's webhooks: their signatures are the credential (404 here, where
+  // neither is configured).
+  "POST /api/v1/integrations/slack/events",
+  "POST /api/v1/integrations/github/webhook",
 ];
 
 /** Single sign-on's way in and back answer 404 on the suite's desk, where it is not configured. */
@@ -82,6 +95,14 @@ const customerRoutes = [
   "POST /api/v1/portal/answer-by",
   // An upload is the caller's own until they attach it: nothing of anyone else's is reachable.
   "POST /api/v1/uploads",
+  // The knowledge base: public published articles for customers; internal ones and drafts are 404.
+  "GET /api/v1/knowledge/categories",
+  "GET /api/v1/knowledge/categories/{id}",
+  "GET /api/v1/knowledge/articles",
+  "GET /api/v1/knowledge/articles/{id}",
+  "GET /api/v1/knowledge/search",
+  "POST /api/v1/knowledge/suggestions",
+  "POST /api/v1/knowledge/deflections",
 ];
 
 /** What a customer of organization A may also do with A's ids. */
@@ -95,6 +116,9 @@ const memberRoutes = [
   "POST /api/v1/tickets/{number}/comments",
   "GET /api/v1/tickets/{number}/events",
   "GET /api/v1/tickets/{number}/attachments/{id}",
+  // The survey of a ticket they may see: only its requester's answer is shown, and only they answer.
+  "GET /api/v1/tickets/{number}/satisfaction",
+  "POST /api/v1/tickets/{number}/satisfaction",
 ];
 
 /** Writes an agent may make; every other write is for admins. Agents read everything. */
@@ -104,6 +128,11 @@ const agentWrites = [
   "PATCH /api/v1/tickets/{number}",
   "POST /api/v1/tickets/{number}/comments",
   "POST /api/v1/tickets/{number}/escalation",
+  // Staff escalate to engineering: mark the need, open or link a GitHub issue, unlink it.
+  "PUT /api/v1/tickets/{number}/engineering",
+  "POST /api/v1/tickets/{number}/engineering-issue",
+  "DELETE /api/v1/tickets/{number}/engineering-issue",
+  "POST /api/v1/tickets/{number}/engineering-issue/link",
   "POST /api/v1/tickets/{number}/followers",
   "DELETE /api/v1/tickets/{number}/followers/{personId}",
   "POST /api/v1/organizations",
@@ -124,6 +153,32 @@ const agentWrites = [
   "POST /api/v1/pages",
   "POST /api/v1/pages/{id}/acknowledgement",
   "POST /api/v1/pages/{id}/resolution",
+  // Staff run incidents; only the security checklist's configuration is for admins.
+  "POST /api/v1/status/incidents",
+  "PATCH /api/v1/status/incidents/{id}",
+  "POST /api/v1/status/incidents/{id}/updates",
+  "POST /api/v1/status/incidents/{id}/notes",
+  "POST /api/v1/status/incidents/{id}/publish",
+  "PUT /api/v1/status/incidents/{id}/checklist",
+  "PUT /api/v1/status/incidents/{id}/retrospective",
+  "POST /api/v1/status/incidents/{id}/follow-ups",
+  "PATCH /api/v1/status/incidents/{id}/follow-ups/{followUpId}",
+  "DELETE /api/v1/status/incidents/{id}/follow-ups/{followUpId}",
+  // Staff schedule, move and cancel maintenance; only the policy and overriding it are for admins.
+  "POST /api/v1/status/maintenances",
+  "PATCH /api/v1/status/maintenances/{id}",
+  "POST /api/v1/status/maintenances/{id}/cancel",
+  // Staff write the knowledge base; deleting is for admins.
+  "POST /api/v1/knowledge/categories",
+  "PATCH /api/v1/knowledge/categories/{id}",
+  "POST /api/v1/knowledge/articles",
+  "PATCH /api/v1/knowledge/articles/{id}",
+  "POST /api/v1/knowledge/preview",
+  "POST /api/v1/knowledge/suggestions",
+  "POST /api/v1/knowledge/deflections",
+  // Staff regroup frequent questions and draft articles from them; customers never see the groups.
+  "POST /api/v1/knowledge/frequent-questions/refresh",
+  "POST /api/v1/knowledge/frequent-questions/drafts",
 ];
 
 function mayAct(trust: Trust, route: ApiRoute): boolean {
@@ -173,6 +228,7 @@ function probesFor(route: ApiRoute): Probe[] {
     organizationId: [{ query: { organizationId: victim.organizationId }, secretFor: outsiders }],
     requesterId: [{ query: { requesterId: victim.victim.id }, secretFor: outsiders }],
     assignee: [{ query: { assignee: victim.agent.id }, secretFor: outsiders }],
+    q: [{ query: { q: victim.words.internalArticle }, secretFor: [...outsiders, "member"] }],
   };
   for (const param of route.queryParams) probes.push(...(byName[param] ?? []));
   return probes;

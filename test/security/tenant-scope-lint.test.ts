@@ -35,6 +35,12 @@ const outboundMail =
   "the outbound mail job (a system job), sending a reply whose comment was authorized when it was queued";
 const erasure = "erasure and retention: admin-only or a system job, acting on every organization by design";
 const backup = "backup: an operator's command that copies every table";
+const slackEvents =
+  "the Slack events job (a system job): the ticket a connected channel's thread belongs to, by the thread's ts, for its writer's comment, which addComment then authorizes";
+const githubWebhook =
+  "the GitHub webhook (no actor, verified by its HMAC signature): the tickets linked to the issue it reports on";
+const metricsCounts =
+  "the operator's /metrics scrape (token or loopback, no actor): desk-wide counts by status, metric or outcome, no row's content";
 
 const allowList: Record<string, string> = {
   "tickets/ticket-repository.ts:insertTicket": write,
@@ -74,6 +80,17 @@ const allowList: Record<string, string> = {
   "identity/credential-repository.ts:findTokenHolder": authentication,
   "identity/credential-repository.ts:findSessionHolder": authentication,
   "identity/group-repository.ts:memberIdsByGroup": staffOnly,
+  "demo/demo-repository.ts:deskHasOrganizationsOrTickets": staffUniqueness,
+  "reports/people-repository.ts:listActiveStaff": staffOnly,
+  "reports/sla-report-repository.ts:clocksBehind": staffOnly,
+  "reports/sla-report-repository.ts:ticketIdsWithClocks": staffOnly,
+  "reports/sla-report-repository.ts:ticketForFacts":
+    "SLA bookkeeping: called inside a ticket change its caller was authorized for",
+  "automations/automation-repository.ts:recentRunRows":
+    "admins only: an automation's run log names the tickets it ran on",
+  "automations/automation-repository.ts:activeStaffInGroup": staffOnly,
+  "automations/automation-repository.ts:openTicketCounts":
+    "counts per staff member for an automation's assignment; no ticket leaves it",
   "identity/person-repository.ts:insertPerson": write,
   "identity/person-repository.ts:updatePersonRow": write,
   "identity/person-repository.ts:findPersonById": lookupById,
@@ -127,6 +144,11 @@ const allowList: Record<string, string> = {
   // A page names its ticket by number only; pages are staff's, and a mailed link shows the title.
   "paging/paging-repository.ts:findPageById": staffOnly,
   "paging/paging-repository.ts:listPageRows": staffOnly,
+  "status/incident-repository.ts:personNames": staffOnly,
+
+  "metrics/metrics-repository.ts:countTicketsByStatusGroupSeverity": metricsCounts,
+  "metrics/metrics-repository.ts:countSlaClocksByStateMetric": metricsCounts,
+  "metrics/metrics-repository.ts:countInboundEmailsByStatus": metricsCounts,
 
   "privacy/privacy-repository.ts:ticketsRequestedBy": erasure,
   "privacy/privacy-repository.ts:commentsToErase": erasure,
@@ -147,6 +169,12 @@ const allowList: Record<string, string> = {
   "privacy/privacy-repository.ts:deleteEmailMessagesOfTickets": erasure,
 
   "backup/backup-repository.ts:searchSourcesAfter": backup,
+
+  "chat/chat-repository.ts:findChatTicketByThread": slackEvents,
+
+  "engineering/engineering-repository.ts:findTicketEngineering": staffOnly,
+  "engineering/engineering-repository.ts:saveTicketEngineering": write,
+  "engineering/engineering-repository.ts:ticketsLinkedToIssue": githubWebhook,
 };
 
 const modulesRoot = path.resolve(import.meta.dirname, "../../src/modules");

@@ -51,7 +51,7 @@ export interface VictimDesk {
   /** Ids that look right but name nothing: a refusal must read the same as for these. */
   missingIds: Record<ResourceKind, string>;
   secrets: Secret[];
-  words: { subject: string; body: string; reply: string; note: string };
+  words: { subject: string; body: string; reply: string; note: string; internalArticle: string };
   attackers: Attacker[];
   agent: Person;
   admin: Person;
@@ -148,6 +148,9 @@ async function pagingIds(desk: TestDesk, admin: Person, agent: Person) {
   };
 }
 
+const incidentNote = "Victim desk incident note: the cause is host b7";
+const maintenanceOverrideReason = "Victim desk override reason: vendor deadline";
+
 /**
  * A status component with a push monitor: staff read them, admins change them, and the push token
  * is the only credential the public push routes take.
@@ -164,10 +167,166 @@ async function statusIds(desk: TestDesk, admin: Person) {
       intervalSeconds: 60,
     })
   ).json();
+  const subscriber = (
+    await call(desk, "POST", "/status/subscribers/webhooks", admin.auth, {
+      url: "https://hooks.victim.example/status",
+    })
+  ).json();
+  // An incident run by staff, with an internal note and a follow-up: the note is for staff eyes only.
+  const incident = (
+    await call(desk, "POST", "/status/incidents", admin.auth, {
+      title: "Victim desk portal errors",
+      impact: "minor",
+      componentIds: [component.id],
+      body: "Investigating.",
+    })
+  ).json();
+  await call(desk, "POST", `/status/incidents/${incident.id}/notes`, admin.auth, { body: incidentNote });
+  const followUp = (
+    await call(desk, "POST", `/status/incidents/${incident.id}/follow-ups`, admin.auth, {
+      title: "Alert sooner",
+      ownerId: admin.id,
+    })
+  ).json();
+  // A past window scheduled against the policy by an admin: the override's reason is for staff only.
+  const maintenance = (
+    await call(desk, "POST", "/status/maintenances", admin.auth, {
+      title: "Victim desk database move",
+      startsAt: "2026-01-06T10:00:00.000Z",
+      endsAt: "2026-01-06T11:00:00.000Z",
+      componentIds: [component.id],
+      override: { reason: maintenanceOverrideReason },
+    })
+  ).json();
   return {
     statusComponent: component.id as string,
     statusMonitor: monitor.id as string,
     statusPushToken: monitor.pushToken as string,
+    statusIncident: incident.id as string,
+    statusFollowUp: followUp.id as string,
+    statusSubscriber: subscriber.subscriber.id as string,
+    statusMaintenance: maintenance.id as string,
+  };
+}
+
+/**
+ * A category and an internal, published article with one earlier version: customers and the
+ * public must never read its words, through the API or its search.
+ */
+async function knowledgeIds(desk: TestDesk, agent: Person, internalWord: string) {
+  const category = (
+    await call(desk, "POST", "/knowledge/categories", agent.auth, { name: "Victim desk runbooks" })
+  ).json();
+  const article = (
+    await call(desk, "POST", "/knowledge/articles", agent.auth, {
+      title: "Victim desk failover",
+      body: `Draft: fail over with ${internalWord}.`,
+      categoryId: category.id,
+      visibility: "internal",
+    })
+  ).json();
+  await call(desk, "PATCH", `/knowledge/articles/${article.id}`, agent.auth, {
+    version: article.version,
+    body: `Fail over the cluster with ${internalWord}.`,
+    state: "published",
+  });
+  const history = (await call(desk, "GET", `/knowledge/articles/${article.id}/history`, agent.auth)).json();
+  return {
+    knowledgeCategory: category.id as string,
+    knowledgeArticle: article.id as string,
+    knowledgeRevision: history[0].id as string,
+  };
+}
+
+/**
+ * A second request of A's customer, solved by the agent and rated Bad by its requester: its case
+ * review names the agent and A's ticket, for the agent and admins only.
+ */
+async function caseReviewIds(desk: TestDesk, victim: Person, agent: Person) {
+  const ticket = (
+    await call(desk, "POST", "/tickets", victim.auth, { subject: "Invoice question", body: "Which plan?" })
+  ).json();
+  await call(desk, "PATCH", `/tickets/${ticket.number}`, agent.auth, {
+    version: ticket.version,
+    status: "solved",
+    assigneeId: agent.id,
+  });
+  await call(desk, "POST", `/tickets/${ticket.number}/satisfaction`, victim.auth, {
+    rating: "bad",
+    comment: "Not answered",
+  });
+  const reviews = (await call(desk, "GET", "/case-reviews?agentId=me", agent.auth)).json() as {
+    id: string;
+    ticket: { number: number };
+  }[];
+  const review = reviews.find((item) => item.ticket.number === ticket.number);
+  if (!review) throw new Error("the Bad rating opened no case review");
+  return { caseReview: review.id };
+}
+
+/**
+ * The desk's integrations, admins' configuration naming nobody's data but holding secrets: an
+ * automation, a chat route and a connected channel, a webhook endpoint and one delivery of the
+ * victim's ticket's creation (stored as the fan-out job stores it; no worker runs here).
+ */
+async function integrationIds(desk: TestDesk, admin: Person, ticketId: string) {
+  const automation = (
+    await call(desk, "POST", "/automations", admin.auth, {
+      name: "Victim desk tagging",
+      events: ["ticket.created"],
+      conditions: [{ field: "text", operator: "contains", value: "outage" }],
+      actions: [{ type: "add_tags", tags: ["outage"] }],
+    })
+  ).json();
+  const chatRoute = (
+    await call(desk, "POST", "/chat/routes", admin.auth, {
+      name: "Victim desk stream",
+      kind: "generic",
+      webhookUrl: "http://127.0.0.1:9/victim-stream",
+      eventKinds: ["ticket.created"],
+      enabled: false,
+    })
+  ).json();
+  const chatChannel = (
+    await call(desk, "POST", "/chat/channels", admin.auth, {
+      name: "#victim-support",
+      slackChannelId: "C0VICTIM",
+      botToken: "xoxb-victim-desk-token",
+    })
+  ).json();
+  const endpoint = (
+    await call(desk, "POST", "/webhooks/endpoints", admin.auth, {
+      url: "http://127.0.0.1:9/victim-hook",
+      description: "Victim desk bridge",
+      eventKinds: ["ticket.created"],
+    })
+  ).json();
+  const event = await desk.database.db
+    .selectFrom("domain_events")
+    .select(["id", "kind"])
+    .where("ticket_id", "=", ticketId)
+    .executeTakeFirstOrThrow();
+  const deliveryId = newId();
+  await desk.database.db
+    .insertInto("webhook_deliveries")
+    .values({
+      id: deliveryId,
+      endpoint_id: endpoint.endpoint.id,
+      event_id: event.id,
+      event_kind: event.kind,
+      state: "failed",
+      attempts: 1,
+      next_attempt_at: null,
+      delivered_at: null,
+      created_at: new Date(0).toISOString(),
+    })
+    .execute();
+  return {
+    automation: automation.id as string,
+    chatRoute: chatRoute.id as string,
+    chatChannel: chatChannel.id as string,
+    webhookEndpoint: endpoint.endpoint.id as string,
+    webhookDelivery: deliveryId,
   };
 }
 
@@ -234,6 +393,7 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
     body: secretWord("body"),
     reply: secretWord("reply"),
     note: secretWord("note"),
+    internalArticle: secretWord("kbinternal"),
   };
   const orgNotes = secretWord("orgnotes");
   const exceptionReason = secretWord("exception");
@@ -337,6 +497,9 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
     ...(await oncallIds(desk, admin, agent, words)),
     ...(await pagingIds(desk, admin, agent)),
     ...(await statusIds(desk, admin)),
+    ...(await caseReviewIds(desk, victim, agent)),
+    ...(await knowledgeIds(desk, agent, words.internalArticle)),
+    ...(await integrationIds(desk, admin, ticket.id)),
   };
   const missingUuid = "0190c0de-0000-7000-8000-00000000dead";
   const missingIds = Object.fromEntries(
@@ -385,6 +548,9 @@ export async function buildVictimDesk(desk: TestDesk): Promise<VictimDesk> {
       secret("victim name", victim.name),
       secret("colleague email", colleague.email),
       secret("status push token", ids.statusPushToken, true),
+      secret("status incident internal note", incidentNote, true),
+      secret("status maintenance override reason", maintenanceOverrideReason, true),
+      secret("internal knowledge-base article", words.internalArticle, true),
     ],
     attackers: [
       { name: "anonymous", trust: "public", headers: {} },
@@ -437,6 +603,10 @@ const guardedTables = [
   "page_events",
   "page_action_tokens",
   "paging_triggers",
+  "knowledge_categories",
+  "knowledge_articles",
+  "knowledge_article_revisions",
+  "knowledge_deflections",
 ] as const;
 
 /** Tokens as a refused request must leave them; `last_used_at` moves with every authenticated call. */

@@ -1,4 +1,4 @@
-import { type FormEvent, type RefObject, useState } from "react";
+import { type FormEvent, type RefObject, useEffect, useState } from "react";
 import type { UploadView } from "../../src/modules/attachments/attachment-presenter.js";
 import type { AddCommentResult } from "../../src/modules/tickets/add-comment.js";
 import { ApiError, api } from "./api.js";
@@ -76,14 +76,23 @@ export function Composer({
   onTab,
   bodyRef,
   onSent,
+  insertion,
 }: {
   ticketNumber: number;
   tab: ComposerTab;
   onTab: (tab: ComposerTab) => void;
   bodyRef: RefObject<HTMLTextAreaElement | null>;
   onSent: (result: AddCommentResult) => void;
+  /** Text to add to the message (an article's link from the side panel); a new `id` adds it again. */
+  insertion?: { id: number; text: string } | null;
 }) {
   const [body, setBody] = useState("");
+  useEffect(() => {
+    if (!insertion) return;
+    setBody((current) =>
+      current.trim() === "" ? insertion.text : `${current.trimEnd()}\n\n${insertion.text}`,
+    );
+  }, [insertion]);
   const [summary, setSummary] = useState("");
   const [nextSteps, setNextSteps] = useState("");
   const [error, setError] = useState<ApiError | null>(null);

@@ -15,6 +15,15 @@ import "./workspace.css";
 const PortalApp = lazy(() => import("./portal/portal-app.js"));
 // On call is for every staff member but visited now and then: its own chunk, like the admin pages.
 const OnCallPages = lazy(() => import("./oncall/oncall-pages.js"));
+// The status page's admin side (the public page is /status, served apart): its own chunk too.
+const StatusPages = lazy(() => import("./statuspage/statuspage-pages.js"));
+const KnowledgePages = lazy(() => import("./knowledge/knowledge-pages.js"));
+// Case reviews are visited now and then: their own chunk.
+const ReviewsPage = lazy(() => import("./satisfaction/reviews-page.js"));
+// Reports (charts included) are their own chunk: recharts is loaded only by those who open them.
+const ReportPages = lazy(() => import("./reports/report-pages.js"));
+// Chat set-up is admins' and rare: its own chunk.
+const ChatPages = lazy(() => import("./chat/chat-pages.js"));
 
 /** `/` opens the first view (My open tickets, when the desk defines it first). */
 function FirstView() {
@@ -50,10 +59,50 @@ function App() {
         <Route path="tickets/:number" element={<TicketPage />} />
         <Route path="admin/*" element={<AdminArea />} />
         <Route
+          path="chat"
+          element={
+            <Suspense fallback={<p className="muted">Loading chat…</p>}>
+              <ChatPages />
+            </Suspense>
+          }
+        />
+        <Route
           path="oncall/*"
           element={
             <Suspense fallback={<p className="muted">Loading on call…</p>}>
               <OnCallPages />
+            </Suspense>
+          }
+        />
+        <Route
+          path="statuspage/*"
+          element={
+            <Suspense fallback={<p className="muted">Loading the status page…</p>}>
+              <StatusPages />
+            </Suspense>
+          }
+        />
+        <Route
+          path="knowledge/*"
+          element={
+            <Suspense fallback={<p className="muted">Loading the knowledge base…</p>}>
+              <KnowledgePages />
+            </Suspense>
+          }
+        />
+        <Route
+          path="reviews"
+          element={
+            <Suspense fallback={<p className="muted">Loading case reviews…</p>}>
+              <ReviewsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="reports/*"
+          element={
+            <Suspense fallback={<p className="muted">Loading reports…</p>}>
+              <ReportPages />
             </Suspense>
           }
         />

@@ -106,6 +106,7 @@ function TicketScreen({ number }: { number: number }) {
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [tab, setTab] = useState<ComposerTab>("public");
   const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const [insertion, setInsertion] = useState<{ id: number; text: string } | null>(null);
 
   const load = useCallback(() => {
     Promise.all([
@@ -250,6 +251,7 @@ function TicketScreen({ number }: { number: number }) {
           tab={tab}
           onTab={setTab}
           bodyRef={bodyRef}
+          insertion={insertion}
           onSent={(result) => {
             if (result.ticket.number !== number) navigate(`/tickets/${result.ticket.number}`);
             else load();
@@ -263,6 +265,11 @@ function TicketScreen({ number }: { number: number }) {
         meId={me.id}
         onChange={(changes) => void change(changes)}
         onEscalate={escalate}
+        onInsertLink={(text) => {
+          setTab("public");
+          setInsertion((previous) => ({ id: (previous?.id ?? 0) + 1, text }));
+          requestAnimationFrame(() => bodyRef.current?.focus());
+        }}
       />
     </div>
   );

@@ -1,6 +1,9 @@
 import { type FormEvent, useState } from "react";
 import type { SlaClock, TicketSlaView, TicketView } from "./api.js";
+import { EngineeringPanel } from "./engineering/engineering-panel.js";
+import { SuggestedArticlesPanel } from "./knowledge/suggested-articles-panel.js";
 import { OrganizationPanel } from "./organization-panel.js";
+import { SatisfactionPanel } from "./satisfaction/satisfaction-panel.js";
 import { SlaBadge } from "./sla-badge.js";
 import type { StaffDirectory } from "./staff-directory.js";
 import { categoryNames, metricNames, severityNames, statusNames } from "./ticket-labels.js";
@@ -136,6 +139,7 @@ export function TicketSidePanel({
   meId,
   onChange,
   onEscalate,
+  onInsertLink,
 }: {
   ticket: TicketView;
   sla: TicketSlaView | null;
@@ -143,6 +147,8 @@ export function TicketSidePanel({
   meId: string;
   onChange: (changes: TicketChanges) => void;
   onEscalate: (note: string) => Promise<boolean>;
+  /** Puts an article's link into the reply being written. */
+  onInsertLink: (text: string) => void;
 }) {
   const groupMembers = new Set(
     directory.groups.find((group) => group.id === ticket.group?.id)?.memberIds ?? [],
@@ -227,6 +233,9 @@ export function TicketSidePanel({
         <h2 id="sla-title">SLA clocks</h2>
         <SlaClocks sla={sla} />
       </section>
+      <EngineeringPanel number={ticket.number} version={ticket.version} />
+      <SatisfactionPanel number={ticket.number} version={ticket.version} />
+      <SuggestedArticlesPanel subject={ticket.subject} onInsertLink={onInsertLink} />
     </aside>
   );
 }

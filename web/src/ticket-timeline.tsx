@@ -52,6 +52,7 @@ export function eventText(event: TicketEventView, directory: StaffDirectory): st
     case "sla_achieved":
     case "health_flag_raised":
     case "health_flag_cleared":
+    case "automation_ran":
       return event.reason ?? event.kind.replaceAll("_", " ");
     default:
       return `${who}: ${event.kind.replaceAll("_", " ")}${event.reason ? ` — ${event.reason}` : ""}`;

@@ -77,9 +77,22 @@ function Header({ onShowShortcuts }: { onShowShortcuts: () => void }) {
       <nav aria-label="On call">
         <NavLink to="/oncall">On call</NavLink>
       </nav>
+      <nav aria-label="Status page">
+        <NavLink to="/statuspage">Status page</NavLink>
+      </nav>
+      <nav aria-label="Knowledge base">
+        <NavLink to="/knowledge">Knowledge base</NavLink>
+      </nav>
+      <nav aria-label="Case reviews">
+        <NavLink to="/reviews">Reviews</NavLink>
+      </nav>
+      <nav aria-label="Reports">
+        <NavLink to="/reports">Reports</NavLink>
+      </nav>
       {me.role === "admin" && (
         <nav aria-label="Admin">
           <NavLink to="/admin">Admin</NavLink>
+          <NavLink to="/chat">Chat</NavLink>
         </nav>
       )}
       <span className="who">{me.name}</span>

@@ -30,6 +30,24 @@ import * as handoffDebriefs from "./2026-12-03T1497-handoff-debriefs.js";
 import * as pagingTriggers from "./2026-12-04T1500-paging-triggers.js";
 import * as pageChatAndPersonWebhooks from "./2026-12-04T1510-page-chat-and-person-webhooks.js";
 import * as statusStore from "./2026-12-04T1600-status-store.js";
+import * as statusIncidentsMaintenance from "./2026-12-04T1610-status-incidents-maintenance.js";
+import * as statusIncidentResponse from "./2026-12-04T1620-status-incident-response.js";
+import * as statusMaintenancePolicy from "./2026-12-04T1630-status-maintenance-policy.js";
+import * as statusSubscriptions from "./2026-12-04T1640-status-subscriptions.js";
+import * as statusPageSettings from "./2026-12-04T1650-status-page-settings.js";
+import * as statusIncidentRules from "./2026-12-04T1660-status-incident-rules.js";
+import * as statusIncidentPaging from "./2026-12-04T1670-status-incident-paging.js";
+import * as csatAndCaseReviews from "./2026-12-04T1700-csat-and-case-reviews.js";
+import * as knowledgeBase from "./2026-12-04T1710-knowledge-base.js";
+import * as metricsIndexes from "./2026-12-04T1720-metrics-indexes.js";
+import * as domainEventSubscriptions from "./2026-12-05T0800-domain-event-subscriptions.js";
+import * as slaReportFacts from "./2026-12-05T0900-sla-report-facts.js";
+import * as flowAndPeopleReportIndexes from "./2026-12-05T1000-flow-and-people-report-indexes.js";
+import * as frequentQuestions from "./2026-12-05T1100-frequent-questions.js";
+import * as outgoingWebhooks from "./2026-12-05T1200-outgoing-webhooks.js";
+import * as engineeringEscalation from "./2026-12-05T1300-engineering-escalation.js";
+import * as chat from "./2026-12-05T1400-chat.js";
+import * as automations from "./2026-12-05T1500-automations.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -64,4 +82,22 @@ export const migrations: Record<string, Migration> = {
   "2026-12-04T1500-paging-triggers": pagingTriggers,
   "2026-12-04T1510-page-chat-and-person-webhooks": pageChatAndPersonWebhooks,
   "2026-12-04T1600-status-store": statusStore,
+  "2026-12-04T1610-status-incidents-maintenance": statusIncidentsMaintenance,
+  "2026-12-04T1630-status-maintenance-policy": statusMaintenancePolicy,
+  "2026-12-04T1620-status-incident-response": statusIncidentResponse,
+  "2026-12-04T1640-status-subscriptions": statusSubscriptions,
+  "2026-12-04T1650-status-page-settings": statusPageSettings,
+  "2026-12-04T1660-status-incident-rules": statusIncidentRules,
+  "2026-12-04T1670-status-incident-paging": statusIncidentPaging,
+  "2026-12-04T1700-csat-and-case-reviews": csatAndCaseReviews,
+  "2026-12-04T1710-knowledge-base": knowledgeBase,
+  "2026-12-04T1720-metrics-indexes": metricsIndexes,
+  "2026-12-05T0800-domain-event-subscriptions": domainEventSubscriptions,
+  "2026-12-05T0900-sla-report-facts": slaReportFacts,
+  "2026-12-05T1000-flow-and-people-report-indexes": flowAndPeopleReportIndexes,
+  "2026-12-05T1100-frequent-questions": frequentQuestions,
+  "2026-12-05T1200-outgoing-webhooks": outgoingWebhooks,
+  "2026-12-05T1300-engineering-escalation": engineeringEscalation,
+  "2026-12-05T1400-chat": chat,
+  "2026-12-05T1500-automations": automations,
 };

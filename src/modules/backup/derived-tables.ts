@@ -1,5 +1,6 @@
 import type { Context } from "../../shared/context.js";
 import { automaticCommentChannel } from "../health/health-repository.js";
+import { rebuildKnowledgeSearchIndex } from "../knowledge/rebuild-knowledge-search.js";
 import type { Visibility } from "../tickets/ticket.js";
 import { indexSearchDocuments } from "../tickets/ticket-search.js";
 import { searchSourcesAfter } from "./backup-repository.js";
@@ -11,6 +12,7 @@ import { searchSourcesAfter } from "./backup-repository.js";
  */
 export const derivedTables: Record<string, (ctx: Context) => Promise<void>> = {
   ticket_search: rebuildSearchIndex,
+  knowledge_search: rebuildKnowledgeSearchIndex,
 };
 
 /**

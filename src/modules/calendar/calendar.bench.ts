@@ -1,5 +1,5 @@
-import { seededRandom } from "../../../bench/random.js";
 import { callsPerSecond } from "../../../bench/stats.js";
+import { seededRandom } from "../demo/random.js";
 import { BusinessCalendar } from "./business-calendar.js";
 import { minuteSteppingAdd } from "./minute-stepping-reference.js";
 

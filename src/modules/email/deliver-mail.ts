@@ -14,6 +14,8 @@ export interface OutgoingMail extends RenderedMail {
   references?: string[];
   /** Files from the attachment store, streamed from disk as the mail is sent. */
   attachments?: Array<{ filename: string; contentType: string; path: string }>;
+  /** Headers of Tend's own making (List-Unsubscribe), each folded to one line here. */
+  headers?: Record<string, string>;
 }
 
 /** The relay's verdict: sent with its answer, or refused for good (5xx) with its answer. */
@@ -50,6 +52,9 @@ export async function deliverMail(relayUrl: string, mail: OutgoingMail): Promise
       ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
       ...(mail.references && mail.references.length > 0 ? { references: mail.references } : {}),
       ...(mail.attachments && mail.attachments.length > 0 ? { attachments: mail.attachments } : {}),
+      ...(mail.headers
+        ? { headers: Object.fromEntries(Object.entries(mail.headers).map(([k, v]) => [k, oneLine(v)])) }
+        : {}),
     });
     return { state: "sent", answer: info.response };
   } catch (error) {

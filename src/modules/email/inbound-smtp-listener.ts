@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream } from "smtp-server";
 import type { Context } from "../../shared/context.js";
+import type { InboundMailObserver } from "../metrics/tend-metrics.js";
 import { supportRecipient } from "./email-addresses.js";
 import { countMessagesFromSender } from "./email-repository.js";
 import { storeInboundEmail } from "./store-inbound-email.js";
@@ -18,6 +19,8 @@ export interface SmtpListenerOptions {
   senderLimit?: number;
   /** Certificate and key: STARTTLS is offered; null or absent, it is not. */
   tls?: SmtpTls | null;
+  /** Counts accepted and refused mail for `/metrics`; absent, nothing is counted. */
+  observer?: InboundMailObserver;
 }
 
 export interface SmtpTls {
@@ -65,6 +68,7 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
   const maxRecipients = options.maxRecipients ?? 50;
   const senderLimit = options.senderLimit ?? defaultSenderLimit;
   const logger = ctx.logger.child({ role: "smtp" });
+  const observer = options.observer;
   const server = new SMTPServer({
     name: "tend",
     banner: "Tend help desk",
@@ -87,6 +91,7 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
             { sender, count, remote: session.remoteAddress },
             "sender over the rate limit deferred",
           );
+          observer?.refused("sender_rate_limit");
           callback(smtpError(451, "4.7.1 Too many messages from this sender, try again later"));
         })
         .catch((error: unknown) => {
@@ -100,9 +105,11 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
     },
     onRcptTo(address, session, callback) {
       if (!supportRecipient(address.address, options.supportAddresses)) {
+        observer?.refused("unknown_recipient");
         return callback(smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`));
       }
       if (session.envelope.rcptTo.length >= maxRecipients) {
+        observer?.refused("too_many_recipients");
         return callback(smtpError(452, "4.5.3 Too many recipients"));
       }
       callback();
@@ -112,6 +119,7 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
         .then(async (raw) => {
           if (!raw) {
             logger.info({ remote: session.remoteAddress }, "inbound message over the size limit refused");
+            observer?.refused("too_large");
             return callback(
               smtpError(552, `5.3.4 Message exceeds the maximum size of ${options.maxMessageBytes} bytes`),
             );
@@ -125,10 +133,12 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
             remoteAddress: session.remoteAddress ?? null,
           });
           logger.info({ rawEmailId, duplicate, bytes: raw.length }, "inbound message stored");
+          observer?.accepted({ duplicate });
           callback(null, duplicate ? "Already received" : `Queued as ${rawEmailId}`);
         })
         .catch((error: unknown) => {
           logger.error({ err: error }, "inbound message could not be stored; asked the sender to retry");
+          observer?.refused("store_failed");
           callback(smtpError(451, "4.3.0 Temporary failure storing the message, try again later"));
         });
     },

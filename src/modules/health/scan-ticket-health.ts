@@ -1,5 +1,5 @@
 import { type Context, inTransaction } from "../../shared/context.js";
-import { publishDomainEvent } from "../../shared/domain-events.js";
+import { type DomainEventKind, publishDomainEvent } from "../../shared/domain-events.js";
 import { newId } from "../../shared/ids.js";
 import { formatDuration, formatInstant } from "../sla/format-duration.js";
 import { eventRow } from "../tickets/ticket-events.js";
@@ -146,7 +146,7 @@ async function raise(
     since: string;
     dueAt: Date;
     reason: string;
-    domainEvent: string;
+    domainEvent: DomainEventKind;
     payload: Record<string, unknown>;
   },
 ): Promise<boolean> {

@@ -112,15 +112,26 @@ async function insertNewPerson(
 }
 
 /** The requester of a ticket written by someone Tend has not met yet: they become a customer. */
+/** `organizationId` places a new customer (a connected chat channel's organization); else by email domain. */
 export async function findOrCreateCustomer(
   ctx: Context,
   email: string,
   name: string | undefined,
+  organizationId?: string,
 ): Promise<PersonRow> {
   const existing = await findPersonByEmail(ctx.db, email);
   if (existing) return existing;
   const fallbackName = email.slice(0, email.indexOf("@"));
-  return insertNewPerson(ctx, { email, name: name?.trim() || fallbackName, role: "customer" }, null);
+  return insertNewPerson(
+    ctx,
+    {
+      email,
+      name: name?.trim() || fallbackName,
+      role: "customer",
+      ...(organizationId ? { organizationId } : {}),
+    },
+    null,
+  );
 }
 
 export async function getPerson({ ctx, id }: { ctx: Context; id: string }): Promise<PersonView> {

@@ -28,6 +28,8 @@ export const tenantTables = [
   "ticket_followers",
   // A debrief's items copy a ticket's subject and excerpts of the customer's and the team's words.
   "handoff_debrief_items",
+  // A ticket's link to a GitHub issue and its "needs engineering" flag.
+  "ticket_engineering",
 ] as const satisfies readonly (keyof Tables)[];
 
 /**

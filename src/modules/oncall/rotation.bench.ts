@@ -1,6 +1,6 @@
-import { seededRandom } from "../../../bench/random.js";
 import { callsPerSecond } from "../../../bench/stats.js";
 import type { BenchFigure } from "../calendar/calendar.bench.js";
+import { seededRandom } from "../demo/random.js";
 import { compileSchedule, onCallAt, type ScheduleOverride } from "./rotation.js";
 
 const HOUR = 3_600_000;

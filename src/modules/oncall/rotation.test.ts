@@ -344,6 +344,36 @@ describe("the final shift list", () => {
     expect(onCallAt(schedule, jump)?.personId).toBe("ana");
   });
 
+  it("resumes a restriction at the second reading of its start time when fall-back repeats it", () => {
+    // Found by the property above (seed 313256814): Sunday 1 November 2026 in New York repeats
+    // 01:00–02:00, so a window "from 01:15" covers 01:15–02:00 EDT, stops when 01:00 comes again and
+    // starts once more at 01:15 EST (06:15Z).
+    const schedule = compileSchedule({
+      timeZone: "America/New_York",
+      layers: [
+        {
+          id: "base",
+          participants: ["ana"],
+          rotation: { every: 1, unit: "weeks" },
+          startDate: "2025-12-01",
+          handoffTime: "00:00",
+          handoffWeekday: "sun",
+          restriction: [{ days: ["sun"], from: "01:15", to: "00:00" }],
+        },
+      ],
+      overrides: [],
+    });
+    const fallBack = Date.parse("2026-11-01T06:00:00Z");
+    const shifts = finalShifts(schedule, fallBack - 2 * HOUR, fallBack + HOUR);
+    expect(shifts.map((s) => [new Date(s.start).toISOString(), s.onCall?.personId ?? null])).toEqual([
+      ["2026-11-01T04:00:00.000Z", null],
+      ["2026-11-01T05:15:00.000Z", "ana"],
+      ["2026-11-01T06:00:00.000Z", null],
+      ["2026-11-01T06:15:00.000Z", "ana"],
+    ]);
+    expect(onCallAt(schedule, fallBack + 20 * 60_000)?.personId).toBe("ana");
+  });
+
   it("flags the hours a weekday-only layer leaves uncovered as gaps", () => {
     const schedule = compileSchedule({
       timeZone: "Europe/Berlin",

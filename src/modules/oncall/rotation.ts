@@ -348,11 +348,21 @@ function restrictionBoundaries(
   const lastDay = Math.floor(wallOf(schedule, to) / DAY_MS) + 1;
   for (let day = firstDay; day <= lastDay; day += 1) {
     for (const span of layer.coveredMinutes?.[weekdayOfDay(day)] ?? []) {
-      instants.push(wallToInstant(schedule.timeZone, day * DAY_MS + span.from * MINUTE_MS));
-      instants.push(wallToInstant(schedule.timeZone, day * DAY_MS + span.to * MINUTE_MS));
+      instants.push(...instantsReading(schedule, day * DAY_MS + span.from * MINUTE_MS));
+      instants.push(...instantsReading(schedule, day * DAY_MS + span.to * MINUTE_MS));
     }
   }
   return instants;
+}
+
+/**
+ * The instants at which the wall clock reads `wall`: usually one, two when a fall-back repeats it
+ * ("from 01:15" on a night that repeats 01:00–02:00 starts again at the second 01:15). A candidate
+ * that is not a real crossing only splits a span that finalShifts merges back.
+ */
+function instantsReading(schedule: CompiledSchedule, wall: number): number[] {
+  const earlier = wallToInstant(schedule.timeZone, wall);
+  return [earlier, wall - offsetAt(schedule.timeZone, earlier + DAY_MS)];
 }
 
 function sameOnCall(a: OnCall | null, b: OnCall | null): boolean {

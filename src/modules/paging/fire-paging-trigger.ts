@@ -5,16 +5,30 @@ import { systemScope } from "../identity/tenant-scope.js";
 import { findTicketById } from "../tickets/ticket-repository.js";
 import { startPage } from "./manage-pages.js";
 import { findPolicyById } from "./paging-repository.js";
-import { claimFiring, findTriggerById, recordFiringPage } from "./paging-trigger-repository.js";
+import {
+  claimFiring,
+  type FiringKey,
+  findTriggerById,
+  recordFiringPage,
+  statusIncidentExists,
+} from "./paging-trigger-repository.js";
 import {
   occasionKey,
+  type PagingOccasion,
   pagingTriggerDescriptions,
   pagingTriggerKinds,
+  triggeredIncidentPage,
   triggeredPage,
 } from "./paging-triggers.js";
 import type { FirePagingTriggerPayload } from "./queue-paging-triggers.js";
 
-export type FiringOutcome = "paged" | "fired_already" | "trigger_gone" | "trigger_disabled" | "ticket_gone";
+export type FiringOutcome =
+  | "paged"
+  | "fired_already"
+  | "trigger_gone"
+  | "trigger_disabled"
+  | "ticket_gone"
+  | "incident_gone";
 
 /**
  * The `paging.fire-trigger` job: opens the trigger's page for its occasion through `startPage`, the
@@ -38,6 +52,52 @@ export async function firePagingTrigger(
   });
 }
 
+/** What the page is about: its key for the firing claim, its text, and the ticket it concerns if any. */
+interface FiringSubject {
+  key: FiringKey;
+  page: { title: string; details: string; severity: string };
+  ticket: { id: string; number: number } | null;
+}
+
+function workspaceLink(publicUrl: string | undefined, path: string): string | null {
+  return publicUrl ? `${publicUrl.replace(/\/$/, "")}${path}` : null;
+}
+
+async function subjectOf(
+  tx: Context,
+  triggerId: string,
+  occasion: PagingOccasion,
+  settings: { publicUrl?: string },
+): Promise<FiringSubject | "ticket_gone" | "incident_gone"> {
+  if (occasion.kind === "status_incident_opened") {
+    if (!(await statusIncidentExists(tx.db, occasion.incidentId))) return "incident_gone";
+    return {
+      key: { trigger_id: triggerId, incident_id: occasion.incidentId },
+      page: triggeredIncidentPage(
+        occasion,
+        workspaceLink(settings.publicUrl, `/statuspage/incidents/${occasion.incidentId}`),
+      ),
+      ticket: null,
+    };
+  }
+  const ticket = await findTicketById(
+    tx.db,
+    systemScope("a paging trigger names the ticket it pages for to staff"),
+    occasion.ticketId,
+  );
+  if (!ticket) return "ticket_gone";
+  return {
+    key: { trigger_id: triggerId, ticket_id: ticket.id, occasion: occasionKey(occasion) },
+    page: triggeredPage(occasion, {
+      number: ticket.number,
+      subject: ticket.subject,
+      severity: ticket.severity,
+      link: workspaceLink(settings.publicUrl, `/tickets/${ticket.number}`),
+    }),
+    ticket: { id: ticket.id, number: ticket.number },
+  };
+}
+
 async function fire(
   tx: Context,
   { triggerId, occasion }: FirePagingTriggerPayload,
@@ -48,27 +108,15 @@ async function fire(
   if (trigger.enabled !== 1) return "trigger_disabled";
   const policy = await findPolicyById(tx.db, trigger.policy_id);
   if (!policy) return "trigger_gone";
-  const ticket = await findTicketById(
-    tx.db,
-    systemScope("a paging trigger names the ticket it pages for to staff"),
-    occasion.ticketId,
-  );
-  if (!ticket) return "ticket_gone";
-  const key = { trigger_id: trigger.id, ticket_id: ticket.id, occasion: occasionKey(occasion) };
-  if (!(await claimFiring(tx.db, { ...key, page_id: null, fired_at: tx.clock.now().toISOString() })))
-    return "fired_already";
-  const page = triggeredPage(occasion, {
-    number: ticket.number,
-    subject: ticket.subject,
-    severity: ticket.severity,
-    link: settings.publicUrl ? `${settings.publicUrl.replace(/\/$/, "")}/tickets/${ticket.number}` : null,
-  });
+  const subject = await subjectOf(tx, trigger.id, occasion, settings);
+  if (typeof subject === "string") return subject;
+  if (!(await claimFiring(tx.db, subject.key, tx.clock.now().toISOString()))) return "fired_already";
   const opened = await startPage(tx, {
-    ...page,
+    ...subject.page,
     policy,
-    ticket: { id: ticket.id, number: ticket.number },
+    ticket: subject.ticket,
     openedBecause: `opened by the paging trigger "${pagingTriggerDescriptions[occasion.kind]}" (${trigger.id}) with ${policy.name}`,
   });
-  await recordFiringPage(tx.db, key, opened.id);
+  await recordFiringPage(tx.db, subject.key, opened.id);
   return "paged";
 }

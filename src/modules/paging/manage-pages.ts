@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError, UnprocessableContentError, ValidationErro
 import { enqueueJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { decodeCursor, encodeCursor } from "../../shared/cursor.js";
+import { publishDomainEvent } from "../../shared/domain-events.js";
 import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { Actor } from "../identity/actor.js";
@@ -136,6 +137,14 @@ export async function startPage(tx: Context, input: NewPage): Promise<PageView> 
     },
   ]);
   await enqueueJob(tx, escalatePageJob, { pageId: page.id, step: 0 });
+  await publishDomainEvent(tx, "page.opened", page.ticket_id, {
+    pageId: page.id,
+    title: page.title,
+    severity: page.severity,
+    policyId: page.policy_id,
+    ticketNumber: input.ticket?.number ?? null,
+    openedBecause: input.openedBecause,
+  });
   await recordAudit(tx, {
     action: "page.opened",
     targetType: "page",
@@ -241,6 +250,12 @@ export async function respondToPage(tx: Context, pageId: string, response: PageR
   ]);
   // A page opened from Slack tells its channel; from anywhere else this queues nothing.
   await queueSlackReply(tx, pageId, rule.event);
+  await publishDomainEvent(tx, `page.${rule.event}`, page.ticket_id, {
+    pageId,
+    title: page.title,
+    severity: page.severity,
+    respondedBy: responder.personId,
+  });
   await recordAudit(tx, {
     action: `page.${rule.event}`,
     targetType: "page",

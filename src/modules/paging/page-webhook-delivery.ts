@@ -1,6 +1,7 @@
 import type { ClaimedJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { describeAnswer, postWebhook } from "../../shared/signed-webhook.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { hashSecret, newSecret } from "../identity/secrets.js";
 import { findPersonPageWebhook } from "./page-channel-repository.js";
@@ -8,9 +9,6 @@ import { findPageById, insertActionTokens, insertPageEvents } from "./paging-rep
 import { storedWebhookUrl } from "./person-page-webhooks.js";
 
 export const notifyPersonWebhookJob = "paging.notify-person-webhook";
-
-/** A webhook that does not answer in this long is treated as down: the job tries again. */
-const webhookTimeoutMs = 10_000;
 
 export interface PageActionLinks {
   acknowledge: string;
@@ -116,13 +114,11 @@ export async function notifyPersonWebhook(
     publicUrl: settings.publicUrl,
     lifetimeMs: settings.linkLifetimeMs,
   });
-  const response = await fetch(storedWebhookUrl(ctx, webhook), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
+  const posted = await postWebhook({
+    url: storedWebhookUrl(ctx, webhook),
     body: JSON.stringify(personWebhookPayload({ page, step: payload.step, links })),
-    signal: AbortSignal.timeout(webhookTimeoutMs),
   });
-  if (!response.ok) throw new Error(`the person's page webhook answered ${response.status}`);
+  if (!posted.ok) throw new Error(`the person's page webhook answered ${describeAnswer(posted)}`);
   await inTransaction(ctx, async (tx) => {
     await insertPageEvents(tx.db, [
       {

@@ -8,7 +8,9 @@ import { withoutSubject } from "./paging-triggers.js";
  * A page a trigger opened quotes its ticket's subject in the title and details, so erasing the
  * ticket's requester reaches the copy as it reaches the ticket, and the `page.opened` audit
  * records quoting the title are redacted (their digests keep the chain). Pages people typed are
- * their words about an incident, not the requester's, and stay.
+ * their words about an incident, not the requester's, and stay. So do pages a status incident's
+ * opening triggered (`status_incident_trigger_firings`, not read here): an incident's title and
+ * the rule's figures describe the service, not a person.
  */
 export const triggeredPageContent: ErasureContributor = {
   async find(ctx, { requestedTickets }) {

@@ -67,30 +67,57 @@ export async function triggersOfPolicy(db: DbExecutor, policyId: string): Promis
 }
 
 /**
- * Claims a trigger's occasion on a ticket, unless a firing claimed it first: the primary key, not
- * a read before the write, is what keeps a re-run job or a clock breached again to one page.
+ * What a firing is keyed on: a trigger's occasion on a ticket (`paging_trigger_firings`), or a
+ * status incident's opening (`status_incident_trigger_firings`).
  */
-export async function claimFiring(db: DbExecutor, row: PagingTriggerFiringRow): Promise<boolean> {
-  const result = await db
-    .insertInto("paging_trigger_firings")
-    .values(row)
-    .onConflict((oc) => oc.columns(["trigger_id", "ticket_id", "occasion"]).doNothing())
-    .executeTakeFirst();
+export type FiringKey =
+  | Pick<PagingTriggerFiringRow, "trigger_id" | "ticket_id" | "occasion">
+  | { trigger_id: string; incident_id: string };
+
+/**
+ * Claims a trigger's occasion, unless a firing claimed it first: the primary key, not a read
+ * before the write, is what keeps a re-run job or a clock breached again to one page.
+ */
+export async function claimFiring(db: DbExecutor, key: FiringKey, firedAt: string): Promise<boolean> {
+  const insert =
+    "incident_id" in key
+      ? db
+          .insertInto("status_incident_trigger_firings")
+          .values({ ...key, page_id: null, fired_at: firedAt })
+          .onConflict((oc) => oc.columns(["trigger_id", "incident_id"]).doNothing())
+      : db
+          .insertInto("paging_trigger_firings")
+          .values({ ...key, page_id: null, fired_at: firedAt })
+          .onConflict((oc) => oc.columns(["trigger_id", "ticket_id", "occasion"]).doNothing());
+  const result = await insert.executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function recordFiringPage(
-  db: DbExecutor,
-  key: Pick<PagingTriggerFiringRow, "trigger_id" | "ticket_id" | "occasion">,
-  pageId: string,
-): Promise<void> {
-  await db
-    .updateTable("paging_trigger_firings")
-    .set({ page_id: pageId })
-    .where("trigger_id", "=", key.trigger_id)
-    .where("ticket_id", "=", key.ticket_id)
-    .where("occasion", "=", key.occasion)
-    .execute();
+export async function recordFiringPage(db: DbExecutor, key: FiringKey, pageId: string): Promise<void> {
+  const update =
+    "incident_id" in key
+      ? db
+          .updateTable("status_incident_trigger_firings")
+          .set({ page_id: pageId })
+          .where("trigger_id", "=", key.trigger_id)
+          .where("incident_id", "=", key.incident_id)
+      : db
+          .updateTable("paging_trigger_firings")
+          .set({ page_id: pageId })
+          .where("trigger_id", "=", key.trigger_id)
+          .where("ticket_id", "=", key.ticket_id)
+          .where("occasion", "=", key.occasion);
+  await update.execute();
+}
+
+/** Whether the status incident a trigger fires for still exists (read from the status module's table). */
+export async function statusIncidentExists(db: DbExecutor, incidentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom("status_incidents")
+    .select("id")
+    .where("id", "=", incidentId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The pages triggers opened for these tickets: they quote the ticket's subject. */

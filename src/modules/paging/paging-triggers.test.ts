@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  type IncidentPagingOccasion,
   occasionKey,
-  type PagingOccasion,
   pagingTriggerDescriptions,
   pagingTriggerKinds,
+  type TicketPagingOccasion,
+  triggeredIncidentPage,
   triggeredPage,
   withoutSubject,
 } from "./paging-triggers.js";
@@ -14,8 +16,8 @@ const ticket = {
   severity: "sev1",
   link: "https://help.example/tickets/123",
 };
-const created: PagingOccasion = { kind: "sev1_ticket_created", ticketId: "t" };
-const breach = (cycle: number): PagingOccasion => ({
+const created: TicketPagingOccasion = { kind: "sev1_ticket_created", ticketId: "t" };
+const breach = (cycle: number): TicketPagingOccasion => ({
   kind: "sev1_sla_breached",
   ticketId: "t",
   clockKey: `policy|first_response|${cycle}`,
@@ -67,5 +69,40 @@ describe("paging triggers", () => {
     const erasedBreach = withoutSubject(breached, "[erased]");
     expect(erasedBreach.title).toBe("SLA breached on Sev 1 ticket #123: [erased]");
     expect(erasedBreach.details).toBe(breached.details);
+  });
+
+  it("page for a status incident with its impact, the rule that opened it and its workspace link", () => {
+    const byPerson: IncidentPagingOccasion = {
+      kind: "status_incident_opened",
+      incidentId: "i1",
+      title: "Checkout   errors",
+      impact: "major",
+    };
+    expect(triggeredIncidentPage(byPerson, "https://help.example/statuspage/incidents/i1")).toEqual({
+      title: "Status incident (major): Checkout errors",
+      details:
+        "Status incident opened (major impact): Checkout errors\n" +
+        "Incident: https://help.example/statuspage/incidents/i1\n" +
+        "Paged because: A status-page incident opens.",
+      severity: "sev2",
+    });
+    const byRule = triggeredIncidentPage(
+      {
+        ...byPerson,
+        impact: "critical",
+        firedRule: "availability under 90.00% over the last 1 minute",
+        explanation: "Availability was 50.00% over the last minute.",
+      },
+      null,
+    );
+    expect(byRule.severity).toBe("sev1");
+    expect(byRule.details.split("\n")).toEqual([
+      "Status incident opened (critical impact): Checkout errors",
+      "Opened by the rule: availability under 90.00% over the last 1 minute",
+      "Availability was 50.00% over the last minute.",
+      "Paged because: A status-page incident opens.",
+    ]);
+    const security = triggeredIncidentPage({ ...byPerson, impact: "none", security: true }, null);
+    expect(security).toMatchObject({ title: "Security incident (none): Checkout errors", severity: "sev1" });
   });
 });

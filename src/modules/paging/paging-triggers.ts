@@ -4,13 +4,18 @@
  * its description, and a call to `queuePagingTriggers` from the use case where it happens — the
  * table, the admin API and the UI offer whatever this list holds.
  */
-export const pagingTriggerKinds = ["sev1_ticket_created", "sev1_sla_breached"] as const;
+export const pagingTriggerKinds = [
+  "sev1_ticket_created",
+  "sev1_sla_breached",
+  "status_incident_opened",
+] as const;
 export type PagingTriggerKind = (typeof pagingTriggerKinds)[number];
 
 /** In the support team's words: the admin UI and every page's log say these. */
 export const pagingTriggerDescriptions: Record<PagingTriggerKind, string> = {
   sev1_ticket_created: "A Sev 1 ticket is created",
   sev1_sla_breached: "An SLA clock is breached on a Sev 1 ticket",
+  status_incident_opened: "A status-page incident opens",
 };
 
 /** What happened, as the use case that saw it says it. */
@@ -25,10 +30,26 @@ export type PagingOccasion =
       metric: string;
       slaPolicyName: string;
       dueAt: string | null;
+    }
+  | {
+      kind: "status_incident_opened";
+      incidentId: string;
+      title: string;
+      impact: string;
+      /** A security incident pages as urgently as a critical one, whatever impact it was opened with. */
+      security?: boolean;
+      /** The rule that opened it, in words; absent when a person did. */
+      firedRule?: string;
+      /** The rule's explanation with its measured figures. */
+      explanation?: string;
     };
 
+/** The occasions about a ticket: their firings are keyed by trigger, ticket and occasion. */
+export type TicketPagingOccasion = Exclude<PagingOccasion, { kind: "status_incident_opened" }>;
+export type IncidentPagingOccasion = Extract<PagingOccasion, { kind: "status_incident_opened" }>;
+
 /** The occasion's part of a firing's key: one page per trigger, ticket and occasion. */
-export function occasionKey(occasion: PagingOccasion): string {
+export function occasionKey(occasion: TicketPagingOccasion): string {
   return occasion.kind === "sev1_ticket_created" ? "created" : `breach:${occasion.clockKey}`;
 }
 
@@ -54,7 +75,7 @@ export interface TriggeredTicket {
  * ticket's severity passes through unchanged should a trigger for other severities be added.
  */
 export function triggeredPage(
-  occasion: PagingOccasion,
+  occasion: TicketPagingOccasion,
   ticket: TriggeredTicket,
 ): { title: string; details: string; severity: string } {
   const ticketName = `Sev ${ticket.severity.replace(/^sev/, "")} ticket #${ticket.number}`;
@@ -72,6 +93,38 @@ export function triggeredPage(
     `Paged because: ${pagingTriggerDescriptions[occasion.kind]}.`,
   ];
   return { title: clipped(what, titleLimit), details: lines.join("\n"), severity: ticket.severity };
+}
+
+const incidentSeverities: Record<string, string> = {
+  critical: "sev1",
+  major: "sev2",
+  minor: "sev3",
+  none: "sev4",
+};
+
+/**
+ * The page a trigger opens when a status incident opens: its title with the impact up front, and
+ * in the details the rule and its figures when a rule opened it, then the workspace's incident
+ * page. The page's severity follows the impact (a security incident is always sev1): the impact
+ * is the team's own measure of how bad it is.
+ */
+export function triggeredIncidentPage(
+  occasion: IncidentPagingOccasion,
+  link: string | null,
+): { title: string; details: string; severity: string } {
+  const what = occasion.security ? "Security incident" : "Status incident";
+  const lines = [
+    `${what} opened (${occasion.impact} impact): ${clipped(occasion.title, titleLimit)}`,
+    ...(occasion.firedRule ? [`Opened by the rule: ${occasion.firedRule}`] : []),
+    ...(occasion.explanation ? [clipped(occasion.explanation, 2000)] : []),
+    ...(link ? [`Incident: ${link}`] : []),
+    `Paged because: ${pagingTriggerDescriptions[occasion.kind]}.`,
+  ];
+  return {
+    title: clipped(`${what} (${occasion.impact}): ${occasion.title}`, titleLimit),
+    details: lines.join("\n"),
+    severity: occasion.security ? "sev1" : (incidentSeverities[occasion.impact] ?? "sev1"),
+  };
 }
 
 /**

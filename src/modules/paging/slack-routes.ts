@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import { Type } from "typebox";
-import { NotFoundError, UnauthorizedError, ValidationError } from "../../errors.js";
+import { ValidationError } from "../../errors.js";
 import { problemResponses } from "../../http/schemas.js";
+import { verifySlackRequest } from "../chat/slack-request.js";
 import { answerSlackPageCommand } from "./slack-page-command.js";
-import { checkSlackSignature } from "./slack-signature.js";
 
 /** The bytes of each form body as received: the signature covers them, not the parsed fields. */
 const rawBodies = new WeakMap<FastifyRequest, Buffer>();
@@ -71,26 +71,12 @@ export const slackRoutes: FastifyPluginAsyncTypebox<{ signingSecret: string | nu
       },
       // preValidation runs after parsing and before the fields are validated or used.
       preValidation: async (request) => {
-        if (!signingSecret)
-          throw new NotFoundError("No Slack app is configured here: set TEND_SLACK_SIGNING_SECRET.");
-        const raw = rawBodies.get(request);
-        if (!raw)
-          throw new UnauthorizedError("A Slack command is a signed application/x-www-form-urlencoded post.");
-        const header = (name: string) => {
-          const value = request.headers[name];
-          return Array.isArray(value) ? undefined : value;
-        };
-        const check = checkSlackSignature({
+        verifySlackRequest(
+          request,
           signingSecret,
-          timestamp: header("x-slack-request-timestamp"),
-          signature: header("x-slack-signature"),
-          rawBody: raw,
-          nowMs: request.ctx.clock.now().getTime(),
-        });
-        if (!check.valid) {
-          request.log.info({ reason: check.reason }, "Slack command refused");
-          throw new UnauthorizedError(`The Slack signature does not verify: ${check.reason}.`);
-        }
+          rawBodies.get(request),
+          "an application/x-www-form-urlencoded command",
+        );
       },
     },
     async (request) => {

@@ -3,16 +3,20 @@ import { countAttachmentRows, deleteAttachmentRows } from "../attachments/attach
 import { removeUnreferencedAttachmentFiles } from "../attachments/remove-attachment-files.js";
 import { countUploadsOf, deleteUploadsOf } from "../attachments/upload-repository.js";
 import { auditRowsConcerning, redactAuditRows } from "../audit/audit-repository.js";
+import { chatIdentityErasure } from "../chat/chat-erasure.js";
 import type { PersonRow } from "../identity/person-repository.js";
 import { signInLinkThrottleKey } from "../identity/sign-in-link.js";
 import { countSignInLinksOf, deleteSignInLinksOf } from "../identity/sign-in-link-repository.js";
 import { throttleKeys } from "../identity/sign-in-throttle.js";
 import { clearFailures } from "../identity/sign-in-throttle-repository.js";
+import { knowledgeDeflectionErasure } from "../knowledge/knowledge-erasure.js";
 import { handoffDebriefContent } from "../oncall/handoff-erasure.js";
 import { onCallErasure } from "../oncall/oncall-erasure.js";
 import { escalationPolicyErasure } from "../paging/escalation-policy-erasure.js";
 import { personPageWebhookErasure } from "../paging/page-webhook-erasure.js";
 import { triggeredPageContent } from "../paging/paging-trigger-erasure.js";
+import { satisfactionCommentErasure } from "../satisfaction/satisfaction-erasure.js";
+import { statusSubscriptionErasure } from "../status/subscription-erasure.js";
 import { commentBody } from "../tickets/comment-body.js";
 import { countFollowingsOf, deleteFollowingsOf } from "../tickets/ticket-follower-repository.js";
 import {
@@ -234,5 +238,9 @@ export const erasureContributors: ErasureContributor[] = [
   handoffDebriefContent,
   personPageWebhookErasure,
   triggeredPageContent,
+  statusSubscriptionErasure,
+  knowledgeDeflectionErasure,
+  satisfactionCommentErasure,
+  chatIdentityErasure,
   auditTrail,
 ];

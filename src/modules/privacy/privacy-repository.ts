@@ -398,6 +398,13 @@ export async function tombstoneDomainEventPayloads(db: DbExecutor, ids: string[]
   );
 }
 
+/** The outbox events about tickets whose content was replaced: they copied a subject or a name. */
+export async function tombstoneDomainEventsOfTickets(db: DbExecutor, ticketIds: string[], payload: string) {
+  await inChunks(ticketIds, (chunk) =>
+    db.updateTable("domain_events").set({ payload }).where("ticket_id", "in", chunk).execute(),
+  );
+}
+
 export async function deleteJobs(db: DbExecutor, ids: string[]) {
   await inChunks(ids, (chunk) => db.deleteFrom("jobs").where("id", "in", chunk).execute());
 }

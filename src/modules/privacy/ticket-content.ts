@@ -10,6 +10,7 @@ import {
   markTicketsErased,
   searchDocumentsOf,
   tombstoneComments,
+  tombstoneDomainEventsOfTickets,
   tombstoneTicketEvents,
   tombstoneTicketSubjects,
 } from "./privacy-repository.js";
@@ -34,6 +35,7 @@ export async function replaceTicketContent(ctx: Context, content: TicketContent,
   await tombstoneTicketSubjects(ctx.db, content.ticketIds, tombstone);
   await tombstoneComments(ctx.db, content.commentIds, commentBody({ body: tombstone }));
   await tombstoneTicketEvents(ctx.db, content.eventIds, tombstone);
+  await tombstoneDomainEventsOfTickets(ctx.db, content.ticketIds, JSON.stringify({ erased: true }));
   await markTicketsErased(ctx.db, content.ticketIds, at, cause);
   await removeSearchDocuments(ctx.db, content.touchedTicketIds);
   const documents = await searchDocumentsOf(ctx.db, content.touchedTicketIds);

@@ -3,6 +3,7 @@ import type { Context } from "../../shared/context.js";
 import { publishDomainEvent } from "../../shared/domain-events.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { queuePagingTriggers } from "../paging/queue-paging-triggers.js";
+import { refreshSlaReportFacts } from "../reports/sla-report-facts.js";
 import { eventRow } from "../tickets/ticket-events.js";
 import { insertTicketEvents, tagsByTicket } from "../tickets/ticket-repository.js";
 import { formatInstant } from "./format-duration.js";
@@ -97,6 +98,7 @@ export async function recomputeTicketSla(ctx: Context, ticketId: string): Promis
   if (!computed) return [];
   const previous = await clocksOfTicket(ctx.db, slaBookkeeping, ticketId);
   const saved = await saveTicketClocks(ctx.db, ticketId, previous, computed.clocks, now.toISOString());
+  await refreshSlaReportFacts(ctx.db, ticketId, saved);
   await recordTransitions(ctx, computed, previous);
   return saved;
 }

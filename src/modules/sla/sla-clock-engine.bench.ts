@@ -1,6 +1,6 @@
-import { seededRandom } from "../../../bench/random.js";
 import { callsPerSecond } from "../../../bench/stats.js";
 import { BusinessCalendar } from "../calendar/index.js";
+import { seededRandom } from "../demo/random.js";
 import { computeClocks } from "./sla-clock-engine.js";
 import type { ResolvedTarget, SlaMetric, TicketFact } from "./sla-types.js";
 

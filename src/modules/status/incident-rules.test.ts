@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { DAY, HOUR, MINUTE, SECOND } from "../../shared/clock.js";
 import { availabilityOf, type CheckResult, observedTime, spansFromResults } from "./availability.js";
-import { brokenIncidentRules, defaultIncidentRules, type UserImpactSample } from "./incident-rules.js";
+import {
+  brokenIncidentRules,
+  defaultIncidentRules,
+  ruleSummary,
+  type UserImpactSample,
+} from "./incident-rules.js";
 
 const outageStart = Date.parse("2026-12-02T12:00:00Z");
 
@@ -57,5 +62,16 @@ describe("incident rules from the objectives", () => {
     expect(
       brokenIncidentRules(defaultIncidentRules, { availabilityOver: () => null, latestUserImpact: null }),
     ).toEqual([]);
+  });
+
+  it("says each rule as an incident title ends", () => {
+    expect(defaultIncidentRules.map(ruleSummary)).toEqual([
+      "availability under 90% over the last hour",
+      "availability under 97% over the last 24 hours",
+      "more than 10% of users affected",
+    ]);
+    expect(ruleSummary({ kind: "availability_below", windowMs: 15 * MINUTE, threshold: 0.995 })).toBe(
+      "availability under 99.50% over the last 15 minutes",
+    );
   });
 });

@@ -78,3 +78,10 @@ export function brokenIncidentRules(rules: readonly IncidentRule[], facts: Incid
   }
   return fired;
 }
+
+/** What a rule says, as an incident title ends: "availability under 90% over the last hour". */
+export function ruleSummary(rule: IncidentRule): string {
+  return rule.kind === "availability_below"
+    ? `availability under ${percent(rule.threshold)} over the last ${describeWindow(rule.windowMs)}`
+    : `more than ${percent(rule.share)} of users affected`;
+}

@@ -5,6 +5,7 @@ import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin, requireStaff } from "../identity/identity-policy.js";
 import { hashSecret, newSecret } from "../identity/secrets.js";
+import type { ComponentState } from "./component-state.js";
 import {
   type HttpSettings,
   maxIntervalSeconds,
@@ -12,9 +13,10 @@ import {
   probeFromSettings,
   type TcpSettings,
 } from "./monitor-settings.js";
+import { readComponentStates } from "./read-component-states.js";
 import type { MonitorKind } from "./rollup-buckets.js";
+import { statusPageChanged } from "./status-page-cache.js";
 import {
-  type ComponentState,
   presentComponent,
   presentMonitor,
   type StatusComponentView,
@@ -57,17 +59,32 @@ export interface MonitorInput {
   tcp?: TcpSettings;
 }
 
+/** After a committed change: the public page shows it at the next request (this process). */
+function statusPageChangedWith<T>(result: T): T {
+  statusPageChanged();
+  return result;
+}
+
 /** Admins only read and change the status page's configuration through these; agents may read. */
 export async function listStatusComponents(ctx: Context): Promise<StatusComponentView[]> {
   requireStaff(ctx.actor);
-  return (await listComponentRows(ctx.db)).map(presentComponent);
+  const [rows, states] = await Promise.all([
+    listComponentRows(ctx.db),
+    readComponentStates(ctx.db, ctx.clock.now()),
+  ]);
+  return rows.map((row) => presentComponent(row, states.get(row.id) ?? "operational"));
+}
+
+async function presentWithState(ctx: Context, row: StatusComponentRow): Promise<StatusComponentView> {
+  const states = await readComponentStates(ctx.db, ctx.clock.now(), [row.id]);
+  return presentComponent(row, states.get(row.id) ?? "operational");
 }
 
 export async function getStatusComponent(ctx: Context, id: string): Promise<StatusComponentView> {
   requireStaff(ctx.actor);
   const row = await findComponentById(ctx.db, id);
   if (!row) throw new NotFoundError(`No status component ${id}.`);
-  return presentComponent(row);
+  return presentWithState(ctx, row);
 }
 
 function auditedComponent(row: StatusComponentRow) {
@@ -109,8 +126,8 @@ export async function createStatusComponent({
       targetId: row.id,
       after: auditedComponent(row),
     });
-    return presentComponent(row);
-  });
+    return presentWithState(tx, row);
+  }).then(statusPageChangedWith);
 }
 
 export async function updateStatusComponent({
@@ -144,8 +161,8 @@ export async function updateStatusComponent({
       before: auditedComponent(current),
       after: auditedComponent(updated),
     });
-    return presentComponent(updated);
-  });
+    return presentWithState(tx, updated);
+  }).then(statusPageChangedWith);
 }
 
 /** Its monitors and their measurements go with it: they describe nothing once it is gone. */
@@ -162,6 +179,7 @@ export async function deleteStatusComponent({ ctx, id }: { ctx: Context; id: str
       before: auditedComponent(current),
     });
   });
+  statusPageChanged();
 }
 
 export async function listStatusMonitors(ctx: Context, componentId?: string): Promise<StatusMonitorView[]> {
@@ -242,7 +260,7 @@ export async function createStatusMonitor({
       after: auditedMonitor(row),
     });
     return { ...presentMonitor(row), ...(pushToken ? { pushToken } : {}) };
-  });
+  }).then(statusPageChangedWith);
 }
 
 /**
@@ -296,7 +314,7 @@ export async function updateStatusMonitor({
       after: auditedMonitor(updated),
     });
     return presentMonitor(updated);
-  });
+  }).then(statusPageChangedWith);
 }
 
 export async function deleteStatusMonitor({ ctx, id }: { ctx: Context; id: string }): Promise<void> {
@@ -312,4 +330,5 @@ export async function deleteStatusMonitor({ ctx, id }: { ctx: Context; id: strin
       before: auditedMonitor(current),
     });
   });
+  statusPageChanged();
 }

@@ -7,19 +7,21 @@ import {
   type ErrorBudget,
   errorBudget,
   type ObservedSpan,
+  observedTime,
   type RollingWindowName,
   rollingWindow,
   rollingWindows,
   type TimeInterval,
 } from "./availability.js";
+import { maintenanceIntervalsOf } from "./maintenance-repository.js";
+import { maintenanceInside, maintenanceMsInside, readPlanWithoutMaintenance } from "./maintenance-windows.js";
 import { staleAfterOf } from "./record-check-result.js";
-import { readPlan, spanWithin } from "./rollup-buckets.js";
 import {
   findComponentById,
   latestUserImpactSample,
   listMonitorRows,
   type StatusMonitorRow,
-  sumRollupsIn,
+  sumRollupsInRanges,
 } from "./status-repository.js";
 
 export interface WindowAvailability {
@@ -55,29 +57,32 @@ function openSpans(monitors: readonly StatusMonitorRow[], now: number): Observed
   });
 }
 
-/** Observed and good time of the monitors over `window`: day rollups inside, minute rollups at the edges. */
+/**
+ * Observed and good time of the monitors over `window`, maintenance taken out: day rollups for the
+ * whole UTC days free of maintenance, minute rollups for the edges and the days a window touches
+ * (skipping its minutes), so the figure is exact at the rollups' minute grain.
+ */
 async function measure(
   ctx: Context,
   monitorIds: readonly string[],
   open: readonly ObservedSpan[],
   window: TimeInterval,
+  maintenance: readonly TimeInterval[],
 ): Promise<WindowAvailability> {
-  const plan = readPlan(window);
+  const plan = readPlanWithoutMaintenance(window, maintenance);
   let observedMs = 0;
   let goodMs = 0;
-  const parts = [
-    ...(plan.days ? [sumRollupsIn(ctx.db, "status_day_rollups", monitorIds, plan.days)] : []),
-    ...plan.minutes.map((edge) => sumRollupsIn(ctx.db, "status_minute_rollups", monitorIds, edge)),
-  ];
-  for (const part of await Promise.all(parts)) {
+  const parts = await Promise.all([
+    sumRollupsInRanges(ctx.db, "status_day_rollups", monitorIds, plan.days),
+    sumRollupsInRanges(ctx.db, "status_minute_rollups", monitorIds, plan.minutes),
+  ]);
+  for (const part of parts) {
     observedMs += part.observedMs;
     goodMs += part.goodMs;
   }
-  for (const span of open) {
-    const inside = spanWithin(span, window);
-    observedMs += inside.observedMs;
-    goodMs += inside.goodMs;
-  }
+  const openInside = observedTime(open, maintenanceInside(window, maintenance), window);
+  observedMs += openInside.observedMs;
+  goodMs += openInside.goodMs;
   return {
     start: new Date(window.start).toISOString(),
     end: new Date(window.end).toISOString(),
@@ -89,8 +94,8 @@ async function measure(
 
 /**
  * A component's availability: its monitors' observed and good time summed (a component measured
- * by two monitors is up for the share of their combined observed time they saw it up). Maintenance
- * is not stored yet, so nothing is taken out for it.
+ * by two monitors is up for the share of their combined observed time they saw it up). The time of
+ * its maintenance windows (not cancelled) is taken out of every window and of the month's error budget.
  */
 export async function readComponentAvailability(
   ctx: Context,
@@ -103,11 +108,19 @@ export async function readComponentAvailability(
   const monitorIds = monitors.map((monitor) => monitor.id);
   const now = ctx.clock.now().getTime();
   const open = openSpans(monitors, now);
-  const rolling = {} as Record<RollingWindowName, WindowAvailability>;
-  for (const [name, lengthMs] of Object.entries(rollingWindows) as [RollingWindowName, number][])
-    rolling[name] = await measure(ctx, monitorIds, open, rollingWindow(now, lengthMs));
   const period = calendarMonth(now, "UTC");
-  const month = await measure(ctx, monitorIds, open, period);
+  const windows = (Object.entries(rollingWindows) as [RollingWindowName, number][]).map(
+    ([name, lengthMs]) => [name, rollingWindow(now, lengthMs)] as const,
+  );
+  const covering = {
+    start: Math.min(period.start, ...windows.map(([, window]) => window.start)),
+    end: Math.max(period.end, ...windows.map(([, window]) => window.end)),
+  };
+  const maintenance = (await maintenanceIntervalsOf(ctx.db, [componentId], covering)).get(componentId) ?? [];
+  const rolling = {} as Record<RollingWindowName, WindowAvailability>;
+  for (const [name, window] of windows)
+    rolling[name] = await measure(ctx, monitorIds, open, window, maintenance);
+  const month = await measure(ctx, monitorIds, open, period, maintenance);
   const target = Number(component.uptime_target);
   const impact = await latestUserImpactSample(ctx.db, componentId);
   return {
@@ -117,7 +130,12 @@ export async function readComponentAvailability(
     rolling,
     month: {
       ...month,
-      errorBudget: errorBudget({ target, period, maintenanceInPeriodMs: 0, ...month }),
+      errorBudget: errorBudget({
+        target,
+        period,
+        maintenanceInPeriodMs: maintenanceMsInside(period, maintenance),
+        ...month,
+      }),
     },
     userImpact: impact
       ? { at: new Date(Number(impact.at)).toISOString(), affected: impact.affected, total: impact.total }

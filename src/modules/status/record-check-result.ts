@@ -12,6 +12,7 @@ import {
   minuteGrain,
   staleAfterMs,
 } from "./rollup-buckets.js";
+import { statusPageChanged } from "./status-page-cache.js";
 import {
   addToRollups,
   deleteCheckResultsBefore,
@@ -54,14 +55,21 @@ export function staleAfterOf(monitor: StatusMonitorRow): number {
  * Called by the worker's runner and by push monitors, as Tend itself.
  */
 export async function recordCheckResult(ctx: Context, input: CheckResultInput): Promise<void> {
-  await inTransaction(ctx, async (tx) => {
+  const flipped = await inTransaction(ctx, async (tx) => {
     const monitor = await findMonitorById(tx.db, input.monitorId);
     if (!monitor) throw new NotFoundError(`No status monitor ${input.monitorId}.`);
-    await recordLocked(tx, monitor, input);
+    return recordLocked(tx, monitor, input);
   });
+  // Only a flip between up and down changes a component's state; the bars catch up with the cache's age.
+  if (flipped) statusPageChanged();
 }
 
-async function recordLocked(tx: Context, monitor: StatusMonitorRow, input: CheckResultInput): Promise<void> {
+/** Whether the monitor's latest result flipped between up and down (a first result counts). */
+async function recordLocked(
+  tx: Context,
+  monitor: StatusMonitorRow,
+  input: CheckResultInput,
+): Promise<boolean> {
   const at = input.at ?? tx.clock.now().getTime();
   const open = await lockMonitorForResult(tx.db, monitor.id);
   if (!open) throw new NotFoundError(`No status monitor ${monitor.id}.`);
@@ -74,7 +82,7 @@ async function recordLocked(tx: Context, monitor: StatusMonitorRow, input: Check
     reason: input.reason ?? (input.up ? "OK" : "down"),
   });
   const previousAt = open.last_result_at === null ? null : Number(open.last_result_at);
-  if (previousAt !== null && at < previousAt) return;
+  if (previousAt !== null && at < previousAt) return false;
   if (previousAt !== null) {
     const span = closedSpan({ at: previousAt, up: open.last_result_up === 1 }, at, staleAfterOf(monitor));
     if (span) {
@@ -83,6 +91,7 @@ async function recordLocked(tx: Context, monitor: StatusMonitorRow, input: Check
     }
   }
   await recordLastResult(tx.db, monitor.id, at, input.up);
+  return open.last_result_up === null || (open.last_result_up === 1) !== input.up;
 }
 
 /**
@@ -105,15 +114,16 @@ export async function pushCheckResult(
   token: string,
   input: { up: boolean; latencyMs?: number; message?: string },
 ): Promise<void> {
-  await inTransaction(ctx, async (tx) => {
+  const flipped = await inTransaction(ctx, async (tx) => {
     const monitor = await pushMonitorOf(tx, token);
-    await recordLocked(tx, monitor, {
+    return recordLocked(tx, monitor, {
       monitorId: monitor.id,
       up: input.up,
       latencyMs: input.latencyMs ?? null,
       reason: input.message ?? (input.up ? "OK" : "reported down"),
     });
   });
+  if (flipped) statusPageChanged();
 }
 
 /**

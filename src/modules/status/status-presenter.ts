@@ -1,15 +1,7 @@
+import type { ComponentState } from "./component-state.js";
 import { type HttpSettings, settingsOf, storedProbe, type TcpSettings } from "./monitor-settings.js";
 import type { MonitorKind } from "./rollup-buckets.js";
 import type { StatusComponentRow, StatusMonitorRow } from "./status-repository.js";
-
-export const componentStates = [
-  "operational",
-  "degraded",
-  "partial_outage",
-  "major_outage",
-  "under_maintenance",
-] as const;
-export type ComponentState = (typeof componentStates)[number];
 
 export interface StatusComponentView {
   id: string;
@@ -19,6 +11,8 @@ export interface StatusComponentView {
   position: number;
   /** Set by an admin; null while the monitors and incidents decide. */
   manualState: ComponentState | null;
+  /** The state shown now: `deriveComponentState` of the manual state, maintenance, monitors and incidents. */
+  state: ComponentState;
   uptimeTarget: number;
   createdAt: string;
   updatedAt: string;
@@ -38,7 +32,7 @@ export interface StatusMonitorView {
   updatedAt: string;
 }
 
-export function presentComponent(row: StatusComponentRow): StatusComponentView {
+export function presentComponent(row: StatusComponentRow, state: ComponentState): StatusComponentView {
   return {
     id: row.id,
     groupName: row.group_name,
@@ -46,6 +40,7 @@ export function presentComponent(row: StatusComponentRow): StatusComponentView {
     description: row.description,
     position: row.position,
     manualState: row.manual_state as ComponentState | null,
+    state,
     uptimeTarget: Number(row.uptime_target),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

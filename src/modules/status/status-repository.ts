@@ -191,6 +191,28 @@ export async function sumRollupsIn(
   return { observedMs: Number(row.observed), goodMs: Number(row.good) };
 }
 
+/** `sumRollupsIn` over several disjoint windows in one statement (a window less its maintenance). */
+export async function sumRollupsInRanges(
+  db: DbExecutor,
+  table: RollupTable,
+  monitorIds: readonly string[],
+  windows: readonly TimeInterval[],
+): Promise<{ observedMs: number; goodMs: number }> {
+  if (monitorIds.length === 0 || windows.length === 0) return { observedMs: 0, goodMs: 0 };
+  const row = await db
+    .selectFrom(table)
+    .select([
+      sql<number>`cast(coalesce(sum(observed_ms), 0) as bigint)`.as("observed"),
+      sql<number>`cast(coalesce(sum(good_ms), 0) as bigint)`.as("good"),
+    ])
+    .where("monitor_id", "in", monitorIds)
+    .where((eb) =>
+      eb.or(windows.map((window) => eb.and([eb("at", ">=", window.start), eb("at", "<", window.end)]))),
+    )
+    .executeTakeFirstOrThrow();
+  return { observedMs: Number(row.observed), goodMs: Number(row.good) };
+}
+
 /** Rollup rows of one monitor in a window, oldest first (for tests and per-day bars). */
 export async function listRollups(
   db: DbExecutor,

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { Timestamp } from "../../http/schemas.js";
+import { componentStates } from "./component-state.js";
 import { maxIntervalSeconds, minIntervalSeconds, monitorKinds } from "./monitor-settings.js";
-import { componentStates } from "./status-presenter.js";
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const State = Type.Enum(componentStates);
@@ -32,6 +32,10 @@ export const ComponentSchema = Type.Object({
   description: Type.String(),
   position: Type.Integer(),
   manualState: Type.Union([State, Type.Null()]),
+  state: Type.Enum(componentStates, {
+    description:
+      "Derived now: the manual state, else under maintenance, else the worst of monitors and open incidents",
+  }),
   uptimeTarget: Type.Number(),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -1,5 +1,6 @@
 import { ConflictError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { publishDomainEvent } from "../../shared/domain-events.js";
 import { newId } from "../../shared/ids.js";
 import { attachClaimedUploads, claimUploads } from "../attachments/attach-uploads.js";
 import { attachmentViewsOfComments } from "../attachments/read-attachments.js";
@@ -57,18 +58,25 @@ export async function addComment({
   number,
   input,
   asFollower = false,
+  writtenBy,
 }: {
   ctx: Context;
   number: number;
   input: AddCommentInput;
+  /**
+   * The staff member a comment by Tend itself (an automation, acting as the system so its own
+   * changes are known as its own) is written in the name of: comments always have a person as author.
+   */
+  writtenBy?: string;
   /**
    * The inbound mail pipeline, for a follower answering the replies they got by mail: they may
    * write on a ticket they follow without being allowed to read it (`ticket-followers.ts`).
    */
   asFollower?: boolean;
 }): Promise<AddCommentResult> {
-  const author = requirePerson(ctx.actor);
-  const staff = isStaff(author);
+  const author =
+    ctx.actor.kind === "system" && writtenBy ? { personId: writtenBy } : requirePerson(ctx.actor);
+  const staff = isStaff(ctx.actor);
   const visibility = input.visibility ?? "public";
   if (!staff && visibility === "internal")
     throw ValidationError.field("visibility", "customers write public replies");
@@ -170,6 +178,13 @@ export async function addComment({
       });
     }
     await recomputeTicketSla(tx, ticket.id);
+    await publishDomainEvent(tx, "ticket.commented", ticket.id, {
+      ticketNumber: ticket.number,
+      commentId,
+      visibility,
+      authorId: author.personId,
+      channel: tx.channel,
+    });
     await recordAudit(tx, {
       action: "comment.added",
       targetType: "ticket",

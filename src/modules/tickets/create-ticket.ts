@@ -1,5 +1,6 @@
 import { UnauthorizedError, UnprocessableContentError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
+import { publishDomainEvent } from "../../shared/domain-events.js";
 import { newId } from "../../shared/ids.js";
 import { attachClaimedUploads, claimUploads } from "../attachments/attach-uploads.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -193,6 +194,20 @@ export async function createTicket({
     await recomputeTicketSla(tx, row.id);
     if (row.severity === "sev1")
       await queuePagingTriggers(tx, { kind: "sev1_ticket_created", ticketId: row.id });
+    await publishDomainEvent(tx, "ticket.created", row.id, {
+      ticketNumber: row.number,
+      subject: row.subject,
+      channel: row.channel,
+      status: row.status,
+      severity: row.severity,
+      category: row.category,
+      groupId: row.group_id,
+      assigneeId: row.assignee_id,
+      organizationId: row.organization_id,
+      requesterId: row.requester_id,
+      tags,
+      commentId,
+    });
     await recordAudit(tx, {
       action: "ticket.created",
       targetType: "ticket",

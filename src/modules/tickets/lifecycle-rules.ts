@@ -22,11 +22,14 @@ interface TimedRule {
   isDue: (row: { status: string; last_activity_at: string; solved_at: string | null }, now: Date) => boolean;
 }
 
+/** The reason on the status event an auto-solve records: how the Flow report tells it from a person's solve. */
+export const pendingAutoSolveReason = "Pending with no reply for 5 days: solved automatically";
+
 const autoSolve: TimedRule = {
   from: "pending",
   to: "solved",
   afterMs: pendingAutoSolveAfterMs,
-  reason: "Pending with no reply for 5 days: solved automatically",
+  reason: pendingAutoSolveReason,
   isDue: (row, now) => isDueForAutoSolve(row.status as TicketStatus, new Date(row.last_activity_at), now),
 };
 

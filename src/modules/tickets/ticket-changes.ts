@@ -1,8 +1,10 @@
 import { ConflictError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
+import { publishDomainEvent } from "../../shared/domain-events.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { isStaff } from "../identity/identity-policy.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { queueSatisfactionSurvey } from "../satisfaction/queue-survey.js";
 import { eventRow } from "./ticket-events.js";
 import { presentTicket } from "./ticket-presenter.js";
 import {
@@ -102,6 +104,14 @@ export async function applyTicketChanges(
   }
   if (tagsChanged && changes.tags) await replaceTicketTags(ctx.db, current.id, changes.tags);
   await insertTicketEvents(ctx.db, events);
+  if (columns.status === "solved") await queueSatisfactionSurvey(ctx, current.id);
+  if (events.length > 0)
+    await publishDomainEvent(ctx, "ticket.updated", current.id, {
+      ticketNumber: current.number,
+      before,
+      after,
+      reasons: options.reasons ?? {},
+    });
   if (events.length > 0)
     await recordAudit(ctx, {
       action: "ticket.updated",

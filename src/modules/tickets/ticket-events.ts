@@ -22,6 +22,10 @@ export const ticketEventKinds = [
   "email_bounced",
   "email_forwarded",
   "escalated",
+  "engineering_issue_linked",
+  "engineering_issue_closed",
+  "engineering_issue_reopened",
+  "automation_ran",
 ] as const;
 export type TicketEventKind = (typeof ticketEventKinds)[number];
 

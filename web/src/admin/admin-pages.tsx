@@ -1,8 +1,11 @@
 import { Navigate, NavLink, Route, Routes } from "react-router";
+import { GithubSettingsPage } from "../engineering/github-settings-page.js";
+import { AutomationsPage } from "./automations-page.js";
 import { OrganizationPage, OrganizationsPage } from "./organizations-page.js";
 import { PeoplePage } from "./people-page.js";
 import { SlaPage } from "./sla-page.js";
 import { TokensPage } from "./tokens-page.js";
+import { WebhooksPage } from "./webhooks-page.js";
 import "./admin.css";
 
 const sections = [
@@ -10,6 +13,9 @@ const sections = [
   { path: "organizations", name: "Organizations" },
   { path: "sla", name: "Calendars and SLA policies" },
   { path: "tokens", name: "API tokens" },
+  { path: "webhooks", name: "Webhooks" },
+  { path: "automations", name: "Automations" },
+  { path: "github", name: "GitHub" },
 ];
 
 /** The admin pages, loaded on first visit to `/admin` (see admin-area.tsx). */
@@ -32,6 +38,9 @@ export default function AdminPages() {
         <Route path="organizations/:id" element={<OrganizationPage />} />
         <Route path="sla" element={<SlaPage />} />
         <Route path="tokens" element={<TokensPage />} />
+        <Route path="webhooks" element={<WebhooksPage />} />
+        <Route path="automations" element={<AutomationsPage />} />
+        <Route path="github" element={<GithubSettingsPage />} />
         <Route path="*" element={<Navigate to="people" replace />} />
       </Routes>
     </div>

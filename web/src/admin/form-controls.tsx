@@ -378,6 +378,39 @@ export function ListEditorForm({
   );
 }
 
+/** An item's Delete, asked twice: the second click deletes `path` and calls `onDeleted`. */
+export function ConfirmDelete({ name, path, onDeleted }: { name: string; path: string; onDeleted(): void }) {
+  const [asking, setAsking] = useState(false);
+  const deletion = useSubmission([]);
+  if (!asking)
+    return (
+      <button type="button" onClick={() => setAsking(true)}>
+        Delete<span className="visually-hidden"> {name}</span>
+      </button>
+    );
+  return (
+    <>
+      <span role="alert">Delete {name} for good?</span>
+      <button
+        type="button"
+        disabled={deletion.busy}
+        onClick={() =>
+          deletion.run(async () => {
+            await api("DELETE", path);
+            onDeleted();
+          })
+        }
+      >
+        Yes, delete<span className="visually-hidden"> {name}</span>
+      </button>
+      <button type="button" className="link" onClick={() => setAsking(false)}>
+        Keep it
+      </button>
+      <FormProblems problems={deletion.problems} />
+    </>
+  );
+}
+
 /** Every page of a cursor-paged list: admin lists are read whole (a desk has hundreds, not millions). */
 export async function everyPage<T>(path: string): Promise<T[]> {
   const items: T[] = [];

@@ -1,11 +1,10 @@
-import { useState } from "react";
 import { Link } from "react-router";
 import type { GroupView } from "../../../src/modules/identity/manage-groups.js";
 import {
   AdminForm,
+  ConfirmDelete,
   EditButton,
   Field,
-  FormProblems,
   ListEditorForm,
   LoadState,
   saveItem,
@@ -295,39 +294,6 @@ function PolicyForm({
   );
 }
 
-/** A policy's Delete, asked twice: a policy pages were sent by stays, and the API says so. */
-function DeletePolicy({ policy, onDeleted }: { policy: EscalationPolicyView; onDeleted(): void }) {
-  const [asking, setAsking] = useState(false);
-  const deletion = useSubmission([]);
-  if (!asking)
-    return (
-      <button type="button" onClick={() => setAsking(true)}>
-        Delete<span className="visually-hidden"> {policy.name}</span>
-      </button>
-    );
-  return (
-    <>
-      <span role="alert">Delete {policy.name} for good?</span>
-      <button
-        type="button"
-        disabled={deletion.busy}
-        onClick={() =>
-          deletion.run(async () => {
-            await api("DELETE", `/escalation-policies/${policy.id}`);
-            onDeleted();
-          })
-        }
-      >
-        Yes, delete<span className="visually-hidden"> {policy.name}</span>
-      </button>
-      <button type="button" className="link" onClick={() => setAsking(false)}>
-        Keep it
-      </button>
-      <FormProblems problems={deletion.problems} />
-    </>
-  );
-}
-
 /** `/oncall/policies`: who is paged, in which order and how long each has; admins edit them. */
 export function EscalationPoliciesPage() {
   const me = useMe();
@@ -368,7 +334,11 @@ export function EscalationPoliciesPage() {
               {admin && (
                 <div className="row-actions">
                   <EditButton editor={editor} id={policy.id} name={policy.name} />
-                  <DeletePolicy policy={policy} onDeleted={loaded.reload} />
+                  <ConfirmDelete
+                    name={policy.name}
+                    path={`/escalation-policies/${policy.id}`}
+                    onDeleted={loaded.reload}
+                  />
                 </div>
               )}
             </li>

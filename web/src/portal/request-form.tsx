@@ -6,6 +6,7 @@ import { type PlacedProblems, placeProblems } from "../admin/field-errors.js";
 import { ApiError, api, type TicketView } from "../api.js";
 import { AttachmentPicker } from "./attachment-picker.js";
 import { categoryChoices, formatAnswerBy, severityChoices } from "./portal-words.js";
+import { SuggestedArticles } from "./suggested-articles.js";
 
 const fields = ["subject", "body", "severity", "category", "uploadIds"] as const;
 
@@ -43,6 +44,9 @@ export function RequestForm() {
   const [busy, setBusy] = useState(false);
   const [problems, setProblems] = useState<PlacedProblems | null>(null);
   const answer = usePromisedAnswer(severity, category);
+  const [draft, setDraft] = useState({ subject: "", body: "" });
+  // Set when a suggested article answered the customer: the request is not filed.
+  const [solvedBy, setSolvedBy] = useState<{ title: string; slug: string } | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -80,6 +84,24 @@ export function RequestForm() {
   const describedBy = (field: (typeof fields)[number]) =>
     problems?.byField[field] ? `${field}-error` : undefined;
 
+  if (solvedBy) {
+    return (
+      <section>
+        <h1>Glad that helped</h1>
+        <p role="status">
+          “{solvedBy.title}” answered your question, so no request was sent. If it comes back, write to us any
+          time.
+        </p>
+        <p>
+          <a href={`/help/articles/${encodeURIComponent(solvedBy.slug)}`}>Read the article again</a> ·{" "}
+          <button type="button" className="link" onClick={() => setSolvedBy(null)}>
+            Write a request after all
+          </button>
+        </p>
+      </section>
+    );
+  }
+
   return (
     <section>
       <h1>New request</h1>
@@ -90,6 +112,8 @@ export function RequestForm() {
           name="subject"
           required
           maxLength={500}
+          value={draft.subject}
+          onChange={(event) => setDraft({ ...draft, subject: event.target.value })}
           aria-invalid={Boolean(problems?.byField.subject)}
           aria-describedby={describedBy("subject")}
         />
@@ -101,6 +125,8 @@ export function RequestForm() {
           name="body"
           rows={7}
           required
+          value={draft.body}
+          onChange={(event) => setDraft({ ...draft, body: event.target.value })}
           aria-invalid={Boolean(problems?.byField.body)}
           aria-describedby={describedBy("body") ?? "body-hint"}
         />
@@ -168,6 +194,7 @@ export function RequestForm() {
           {busy ? "Sending…" : "Send request"}
         </button>
       </form>
+      <SuggestedArticles subject={draft.subject} body={draft.body} onSolved={setSolvedBy} />
     </section>
   );
 }

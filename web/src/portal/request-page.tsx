@@ -3,8 +3,10 @@ import { Link, useLocation, useNavigate, useParams } from "react-router";
 import type { UploadView } from "../../../src/modules/attachments/attachment-presenter.js";
 import { ApiError, api, type CommentView, type TicketView } from "../api.js";
 import { AttachmentLinks } from "../attachment-links.js";
+import { useSession } from "../session.js";
 import { AttachmentPicker } from "./attachment-picker.js";
 import { severityChoices, shortDateTime, statusWords } from "./portal-words.js";
+import { SatisfactionQuestion } from "./satisfaction-question.js";
 
 /**
  * The live stream (`GET /stream`) is for staff, so the portal polls: often enough that an answer
@@ -54,6 +56,7 @@ export function RequestPage() {
   const location = useLocation();
   const justSent = (location.state as { justSent?: boolean } | null)?.justSent === true;
   const { loaded, reload } = useRequest(number);
+  const session = useSession();
 
   if (loaded.state === "loading") return <p className="muted">Loading request #{number}…</p>;
   if (loaded.state === "missing") {
@@ -85,6 +88,7 @@ export function RequestPage() {
   // The desk's automatic acknowledgement outside support hours (channel "system") is not an answer:
   // the thank-you stays until a person from the team replies.
   const teamAnswered = comments.some((c) => c.author.role !== "customer" && c.channel !== "system");
+  const isRequester = session.person?.id === ticket.requester.id;
   return (
     <section className="portal-request">
       <p>
@@ -114,6 +118,7 @@ export function RequestPage() {
           </li>
         ))}
       </ol>
+      <SatisfactionQuestion number={ticket.number} version={ticket.version} isRequester={isRequester} />
       <ReplyForm ticket={ticket} onChanged={reload} />
     </section>
   );

@@ -1,0 +1,115 @@
+import { buildApp } from "../src/http/build-app.js";
+import type { Tend } from "../src/main.js";
+import type { SeededDesk } from "../src/modules/demo/seed-desk.js";
+import { issueApiToken } from "../src/modules/identity/manage-api-tokens.js";
+import { formatNumber, type RecordFigure } from "./report.js";
+import { median, percentile } from "./stats.js";
+
+// Issue 9: the SLA attainment report for a quarter within 500 ms, the dashboard's figures within 200 ms.
+const attainmentTarget = { comparison: "at most", value: 500 } as const;
+const dashboardTarget = { comparison: "at most", value: 200 } as const;
+
+/** One report page's request: a path under /api/v1 given the period's query, and its target. */
+interface ReportRequest {
+  name: string;
+  path: (period: string) => string;
+  target: { comparison: "at most"; value: number };
+}
+
+/**
+ * Each report a manager opens on Monday, for the last full quarter before the desk's "now", as a GET
+ * through the whole HTTP layer (auth, validation, SQL, presenting, JSON). A new report is one line here.
+ */
+const reportRequests: ReportRequest[] = [
+  // The overview's default is a week; a quarter is the heavier read, so the figure is conservative.
+  {
+    name: "overview (the Monday page), quarter",
+    path: (period) => `/reports/overview?${period}`,
+    target: dashboardTarget,
+  },
+  {
+    name: "SLA attainment, quarter",
+    path: (period) => `/reports/sla-attainment?${period}`,
+    target: attainmentTarget,
+  },
+  {
+    name: "SLA attainment by group, quarter",
+    path: (period) => `/reports/sla-attainment?${period}&groupBy=group`,
+    target: attainmentTarget,
+  },
+  {
+    name: "response and resolution times, quarter",
+    path: (period) => `/reports/times?${period}`,
+    target: dashboardTarget,
+  },
+  { name: "flow, quarter", path: (period) => `/reports/flow?${period}`, target: dashboardTarget },
+  { name: "people, quarter", path: (period) => `/reports/people?${period}`, target: dashboardTarget },
+  { name: "CSAT, quarter", path: (period) => `/reports/csat?${period}`, target: dashboardTarget },
+  {
+    name: "CSAT by group, quarter",
+    path: (period) => `/reports/csat?${period}&groupBy=group`,
+    target: dashboardTarget,
+  },
+  {
+    name: "CSAT by agent, quarter",
+    path: (period) => `/reports/csat?${period}&groupBy=agent`,
+    target: dashboardTarget,
+  },
+];
+
+/** Reports read on a big desk, median (and slowest) of `samples` runs each, after `warmUpSamples`. */
+export async function measureReports(
+  tend: Tend,
+  desk: SeededDesk,
+  sampling: { warmUpSamples: number; samples: number },
+  record: RecordFigure,
+): Promise<void> {
+  const app = await buildApp({
+    database: tend.database,
+    logger: tend.logger,
+    clock: tend.clock,
+    publicUrl: tend.config.publicUrl,
+    bodyLimitBytes: tend.config.bodyLimitBytes,
+  });
+  try {
+    // Reports are staff pages: read as the agent with the busiest queue (no admin rights needed).
+    const { token } = await issueApiToken(tend.context(), desk.busiestAgentId, { name: "bench reports" });
+    const authorization = `Bearer ${token}`;
+    const quarter = lastFullQuarter(new Date(desk.now));
+    const period = `from=${quarter.from}&to=${quarter.to}`;
+    for (const report of reportRequests) {
+      const url = `/api/v1${report.path(period)}`;
+      const timings: number[] = [];
+      let refusal: string | undefined;
+      for (let sample = -sampling.warmUpSamples; sample < sampling.samples && !refusal; sample += 1) {
+        const started = performance.now();
+        const response = await app.inject({ method: "GET", url, headers: { authorization } });
+        const elapsed = performance.now() - started;
+        if (response.statusCode !== 200) refusal = `${response.statusCode}: ${response.body.slice(0, 200)}`;
+        else if (sample >= 0) timings.push(elapsed);
+      }
+      // A report still being written may refuse the request: say so and go on to the next one.
+      if (refusal) {
+        console.log(`  report: ${report.name} not measured, ${url} answered ${refusal}`);
+        continue;
+      }
+      record({
+        name: `report: ${report.name}`,
+        value: median(timings),
+        unit: "ms",
+        target: report.target,
+        detail: `slowest ${formatNumber(percentile(timings, 100))} ms of ${timings.length} runs, ${quarter.from.slice(0, 10)} to ${quarter.to.slice(0, 10)}`,
+      });
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/** The calendar quarter (UTC) that ended last before `now`: a period the whole desk's history covers. */
+function lastFullQuarter(now: Date): { from: string; to: string } {
+  const quarterStartMonth = Math.floor(now.getUTCMonth() / 3) * 3;
+  const to = new Date(Date.UTC(now.getUTCFullYear(), quarterStartMonth, 1));
+  const from = new Date(Date.UTC(to.getUTCFullYear(), to.getUTCMonth() - 3, 1));
+  return { from: from.toISOString(), to: to.toISOString() };
+}

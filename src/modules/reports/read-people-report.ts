@@ -1,0 +1,158 @@
+import type { Context } from "../../shared/context.js";
+import { listGroupRows } from "../identity/group-repository.js";
+import { requireStaff } from "../identity/identity-policy.js";
+import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { listScheduleRows } from "../oncall/oncall-repository.js";
+import { loadSchedule } from "../oncall/read-schedules.js";
+import { finalShifts } from "../oncall/rotation.js";
+import { readCsatReport } from "../satisfaction/csat-report.js";
+import type { CsatFigures } from "../satisfaction/csat-rules.js";
+import { countFigurePerOwner, type TicketFilters } from "./flow-repository.js";
+import { countPagesReceivedPerPerson, countStaffRepliesPer, listActiveStaff } from "./people-repository.js";
+import { onCallHoursPerPerson } from "./people-rules.js";
+import { reportPeriod } from "./report-period.js";
+import { type AttainmentFigures, readSlaAttainment } from "./sla-attainment.js";
+
+export interface PeopleReportQuery extends TicketFilters {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+interface TeamFigures {
+  id: string;
+  name: string;
+  /** Solves in the period of tickets assigned to them (or in the group) now. */
+  solved: number;
+  /** Public replies written in the period (the group's: on its tickets). */
+  replies: number;
+  csat: CsatFigures;
+  slaAttainment: AttainmentFigures;
+}
+
+export interface AgentFigures extends TeamFigures {
+  /** Hours on call in the period on every schedule's final shifts. */
+  onCallHours: number;
+  /** Pages they were notified of in the period. */
+  pagesReceived: number;
+}
+
+export interface PeopleReport {
+  from: string;
+  to: string;
+  filters: TicketFilters;
+  agents: AgentFigures[];
+  groups: TeamFigures[];
+}
+
+const noCsat: CsatFigures = { sent: 0, answered: 0, good: 0, bad: 0, score: null, responseRate: null };
+const noSla: AttainmentFigures = { met: 0, breached: 0, applicable: 0, attainment: null };
+
+/**
+ * Per agent and per group: solves, public replies, CSAT (the satisfaction report's, by the owner at
+ * the solve), SLA attainment (the SLA report's), and for agents the on-call load. Staff only. The
+ * channel and group filters narrow the ticket figures; `agentId` keeps that agent's row alone.
+ */
+export async function readPeopleReport({
+  ctx,
+  query,
+}: {
+  ctx: Context;
+  query: PeopleReportQuery;
+}): Promise<PeopleReport> {
+  requireStaff(ctx.actor);
+  const scope = tenantScopeOf(ctx.actor);
+  const period = reportPeriod(ctx, query);
+  const ticketFilters = {
+    ...(query.channel === undefined ? {} : { channel: query.channel }),
+    ...(query.groupId === undefined ? {} : { groupId: query.groupId }),
+  };
+  const periodQuery = { from: period.from, to: period.to };
+
+  const solvedByAgent = await countFigurePerOwner(
+    ctx.db,
+    scope,
+    "solved",
+    period,
+    ticketFilters,
+    "tickets.assignee_id",
+  );
+  const solvedByGroup = await countFigurePerOwner(
+    ctx.db,
+    scope,
+    "solved",
+    period,
+    ticketFilters,
+    "tickets.group_id",
+  );
+  const repliesByAgent = await countStaffRepliesPer(ctx.db, scope, period, ticketFilters, "e.actor_id");
+  const repliesByGroup = await countStaffRepliesPer(ctx.db, scope, period, ticketFilters, "tickets.group_id");
+  const csatByAgent = keyed(
+    (await readCsatReport({ ctx, query: { ...periodQuery, groupBy: "agent" } })).rows,
+  );
+  const csatByGroup = keyed(
+    (await readCsatReport({ ctx, query: { ...periodQuery, groupBy: "group" } })).rows,
+  );
+  const slaByAgent = keyed(
+    (await readSlaAttainment(ctx, { ...periodQuery, groupId: query.groupId, groupBy: "agent" })).rows,
+  );
+  const slaByGroup = keyed(
+    (await readSlaAttainment(ctx, { ...periodQuery, groupId: query.groupId, groupBy: "group" })).rows,
+  );
+  const onCallHours = await onCallHoursIn(ctx, period);
+  const pagesReceived = await countPagesReceivedPerPerson(ctx.db, period);
+
+  const staff = (await listActiveStaff(ctx.db)).filter(
+    (person) => query.agentId === undefined || person.id === query.agentId,
+  );
+  const groups = (await listGroupRows(ctx.db))
+    .filter((group) => query.groupId === undefined || group.id === query.groupId)
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    ...period,
+    filters: { ...ticketFilters, ...(query.agentId === undefined ? {} : { agentId: query.agentId }) },
+    agents: staff.map((person) => ({
+      id: person.id,
+      name: person.name,
+      solved: solvedByAgent.get(person.id) ?? 0,
+      replies: repliesByAgent.get(person.id) ?? 0,
+      csat: pick(csatByAgent.get(person.id), noCsat),
+      slaAttainment: pick(slaByAgent.get(person.id), noSla),
+      onCallHours: onCallHours.get(person.id) ?? 0,
+      pagesReceived: pagesReceived.get(person.id) ?? 0,
+    })),
+    groups: groups.map((group) => ({
+      id: group.id,
+      name: group.name,
+      solved: solvedByGroup.get(group.id) ?? 0,
+      replies: repliesByGroup.get(group.id) ?? 0,
+      csat: pick(csatByGroup.get(group.id), noCsat),
+      slaAttainment: pick(slaByGroup.get(group.id), noSla),
+    })),
+  };
+}
+
+function keyed<Row extends { key: string | null }>(rows: readonly Row[]): Map<string | null, Row> {
+  return new Map(rows.map((row) => [row.key, row]));
+}
+
+/** The figures' own fields of a report row (without its key and label), or the empty figures. */
+function pick<Figures extends object>(row: Figures | undefined, empty: Figures): Figures {
+  if (row === undefined) return empty;
+  return Object.fromEntries(
+    Object.keys(empty).map((field) => [field, row[field as keyof Figures]]),
+  ) as Figures;
+}
+
+async function onCallHoursIn(
+  ctx: Context,
+  period: { from: string; to: string },
+): Promise<Map<string, number>> {
+  const from = Date.parse(period.from);
+  const to = Date.parse(period.to);
+  const shifts = [];
+  for (const row of await listScheduleRows(ctx.db)) {
+    const { compiled } = await loadSchedule(ctx.db, row);
+    shifts.push(...finalShifts(compiled, from, to));
+  }
+  return onCallHoursPerPerson(shifts, from, to);
+}

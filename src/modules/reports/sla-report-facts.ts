@@ -1,0 +1,48 @@
+import type { DbExecutor } from "../../db/database.js";
+import { replaceTicketReportFacts, ticketForFacts, ticketIdsWithClocks } from "./sla-report-repository.js";
+import { type ClockForFacts, reportFactOf } from "./sla-report-rules.js";
+
+/**
+ * Keeps a ticket's report facts in step with its clocks, in the transaction that saved them, so the
+ * reports read a maintained table instead of recomputing clocks or joining tickets per view. The ticket's
+ * severity, plan, group and assignee are copied as they stand: every ticket change recomputes its clocks,
+ * so a reassignment moves the ticket's clocks to the new agent's figures.
+ */
+export async function refreshSlaReportFacts(
+  db: DbExecutor,
+  ticketId: string,
+  clocks: readonly ClockForFacts[],
+): Promise<void> {
+  const ticket = await ticketForFacts(db, ticketId);
+  if (!ticket) return;
+  const attributes = {
+    id: ticket.id,
+    number: ticket.number,
+    severity: ticket.severity,
+    plan: ticket.plan,
+    groupId: ticket.group_id,
+    assigneeId: ticket.assignee_id,
+  };
+  await replaceTicketReportFacts(
+    db,
+    ticketId,
+    clocks.map((clock) => reportFactOf(attributes, clock)),
+  );
+}
+
+/**
+ * Rebuilds every ticket's facts from its stored clocks: for data written around the clock engine (the
+ * demo and bench seeders insert clocks directly) and after a restore. The upgrade migration copies
+ * existing clocks itself. Runs in batches of tickets; call it inside a transaction for an atomic swap.
+ */
+export async function rebuildSlaReportFacts(db: DbExecutor): Promise<number> {
+  let after = "";
+  let tickets = 0;
+  for (;;) {
+    const batch = await ticketIdsWithClocks(db, after, 500);
+    if (batch.length === 0) return tickets;
+    for (const { ticketId, clocks } of batch) await refreshSlaReportFacts(db, ticketId, clocks);
+    tickets += batch.length;
+    after = batch[batch.length - 1]?.ticketId ?? after;
+  }
+}

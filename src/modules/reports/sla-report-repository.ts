@@ -1,0 +1,293 @@
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
+import type { DbExecutor } from "../../db/database.js";
+import type { SlaClocksTable, SlaReportFactsTable, Tables } from "../../db/tables.js";
+import type { CursorPosition } from "../../shared/cursor.js";
+import type { SlaOutcome } from "./sla-report-rules.js";
+
+/**
+ * The only SQL of the SLA reports. Every read is one range of `sla_report_facts` on an index that holds
+ * the columns it filters and groups by: settled clocks by `settled_at`, stopped ones by `stopped_at`,
+ * open ones by `due_at` (partial index). Tickets are joined only for the page of rows a list shows.
+ */
+
+/** "none": the clocks of tickets without a plan, group or assignee. */
+export interface SlaReportFilters {
+  from: string;
+  to: string;
+  policyId?: string | undefined;
+  metric?: string | undefined;
+  severity?: string | undefined;
+  plan?: string | undefined;
+  groupId?: string | undefined;
+  agentId?: string | undefined;
+}
+
+export const groupingColumns = {
+  policy: "policy_id",
+  metric: "metric",
+  severity: "severity",
+  plan: "plan",
+  group: "group_id",
+  agent: "assignee_id",
+  week: "settled_week",
+  month: "settled_month",
+} as const;
+export type SlaGrouping = keyof typeof groupingColumns;
+
+type Facts = SelectQueryBuilder<Tables, "sla_report_facts", object>;
+
+function nullable(
+  eb: ExpressionBuilder<Tables, "sla_report_facts">,
+  column: "sla_report_facts.plan" | "sla_report_facts.group_id" | "sla_report_facts.assignee_id",
+  value: string,
+) {
+  return value === "none" ? eb(column, "is", null) : eb(column, "=", value);
+}
+
+function filtered(query: Facts, filters: SlaReportFilters): Facts {
+  const { policyId, metric, severity, plan, groupId, agentId } = filters;
+  return query
+    .$if(policyId !== undefined, (q) => q.where("sla_report_facts.policy_id", "=", policyId ?? ""))
+    .$if(metric !== undefined, (q) => q.where("sla_report_facts.metric", "=", metric ?? ""))
+    .$if(severity !== undefined, (q) => q.where("sla_report_facts.severity", "=", severity ?? ""))
+    .$if(plan !== undefined, (q) => q.where((eb) => nullable(eb, "sla_report_facts.plan", plan ?? "")))
+    .$if(groupId !== undefined, (q) =>
+      q.where((eb) => nullable(eb, "sla_report_facts.group_id", groupId ?? "")),
+    )
+    .$if(agentId !== undefined, (q) =>
+      q.where((eb) => nullable(eb, "sla_report_facts.assignee_id", agentId ?? "")),
+    );
+}
+
+/** A ticket's clocks as the reports count them, replacing what was there: called with its clocks' save. */
+export async function replaceTicketReportFacts(
+  db: DbExecutor,
+  ticketId: string,
+  facts: SlaReportFactsTable[],
+): Promise<void> {
+  await db.deleteFrom("sla_report_facts").where("ticket_id", "=", ticketId).execute();
+  if (facts.length > 0) await db.insertInto("sla_report_facts").values(facts).execute();
+}
+
+export interface SettledCount {
+  key: string | null;
+  /** The metric, when counts are per policy and metric. */
+  metric: string | null;
+  met: number;
+  breached: number;
+}
+
+/** Met and breached clocks settled in the period, in all (no grouping) or per group. */
+export async function countSettled(
+  db: DbExecutor,
+  filters: SlaReportFilters,
+  grouping: SlaGrouping | null,
+): Promise<SettledCount[]> {
+  const base = filtered(
+    db
+      .selectFrom("sla_report_facts")
+      .where("settled_at", ">=", filters.from)
+      .where("settled_at", "<", filters.to),
+    filters,
+  );
+  const counts = base.select([
+    sql<number>`sum(case when outcome = 'met' then 1 else 0 end)`.as("met"),
+    sql<number>`sum(case when outcome = 'breached' then 1 else 0 end)`.as("breached"),
+  ]);
+  let rows: { key: string | null; metric: string | null; met: number | string; breached: number | string }[];
+  if (grouping === null) {
+    rows = await counts.select([sql<null>`null`.as("key"), sql<null>`null`.as("metric")]).execute();
+  } else {
+    const column = groupingColumns[grouping];
+    // "Per policy and metric": a policy's first-response and resolution promises are counted apart.
+    const withMetric = grouping === "policy";
+    rows = await counts
+      .select(sql<string | null>`${sql.ref(column)}`.as("key"))
+      .select(withMetric ? sql<string>`metric`.as("metric") : sql<null>`null`.as("metric"))
+      .groupBy(withMetric ? [column, "metric"] : [column])
+      .execute();
+  }
+  return rows
+    .map((row) => ({ ...row, met: Number(row.met ?? 0), breached: Number(row.breached ?? 0) }))
+    .filter((row) => row.met + row.breached > 0);
+}
+
+export interface ReportClockRow {
+  clock_id: string;
+  ticket_id: string;
+  ticket_number: number;
+  subject: string;
+  policy_id: string;
+  metric: string;
+  outcome: string;
+  severity: string;
+  group_id: string | null;
+  assignee_id: string | null;
+  started_at: string;
+  due_at: string | null;
+  settled_at: string | null;
+  stopped_at: string | null;
+  business_ms: number;
+  target_ms: number;
+  /** The keyset position of the row in its list. */
+  sort_key: string;
+}
+
+/** Paused clocks have no due time yet: they list after every due one. */
+const noDueTime = "~";
+
+/**
+ * The clocks behind a figure, a keyset page at a time: settled ones (met or breached in the period)
+ * by settling instant, stopped ones by stopping instant, open ones (whatever the period) by due time,
+ * soonest first.
+ */
+export async function clocksBehind(
+  db: DbExecutor,
+  filters: SlaReportFilters,
+  outcome: SlaOutcome | "stopped",
+  page: { after: CursorPosition | null; limit: number },
+): Promise<ReportClockRow[]> {
+  let query = filtered(db.selectFrom("sla_report_facts"), filters);
+  if (outcome === "stopped")
+    query = query
+      .where("sla_report_facts.stopped_at", ">=", filters.from)
+      .where("sla_report_facts.stopped_at", "<", filters.to);
+  else query = query.where("sla_report_facts.outcome", "=", outcome);
+  if (outcome === "met" || outcome === "breached")
+    query = query
+      .where("sla_report_facts.settled_at", ">=", filters.from)
+      .where("sla_report_facts.settled_at", "<", filters.to);
+  const sortKey =
+    outcome === "open"
+      ? sql<string>`coalesce(sla_report_facts.due_at, ${noDueTime})`
+      : sql<string>`${sql.ref(outcome === "stopped" ? "sla_report_facts.stopped_at" : "sla_report_facts.settled_at")}`;
+  const { after } = page;
+  if (after)
+    query = query.where((eb) =>
+      eb.or([
+        eb(sortKey, ">", String(after.value)),
+        eb.and([eb(sortKey, "=", String(after.value)), eb("sla_report_facts.clock_id", ">", after.id)]),
+      ]),
+    );
+  const rows = await query
+    .innerJoin("tickets", "tickets.id", "sla_report_facts.ticket_id")
+    .select([
+      "sla_report_facts.clock_id",
+      "sla_report_facts.ticket_id",
+      "sla_report_facts.ticket_number",
+      "tickets.subject",
+      "sla_report_facts.policy_id",
+      "sla_report_facts.metric",
+      "sla_report_facts.outcome",
+      "sla_report_facts.severity",
+      "sla_report_facts.group_id",
+      "sla_report_facts.assignee_id",
+      "sla_report_facts.started_at",
+      "sla_report_facts.due_at",
+      "sla_report_facts.settled_at",
+      "sla_report_facts.stopped_at",
+      "sla_report_facts.business_ms",
+      "sla_report_facts.target_ms",
+      sortKey.as("sort_key"),
+    ])
+    .orderBy(sortKey)
+    .orderBy("sla_report_facts.clock_id")
+    .limit(page.limit)
+    .execute();
+  return rows.map((row) => ({
+    ...row,
+    business_ms: Number(row.business_ms),
+    target_ms: Number(row.target_ms),
+  }));
+}
+
+export interface StoppedClock {
+  policy_id: string;
+  metric: string;
+  business_ms: number;
+  calendar_ms: number;
+}
+
+/** Durations of the clocks that stopped in the period, for the Times report (one covering index range). */
+export async function stoppedClocks(
+  db: DbExecutor,
+  filters: SlaReportFilters,
+  metrics: readonly string[],
+): Promise<StoppedClock[]> {
+  const rows = await filtered(
+    db
+      .selectFrom("sla_report_facts")
+      .where("stopped_at", ">=", filters.from)
+      .where("stopped_at", "<", filters.to)
+      .where("metric", "in", metrics),
+    filters,
+  )
+    .select(["policy_id", "metric", "business_ms", "calendar_ms"])
+    .execute();
+  return rows.map((row) => ({
+    policy_id: row.policy_id,
+    metric: row.metric,
+    business_ms: Number(row.business_ms),
+    calendar_ms: Number(row.calendar_ms),
+  }));
+}
+
+export interface TicketAttributesForFacts {
+  id: string;
+  number: number;
+  severity: string;
+  group_id: string | null;
+  assignee_id: string | null;
+  plan: string | null;
+}
+
+export async function ticketForFacts(
+  db: DbExecutor,
+  ticketId: string,
+): Promise<TicketAttributesForFacts | undefined> {
+  return db
+    .selectFrom("tickets")
+    .leftJoin("organizations", "organizations.id", "tickets.organization_id")
+    .select([
+      "tickets.id",
+      "tickets.number",
+      "tickets.severity",
+      "tickets.group_id",
+      "tickets.assignee_id",
+      "organizations.plan",
+    ])
+    .where("tickets.id", "=", ticketId)
+    .executeTakeFirst();
+}
+
+/** A batch of tickets (by id, after `after`) with their stored clocks, for a rebuild. */
+export async function ticketIdsWithClocks(
+  db: DbExecutor,
+  after: string,
+  limit: number,
+): Promise<{ ticketId: string; clocks: SlaClocksTable[] }[]> {
+  const ids = await db
+    .selectFrom("sla_clocks")
+    .select("ticket_id")
+    .distinct()
+    .where("ticket_id", ">", after)
+    .orderBy("ticket_id")
+    .limit(limit)
+    .execute();
+  if (ids.length === 0) return [];
+  const clocks = await db
+    .selectFrom("sla_clocks")
+    .selectAll()
+    .where(
+      "ticket_id",
+      "in",
+      ids.map((row) => row.ticket_id),
+    )
+    .execute();
+  const byTicket = new Map<string, SlaClocksTable[]>(ids.map((row) => [row.ticket_id, []]));
+  for (const clock of clocks)
+    byTicket
+      .get(clock.ticket_id)
+      ?.push({ ...clock, used_ms: Number(clock.used_ms), target_ms: Number(clock.target_ms) });
+  return [...byTicket].map(([ticketId, ofTicket]) => ({ ticketId, clocks: ofTicket }));
+}
