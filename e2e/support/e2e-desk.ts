@@ -55,13 +55,17 @@ export interface E2eDesk {
     group: string;
     role?: "agent" | "admin";
   }): Promise<string>;
-  /** A customer in a new organization on the cloud plan; returns the customer's person id. */
+  /**
+   * A customer in a new organization on the cloud plan, with a password when given (customers
+   * may sign in with one instead of an emailed link); returns the customer's person id.
+   */
   makeCustomer(input: {
     organization: string;
     domain: string;
     name: string;
     email: string;
     stage?: "pre_sales" | "customer";
+    password?: string;
   }): Promise<string>;
 }
 
@@ -100,7 +104,7 @@ export async function startE2eDesk(): Promise<E2eDesk> {
       await addGroupMember({ ctx, groupId: found.id, personId: person.id });
       return person.id;
     },
-    async makeCustomer({ organization, domain, name, email, stage = "customer" }) {
+    async makeCustomer({ organization, domain, name, email, stage = "customer", password }) {
       const ctx = tend.context(systemActor("e2e setup"));
       const created = await createOrganization({
         ctx,
@@ -108,7 +112,13 @@ export async function startE2eDesk(): Promise<E2eDesk> {
       });
       const person = await createPerson({
         ctx,
-        input: { name, email, role: "customer", organizationId: created.id },
+        input: {
+          name,
+          email,
+          role: "customer",
+          organizationId: created.id,
+          ...(password ? { password } : {}),
+        },
       });
       return person.id;
     },
