@@ -47,6 +47,7 @@ describe.skipIf(chromiumMissing)("the knowledge base in Chromium", () => {
     await page.getByRole("heading", { name: "Knowledge base" }).waitFor();
     await page.getByLabel("Name").fill("Exports and reports");
     await page.getByRole("button", { name: "Add category" }).click();
+    await page.getByRole("status").filter({ hasText: "Category “Exports and reports” added." }).waitFor();
     await page.getByRole("link", { name: "Write an article" }).click();
     await page.getByLabel("Title").fill(title);
     await expect.poll(() => page.getByLabel("Category").inputValue()).not.toBe("");

@@ -1,8 +1,7 @@
 import type { Config } from "./config.js";
 import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
-import { buildApp, type TendApp } from "./http/build-app.js";
+import type { TendApp } from "./http/build-app.js";
 import { JobRunner } from "./jobs/job-runner.js";
-import { registerJobs } from "./jobs/schedule.js";
 import { attachmentsDirIn } from "./modules/attachments/attachment-store.js";
 import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
@@ -72,15 +71,18 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     context(systemActor("ticket health defaults"), "system"),
   );
   if (healthDefaults.installed) logger.info(healthDefaults, "installed the ticket health defaults");
-  const jobs = registerJobs(
-    new JobRunner(context(systemActor("job runner"), "system"), { concurrency: config.workerConcurrency }),
-    {
-      email: config.email,
-      imap: config.email.imap && { ...config.email.imap, maxMessageBytes: config.email.maxMessageBytes },
-      webhooks: config.webhooks,
-      chat: { publicUrl: config.publicUrl, slackApiUrl: config.slackApiUrl },
+  const jobs = new JobRunner(context(systemActor("job runner"), "system"), {
+    concurrency: config.workerConcurrency,
+    loadHandlers: async (runner) => {
+      const { registerJobs } = await import("./jobs/schedule.js");
+      registerJobs(runner, {
+        email: config.email,
+        imap: config.email.imap && { ...config.email.imap, maxMessageBytes: config.email.maxMessageBytes },
+        webhooks: config.webhooks,
+        chat: { publicUrl: config.publicUrl, slackApiUrl: config.slackApiUrl },
+      });
     },
-  );
+  });
   wakeWorker = () => jobs.wake();
 
   const tend: Tend = {
@@ -110,6 +112,9 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
   // One registry for the process: the SMTP listener's counters show on this process's `/metrics`.
   const metrics = new TendMetrics(tend.database.db);
   if (roles.includes("web")) {
+    // Loaded here, not above: the HTTP app's routes and plugins are a third of the code a process
+    // loads, and the CLI's commands (`tend migrate`, `tend sla explain`…) never serve a request.
+    const { buildApp } = await import("./http/build-app.js");
     tend.app = await buildApp({
       database: tend.database,
       logger: tend.logger,

@@ -43,6 +43,11 @@ export interface JobRunnerOptions {
    * where a job waits on something else (parsing, a mail relay).
    */
   concurrency?: number;
+  /**
+   * Registers the handlers and timers on first use (running or scheduling), not at construction: the
+   * handlers import most of Tend, which a CLI command that only opens the database should not load.
+   */
+  loadHandlers?: (runner: JobRunner) => Promise<void>;
 }
 
 /** 1 s, 2 s, 4 s … capped at one hour: a failing dependency gets room to recover. */
@@ -94,6 +99,8 @@ export class JobRunner {
   private stopped = true;
   private tick: (() => Promise<void>) | undefined;
   private wokenDuringTick = false;
+  private readonly loadHandlers: ((runner: JobRunner) => Promise<void>) | undefined;
+  private handlersLoaded: Promise<void> | undefined;
 
   constructor(
     private readonly ctx: Context,
@@ -103,6 +110,12 @@ export class JobRunner {
     this.pollMs = options.pollMs ?? 1000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.batchSize = Math.max(options.batchSize ?? 10, this.concurrency);
+    this.loadHandlers = options.loadHandlers;
+  }
+
+  private async ready(): Promise<void> {
+    this.handlersLoaded ??= this.loadHandlers?.(this) ?? Promise.resolve();
+    await this.handlersLoaded;
   }
 
   register(kind: string, handler: JobHandler): this {
@@ -117,6 +130,7 @@ export class JobRunner {
 
   /** Records the recurring schedules so that schedulers in any process share them. */
   async installSchedules(): Promise<void> {
+    await this.ready();
     const now = this.ctx.clock.now().toISOString();
     for (const job of this.recurring)
       await upsertSchedule(this.ctx.db, job.name, job.kind, job.intervalMs, now);
@@ -124,6 +138,7 @@ export class JobRunner {
 
   /** Enqueues a job for every schedule that is due. Returns how many it enqueued. */
   async enqueueDueSchedules(): Promise<number> {
+    await this.ready();
     const now = this.ctx.clock.now();
     let enqueued = 0;
     for (const schedule of await dueSchedules(this.ctx.db, now.toISOString())) {
@@ -141,6 +156,7 @@ export class JobRunner {
 
   /** Claims and runs due jobs until none is left. Returns how many ran. */
   async runDueJobs(): Promise<number> {
+    await this.ready();
     let ran = 0;
     for (;;) {
       const now = this.ctx.clock.now();

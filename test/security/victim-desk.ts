@@ -615,11 +615,15 @@ const tokensWithoutUse = sql`select id, person_id, name, token_hash, created_at,
 /** A fingerprint of every guarded row (rows sorted, so storage order does not matter). */
 export async function fingerprint(db: Db): Promise<string> {
   const hash = createHash("sha256");
-  for (const table of guardedTables) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db);
-    const lines = rows.map((row) => JSON.stringify(row)).sort();
+  // Read together: on PostgreSQL each table is a round trip, and the attack suites take a
+  // fingerprint around every write they try (the reads see no writes meanwhile: none is in flight).
+  const tables = await Promise.all(
+    guardedTables.map((table) => sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(db)),
+  );
+  guardedTables.forEach((table, index) => {
+    const lines = (tables[index]?.rows ?? []).map((row) => JSON.stringify(row)).sort();
     hash.update(`${table}:${lines.length}\n${lines.join("\n")}\n`);
-  }
+  });
   const { rows } = await sql<Record<string, unknown>>`${tokensWithoutUse}`.execute(db);
   hash.update(
     rows
@@ -645,8 +649,10 @@ export async function victimFingerprint(db: Db, organizationId: string): Promise
     sql`select * from sla_customer_exceptions where organization_id = ${organizationId}`,
     sql`${tokensWithoutUse} where person_id in (select id from people where organization_id = ${organizationId})`,
   ];
-  for (const query of queries) {
-    const { rows } = await (query as ReturnType<typeof sql<Record<string, unknown>>>).execute(db);
+  const results = await Promise.all(
+    queries.map((query) => (query as ReturnType<typeof sql<Record<string, unknown>>>).execute(db)),
+  );
+  for (const { rows } of results) {
     hash.update(
       `${rows
         .map((row) => JSON.stringify(row))

@@ -1,7 +1,8 @@
 import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
-import { BrowserRouter, Navigate, Route, Routes, useParams } from "react-router";
+import { BrowserRouter, Route, Routes, useParams } from "react-router";
 import { AdminArea } from "./admin/admin-area.js";
+import { Redirect } from "./redirect.js";
 import { SessionProvider, useSession } from "./session.js";
 import { SignInPage } from "./sign-in-page.js";
 import { TicketListPage } from "./ticket-list-page.js";
@@ -30,7 +31,7 @@ function FirstView() {
   const { views } = useViews();
   const first = views?.[0];
   if (!first) return <p className="muted">Loading views…</p>;
-  return <Navigate to={`/views/${first.id}`} replace />;
+  return <Redirect to={`/views/${first.id}`} />;
 }
 
 function NotFound() {
@@ -50,7 +51,7 @@ function App() {
   if (person === undefined) return <p className="muted loading">Loading Tend…</p>;
   if (person === null) return <SignInPage />;
   // Customers who set a password may sign in here too; their place is the portal.
-  if (person.role === "customer") return <Navigate to="/portal" replace />;
+  if (person.role === "customer") return <Redirect to="/portal" />;
   return (
     <Routes>
       <Route element={<WorkspaceLayout />}>

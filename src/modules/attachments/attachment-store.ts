@@ -90,11 +90,16 @@ export async function receiveAttachmentFile(
       next(null, chunk);
     },
   });
+  const file = createWriteStream(temporary, { mode: 0o600 });
   try {
-    await pipeline(source, counter, createWriteStream(temporary, { mode: 0o600 }));
+    await pipeline(source, counter, file);
     await syncFile(temporary);
   } catch (error) {
     source.destroy();
+    // The file opens asynchronously: a request cut short before it opened would otherwise see the
+    // pipeline fail, the file removed, and then the late open create it again (an orphan in incoming/).
+    // Only "close": `events.once` would reject on the "error" the pipeline's own destroy emits first.
+    if (!file.closed) await new Promise<void>((closed) => file.once("close", () => closed()));
     await rm(temporary, { force: true });
     throw error;
   }

@@ -1,5 +1,6 @@
-import { Navigate, NavLink, Route, Routes } from "react-router";
+import { NavLink, Route, Routes } from "react-router";
 import { GithubSettingsPage } from "../engineering/github-settings-page.js";
+import { Redirect } from "../redirect.js";
 import { AutomationsPage } from "./automations-page.js";
 import { OrganizationPage, OrganizationsPage } from "./organizations-page.js";
 import { PeoplePage } from "./people-page.js";
@@ -32,7 +33,7 @@ export default function AdminPages() {
         </ul>
       </nav>
       <Routes>
-        <Route index element={<Navigate to="people" replace />} />
+        <Route index element={<Redirect to="people" />} />
         <Route path="people" element={<PeoplePage />} />
         <Route path="organizations" element={<OrganizationsPage />} />
         <Route path="organizations/:id" element={<OrganizationPage />} />
@@ -41,7 +42,7 @@ export default function AdminPages() {
         <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="automations" element={<AutomationsPage />} />
         <Route path="github" element={<GithubSettingsPage />} />
-        <Route path="*" element={<Navigate to="people" replace />} />
+        <Route path="*" element={<Redirect to="people" />} />
       </Routes>
     </div>
   );

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
-import { Link, Navigate, Route, Routes, useNavigate, useParams } from "react-router";
+import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import type {
   ArticleSummaryView,
   ArticleView,
@@ -9,6 +9,7 @@ import type {
 } from "../../../src/modules/knowledge/knowledge-schemas.js";
 import { type PlacedProblems, placeProblems } from "../admin/field-errors.js";
 import { ApiError, api } from "../api.js";
+import { Redirect } from "../redirect.js";
 import "../admin/admin.css";
 import "./knowledge.css";
 import { FrequentQuestionsPage } from "./frequent-questions-page.js";
@@ -23,7 +24,7 @@ export default function KnowledgePages() {
         <Route path="articles/:id" element={<ArticleEditor />} />
         <Route path="articles/:id/history/:revisionId" element={<RevisionPage />} />
         <Route path="frequent-questions" element={<FrequentQuestionsPage />} />
-        <Route path="*" element={<Navigate to="/knowledge" replace />} />
+        <Route path="*" element={<Redirect to="/knowledge" />} />
       </Routes>
     </div>
   );
@@ -109,11 +110,14 @@ function CategoryForm({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [added, setAdded] = useState<string | null>(null);
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setError(null);
+    setAdded(null);
     try {
       await api("POST", "/knowledge/categories", { name, description });
+      setAdded(`Category “${name}” added.`);
       setName("");
       setDescription("");
       onCreated();
@@ -144,6 +148,7 @@ function CategoryForm({ onCreated }: { onCreated: () => void }) {
           {error}
         </p>
       )}
+      {added && <p role="status">{added}</p>}
       <button type="submit">Add category</button>
     </form>
   );
@@ -176,6 +181,10 @@ function ArticleEditor() {
   const [conflict, setConflict] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // From the latest draft, not the one this render saw: the categories' answer may land between a
+  // keystroke's render and its handler, and an edit from the older draft would drop its category.
+  const edit = <Field extends keyof Draft>(field: Field, value: Draft[Field]) =>
+    setDraft((current) => ({ ...current, [field]: value }));
 
   const load = useCallback(() => {
     api<CategoryView[]>("GET", "/knowledge/categories").then((cats) => {
@@ -283,7 +292,7 @@ function ArticleEditor() {
           required
           maxLength={300}
           value={draft.title}
-          onChange={(e) => setDraft({ ...draft, title: e.target.value })}
+          onChange={(e) => edit("title", e.target.value)}
         />
         {fieldError("title")}
         <label htmlFor="kb-slug">Address (slug)</label>
@@ -292,14 +301,14 @@ function ArticleEditor() {
           maxLength={100}
           value={draft.slug}
           placeholder="made from the title"
-          onChange={(e) => setDraft({ ...draft, slug: e.target.value })}
+          onChange={(e) => edit("slug", e.target.value)}
         />
         {fieldError("slug")}
         <label htmlFor="kb-category">Category</label>
         <select
           id="kb-category"
           value={draft.categoryId}
-          onChange={(e) => setDraft({ ...draft, categoryId: e.target.value })}
+          onChange={(e) => edit("categoryId", e.target.value)}
         >
           {categories.map((category) => (
             <option key={category.id} value={category.id}>
@@ -313,18 +322,13 @@ function ArticleEditor() {
         <select
           id="kb-visibility"
           value={draft.visibility}
-          onChange={(e) => setDraft({ ...draft, visibility: e.target.value as Draft["visibility"] })}
+          onChange={(e) => edit("visibility", e.target.value as Draft["visibility"])}
         >
           <option value="public">Everyone (help center and portal)</option>
           <option value="internal">The team only</option>
         </select>
         <label htmlFor="kb-body">Article (Markdown)</label>
-        <textarea
-          id="kb-body"
-          rows={16}
-          value={draft.body}
-          onChange={(e) => setDraft({ ...draft, body: e.target.value })}
-        />
+        <textarea id="kb-body" rows={16} value={draft.body} onChange={(e) => edit("body", e.target.value)} />
         {fieldError("body")}
         {problems && problems.general.length > 0 && (
           <div className="error" role="alert">

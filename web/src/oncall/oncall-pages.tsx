@@ -1,4 +1,5 @@
-import { Navigate, Route, Routes } from "react-router";
+import { Route, Routes } from "react-router";
+import { Redirect } from "../redirect.js";
 import { DebriefPage } from "./debrief-page.js";
 import { DebriefsPage } from "./debriefs-page.js";
 import { EscalationPoliciesPage } from "./escalation-policies-page.js";
@@ -24,7 +25,7 @@ export default function OnCallPages() {
         <Route path="schedules/new" element={<NewSchedulePage />} />
         <Route path="schedules/:id" element={<SchedulePage />} />
         <Route path="schedules/:id/edit" element={<EditSchedulePage />} />
-        <Route path="*" element={<Navigate to="/oncall" replace />} />
+        <Route path="*" element={<Redirect to="/oncall" />} />
       </Routes>
     </div>
   );

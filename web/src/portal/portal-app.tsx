@@ -1,4 +1,5 @@
-import { Navigate, NavLink, Outlet, Route, Routes } from "react-router";
+import { NavLink, Outlet, Route, Routes } from "react-router";
+import { Redirect } from "../redirect.js";
 import { useSession } from "../session.js";
 import { PortalSignIn } from "./portal-sign-in.js";
 import { RequestForm } from "./request-form.js";
@@ -19,7 +20,7 @@ export default function PortalApp() {
         <Route index element={<RequestList />} />
         <Route path="new" element={<RequestForm />} />
         <Route path="requests/:number" element={<RequestPage />} />
-        <Route path="sign-in" element={<Navigate to="/portal" replace />} />
+        <Route path="sign-in" element={<Redirect to="/portal" />} />
         <Route path="*" element={<PortalNotFound />} />
       </Route>
     </Routes>

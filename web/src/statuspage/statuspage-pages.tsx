@@ -1,4 +1,5 @@
-import { Navigate, NavLink, Route, Routes } from "react-router";
+import { NavLink, Route, Routes } from "react-router";
+import { Redirect } from "../redirect.js";
 import { StatusComponentPage } from "./component-page.js";
 import { IncidentPage } from "./incident-page.js";
 import { IncidentsPage } from "./incidents-page.js";
@@ -33,7 +34,7 @@ export default function StatusPages() {
         <Route path="maintenance" element={<MaintenanceListPage />} />
         <Route path="maintenance/:id" element={<MaintenanceWindowPage />} />
         <Route path="subscribers" element={<SubscribersPage />} />
-        <Route path="*" element={<Navigate to="/statuspage" replace />} />
+        <Route path="*" element={<Redirect to="/statuspage" />} />
       </Routes>
     </div>
   );
