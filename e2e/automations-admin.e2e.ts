@@ -15,6 +15,7 @@ import {
   type E2eDesk,
   eventually,
   makeAda,
+  makeNora,
   staffPassword as password,
   startE2eDesk,
 } from "./support/e2e-desk.js";
@@ -35,12 +36,7 @@ describe.skipIf(chromiumMissing)("the automations admin page in Chromium", () =>
   beforeAll(async () => {
     desk = await startE2eDesk();
     await makeAda(desk);
-    customerId = await desk.makeCustomer({
-      organization: "Northwind",
-      domain: "northwind.example",
-      name: "Nora Customer",
-      email: "nora@northwind.example",
-    });
+    customerId = await makeNora(desk);
     await createGroup({ ctx: desk.tend.context(systemActor("e2e setup")), input: { name: "Billing" } });
     browser = await openChromium();
   }, 120_000);

@@ -12,6 +12,7 @@ import {
   type E2eDesk,
   eventually,
   makeAda,
+  makeNora,
   staffPassword as password,
   startE2eDesk,
 } from "./support/e2e-desk.js";
@@ -32,12 +33,7 @@ describe.skipIf(chromiumMissing)("chat set-up in Chromium", () => {
     receiverUrl = receiver.url("/teams");
     desk = await startE2eDesk();
     await makeAda(desk);
-    customerId = await desk.makeCustomer({
-      organization: "Northwind",
-      domain: "northwind.example",
-      name: "Nora Customer",
-      email: "nora@northwind.example",
-    });
+    customerId = await makeNora(desk);
     browser = await openChromium();
   }, 120_000);
 

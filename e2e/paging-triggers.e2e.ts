@@ -13,6 +13,7 @@ import {
   type E2eDesk,
   eventually,
   makeAda,
+  makeNora,
   staffPassword as password,
   startE2eDesk,
 } from "./support/e2e-desk.js";
@@ -25,12 +26,7 @@ describe.skipIf(chromiumMissing)("paging triggers in Chromium", () => {
   beforeAll(async () => {
     desk = await startE2eDesk();
     const ada = await makeAda(desk);
-    customerId = await desk.makeCustomer({
-      organization: "Northwind",
-      domain: "northwind.example",
-      name: "Nora Customer",
-      email: "nora@northwind.example",
-    });
+    customerId = await makeNora(desk);
     await createEscalationPolicy({
       ctx: desk.tend.context(systemActor("e2e setup")),
       input: {

@@ -36,6 +36,16 @@ export function makeSam(desk: E2eDesk): Promise<string> {
   });
 }
 
+/** Nora Customer (nora@northwind.example), of Northwind on the cloud plan; her id. */
+export function makeNora(desk: E2eDesk): Promise<string> {
+  return desk.makeCustomer({
+    organization: "Northwind",
+    domain: "northwind.example",
+    name: "Nora Customer",
+    email: "nora@northwind.example",
+  });
+}
+
 /** Polls a reading until the assertion holds: the page updates after the API answers. */
 export const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
 
