@@ -4,8 +4,8 @@ import { saveIncidentRuleSettings } from "../../src/modules/status/incident-rule
 import { createStatusComponent, createStatusMonitor } from "../../src/modules/status/manage-status.js";
 import { recordCheckResult } from "../../src/modules/status/record-check-result.js";
 import { HOUR, MINUTE } from "../../src/shared/clock.js";
-import { newId } from "../../src/shared/ids.js";
 import { publicUrl, useEmailDesk } from "../email/email-desk.js";
+import { requeueJobs } from "../support/requeue-jobs.js";
 import type { Person } from "../support/test-desk.js";
 
 /**
@@ -51,28 +51,7 @@ async function pagesTitled(fragment: string) {
 }
 
 /** Runs every queued job of `kind` once more, as a worker would after a crash before its commit. */
-async function requeue(kind: string) {
-  const db = email.desk.database.db;
-  const jobs = await db.selectFrom("jobs").selectAll().where("kind", "=", kind).execute();
-  const now = email.desk.clock.now().toISOString();
-  for (const job of jobs)
-    await db
-      .insertInto("jobs")
-      .values({
-        ...job,
-        id: newId(),
-        status: "queued",
-        run_at: now,
-        locked_by: null,
-        locked_until: null,
-        finished_at: null,
-        last_error: null,
-        attempts: 0,
-        created_at: now,
-      })
-      .execute();
-  return jobs.length;
-}
+const requeue = (kind: string) => requeueJobs(email.desk, kind);
 
 async function openByPerson(title: string, kind: "incident" | "security" = "incident") {
   const opened = await call("POST", "/status/incidents", admin, {
