@@ -14,6 +14,7 @@ import { ManualClock, MINUTE } from "../src/shared/clock.js";
 import type { Context } from "../src/shared/context.js";
 import type { BenchDatabase } from "./bench-database.js";
 import { formatCount, formatNumber, type RecordFigure } from "./report.js";
+import { insertPushMonitoredComponents } from "./seed-status-components.js";
 import { median, percentile } from "./stats.js";
 
 export interface StatusAvailabilitySettings {
@@ -89,42 +90,18 @@ async function seedStatus(
   const started = performance.now();
   const createdAt = new Date(now).toISOString();
   const componentIds = Array.from({ length: settings.components }, (_, n) => `bench-component-${n}`);
-  await db
-    .insertInto("status_components")
-    .values(
-      componentIds.map((id, n) => ({
-        id,
-        group_name: `Group ${n % 5}`,
-        name: `Component ${n}`,
-        description: "",
-        position: n,
-        manual_state: null,
-        uptime_target: 0.995,
-        created_at: createdAt,
-        updated_at: createdAt,
-      })),
-    )
-    .execute();
-  await db
-    .insertInto("status_monitors")
-    .values(
-      componentIds.map((componentId, n) => ({
-        id: `bench-monitor-${n}`,
-        component_id: componentId,
-        name: "Push probe",
-        kind: "push",
-        probe: null,
-        interval_ms: MINUTE,
-        enabled: 1,
-        push_token_hash: null,
-        // The latest result, 20 s ago: its span is still open and a read adds it up to now.
-        last_result_at: now - 20_000,
-        last_result_up: 1,
-        created_at: createdAt,
-        updated_at: createdAt,
-      })),
-    )
-    .execute();
+  await insertPushMonitoredComponents(
+    db,
+    componentIds.map((id, n) => ({
+      id,
+      groupName: `Group ${n % 5}`,
+      name: `Component ${n}`,
+      description: "",
+      monitorId: `bench-monitor-${n}`,
+    })),
+    now,
+    createdAt,
+  );
   // Whole UTC days before today, then today's minutes so far: what the store holds at `now`.
   const today = Math.floor(now / DAY_MS) * DAY_MS;
   const start = today - days * DAY_MS;

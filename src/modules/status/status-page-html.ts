@@ -151,10 +151,9 @@ export function barLabel(bar: UptimeBar): string {
 function uptimeBarList(component: PublicComponent): string {
   const bars = component.bars
     .map((bar) => {
-      const label = barLabel(bar);
-      // The tooltip repeats the label for sighted readers on hover and keyboard focus; screen readers
-      // read the label, so the tooltip is hidden from them rather than read twice.
-      return `<li class="sp-bar sp-bar-${bar.bucket}" tabindex="0" aria-label="${escapeHtml(label)}"><span class="sp-tip" aria-hidden="true">${escapeHtml(label)}</span></li>`;
+      // The stylesheet shows the label as the tooltip on hover and keyboard focus (`.sp-bar::after`):
+      // written once, the 90 bars of 20 components weigh half what a copy in a tooltip element did.
+      return `<li class="sp-bar sp-bar-${bar.bucket}" tabindex="0" aria-label="${escapeHtml(barLabel(bar))}"></li>`;
     })
     .join("");
   return `<ol class="sp-bars" aria-label="${escapeHtml(`${component.name}: daily uptime over the last 90 days`)}">${bars}</ol>
