@@ -12,7 +12,26 @@ describe("configuration", () => {
 
   it("selects PostgreSQL from DATABASE_URL", () => {
     const config = loadConfig({ DATABASE_URL: "postgres://tend@db:5432/tend" });
-    expect(config.database).toEqual({ kind: "postgres", url: "postgres://tend@db:5432/tend", poolSize: 10 });
+    expect(config.database).toEqual({
+      kind: "postgres",
+      url: "postgres://tend@db:5432/tend",
+      poolSize: 10,
+      listenUrl: "postgres://tend@db:5432/tend",
+    });
+  });
+
+  it("listens on the server itself when the pool goes through PgBouncer", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgres://tend@pgbouncer:6432/tend",
+      DATABASE_LISTEN_URL: "postgres://tend@db:5432/tend",
+    });
+    expect(config.database).toMatchObject({
+      url: "postgres://tend@pgbouncer:6432/tend",
+      listenUrl: "postgres://tend@db:5432/tend",
+    });
+    expect(() => loadConfig({ DATABASE_LISTEN_URL: "redis://db" })).toThrow(/DATABASE_LISTEN_URL/);
+    expect(loadConfig({}).workerPollMs).toBe(1000);
+    expect(() => loadConfig({ TEND_WORKER_POLL_MS: "5" })).toThrow(/TEND_WORKER_POLL_MS/);
   });
 
   it("stops with a message naming the bad variable", () => {

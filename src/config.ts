@@ -14,6 +14,13 @@ const environmentSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL (leave unset for the embedded SQLite store)")
     .optional()
     .describe("PostgreSQL connection string (secret); unset means SQLite in TEND_DATA_DIR"),
+  DATABASE_LISTEN_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .describe(
+      "PostgreSQL server itself for LISTEN, when DATABASE_URL goes through PgBouncer in transaction mode (secret); default DATABASE_URL",
+    ),
   TEND_PUBLIC_URL: z.url().optional().describe("The address people use to reach Tend, for links in mail"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TEND_BODY_LIMIT_BYTES: z.coerce
@@ -30,6 +37,15 @@ const environmentSchema = z.object({
     .max(64)
     .default(4)
     .describe("Jobs a worker runs at once (keep it below TEND_DB_POOL_SIZE on PostgreSQL)"),
+  TEND_WORKER_POLL_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(1000)
+    .describe(
+      "How often an idle worker looks for due jobs; jobs queued in this process, or on PostgreSQL in any, wake it at once",
+    ),
   TEND_TRUST_PROXY: z
     .string()
     .regex(/^(false|true|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/, {
@@ -252,8 +268,12 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: "sqlite"; file: string } | { kind: "postgres"; url: string; poolSize: number };
+  database:
+    | { kind: "sqlite"; file: string }
+    /** `listenUrl`: where processes hear each other's changes (`db/postgres-notifications.ts`). */
+    | { kind: "postgres"; url: string; poolSize: number; listenUrl: string };
   workerConcurrency: number;
+  workerPollMs: number;
   publicUrl: string;
   logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
   bodyLimitBytes: number;
@@ -389,9 +409,15 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     host: env.HOST,
     dataDir,
     database: env.DATABASE_URL
-      ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.TEND_DB_POOL_SIZE }
+      ? {
+          kind: "postgres",
+          url: env.DATABASE_URL,
+          poolSize: env.TEND_DB_POOL_SIZE,
+          listenUrl: env.DATABASE_LISTEN_URL ?? env.DATABASE_URL,
+        }
       : { kind: "sqlite", file: path.join(dataDir, "tend.sqlite") },
     workerConcurrency: env.TEND_WORKER_CONCURRENCY,
+    workerPollMs: env.TEND_WORKER_POLL_MS,
     publicUrl,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.TEND_BODY_LIMIT_BYTES,

@@ -1,7 +1,9 @@
 import type { Config } from "./config.js";
 import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
+import { PostgresNotifications } from "./db/postgres-notifications.js";
 import type { TendApp } from "./http/build-app.js";
 import { JobRunner } from "./jobs/job-runner.js";
+import { JobWakeups } from "./jobs/job-wakeups.js";
 import { attachmentsDirIn } from "./modules/attachments/attachment-store.js";
 import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
@@ -9,6 +11,7 @@ import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { TendMetrics } from "./modules/metrics/tend-metrics.js";
 import { installDefaultPolicies } from "./modules/sla/default-policies.js";
 import { StatusMonitorWorker } from "./modules/status/status-monitor-worker.js";
+import { ClusterTicketChangeFeed } from "./modules/tickets/cluster-ticket-change-feed.js";
 import { InProcessTicketChangeFeed, type TicketChangeFeed } from "./modules/tickets/ticket-change-feed.js";
 import { type Clock, systemClock } from "./shared/clock.js";
 import type { Channel, Context } from "./shared/context.js";
@@ -25,8 +28,10 @@ export interface Tend {
   logger: ReturnType<typeof createLogger>;
   clock: Clock;
   jobs: JobRunner;
-  /** Ticket changes committed in this process (web, worker, smtp), for the live stream. */
+  /** Ticket changes committed in this process (web, worker, smtp) and, on PostgreSQL, in the others. */
   changeFeed: TicketChangeFeed;
+  /** Starts committed jobs at once: in this process's worker, or through other processes' on PostgreSQL. */
+  jobWakeups: JobWakeups;
   /** A use-case context for work that does not come through HTTP (CLI, jobs, imports). */
   context(actor?: Actor, channel?: Channel): Context;
   app?: TendApp;
@@ -47,10 +52,12 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
 
   const secretBox = config.secretKey ? secretBoxFor(config.secretKey) : undefined;
-  const changeFeed = new InProcessTicketChangeFeed();
-  // The job runner is made from a context, so contexts reach it through this late-bound call.
-  let wakeWorker = () => {};
-  const jobsCommitted = () => wakeWorker();
+  // Several processes may share a PostgreSQL: they tell each other of committed changes and queued jobs.
+  const notifications =
+    config.database.kind === "postgres"
+      ? new PostgresNotifications(database.db, config.database.listenUrl, logger)
+      : undefined;
+  const jobWakeups = new JobWakeups(notifications, logger);
   const context = (actor: Actor = systemActor("operator"), channel: Channel = "cli"): Context => ({
     actor,
     channel,
@@ -61,8 +68,15 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     ...(secretBox ? { secretBox } : {}),
     attachmentsDir: attachmentsDirIn(config),
     changeFeed,
-    jobsCommitted,
+    jobsCommitted: jobWakeups.jobsQueued,
   });
+  const changeFeed: TicketChangeFeed = notifications
+    ? await ClusterTicketChangeFeed.start(
+        notifications,
+        () => context(systemActor("live stream"), "system"),
+        logger,
+      )
+    : new InProcessTicketChangeFeed();
   const slaDefaults = await installDefaultPolicies(context(systemActor("SLA defaults"), "system"));
   if (slaDefaults.installed)
     logger.info(slaDefaults, "installed the default business calendars and SLA policies");
@@ -73,6 +87,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   if (healthDefaults.installed) logger.info(healthDefaults, "installed the ticket health defaults");
   const jobs = new JobRunner(context(systemActor("job runner"), "system"), {
     concurrency: config.workerConcurrency,
+    pollMs: config.workerPollMs,
     loadHandlers: async (runner) => {
       const { registerJobs } = await import("./jobs/schedule.js");
       registerJobs(runner, {
@@ -83,7 +98,6 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
       });
     },
   });
-  wakeWorker = () => jobs.wake();
 
   const tend: Tend = {
     config,
@@ -92,12 +106,14 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     clock,
     jobs,
     changeFeed,
+    jobWakeups,
     context,
     async stop() {
       await tend.smtp?.close();
       await tend.statusMonitors?.stop();
       await jobs.stop();
       await tend.app?.close();
+      await notifications?.close();
       await database.destroy();
     },
   };
@@ -128,7 +144,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       attachmentsDir: attachmentsDirIn(tend.config),
       maxAttachmentBytes: tend.config.email.maxAttachmentBytes,
       changeFeed: tend.changeFeed,
-      jobsCommitted: () => tend.jobs.wake(),
+      jobsCommitted: tend.jobWakeups.jobsQueued,
       metrics,
       metricsToken: tend.config.metricsToken,
       webhooks: tend.config.webhooks,
@@ -154,6 +170,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
     tend.statusMonitors = new StatusMonitorWorker(tend.context(systemActor("status monitors"), "system"));
     await tend.statusMonitors.start();
   }
+  if (roles.includes("worker")) await tend.jobWakeups.runHere(tend.jobs);
   if (roles.includes("worker") || roles.includes("scheduler")) {
     await tend.jobs.start({ schedule: roles.includes("scheduler"), work: roles.includes("worker") });
   }

@@ -18,10 +18,9 @@ export type TicketChangeListener = (change: TicketChange) => void;
 
 /**
  * Where committed ticket changes go and who hears them. `inTransaction` reports every commit that
- * touched a ticket; the stream route subscribes. This one lives in the process, so it hears the web
- * role, the worker and the SMTP listener running there; several processes on PostgreSQL need a
- * LISTEN/NOTIFY feed with these two methods (issue 11): `ticketsCommitted` sends NOTIFY, `subscribe`
- * listens.
+ * touched a ticket; the stream route subscribes. `InProcessTicketChangeFeed` hears the web role, the
+ * worker and the SMTP listener running in its process; on PostgreSQL, where several processes may
+ * share the database, `ClusterTicketChangeFeed` adds the others' through LISTEN/NOTIFY.
  */
 export interface TicketChangeFeed extends TicketCommitSink {
   subscribe(listener: TicketChangeListener): () => void;
