@@ -16,6 +16,25 @@ declare module "autocannon" {
     idReplacement?: boolean;
     connections?: number;
     duration?: number;
+    /** Requests each connection sends in turn; `setupRequest` may change each one before it goes. */
+    requests?: AutocannonRequest[];
+  }
+
+  export interface AutocannonRequest {
+    method?: "GET" | "POST";
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
+  }
+
+  /** What autocannon returns when given a callback: the run, whose events report each response. */
+  export interface AutocannonInstance {
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+    ): this;
+    on(event: "reqError", listener: (error: Error) => void): this;
   }
 
   export interface AutocannonResult {
@@ -27,5 +46,10 @@ declare module "autocannon" {
     non2xx: number;
   }
 
-  export default function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  function autocannon(
+    options: AutocannonOptions,
+    done: (error: Error | null, result: AutocannonResult) => void,
+  ): AutocannonInstance;
+  export default autocannon;
 }

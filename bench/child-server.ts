@@ -4,12 +4,16 @@ import { fileURLToPath } from "node:url";
 /** A server running in its own process, so the load generator does not share its event loop. */
 export interface ChildServer {
   url: string;
+  /** The SMTP listener's port, when the server runs the `smtp` role and reports it. */
+  smtpPort?: number;
+  /** For reading its memory from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
 
 /** What a bench server sends its parent once it listens. */
 export interface ListeningMessage {
-  listening: { port: number };
+  listening: { port: number; smtpPort?: number };
 }
 
 const repositoryRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -38,21 +42,27 @@ export async function startChildServer(
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     },
   );
-  const port = await new Promise<number>((resolve, reject) => {
+  const listening = await new Promise<ListeningMessage["listening"]>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`${script} did not listen within ${startTimeoutMs} ms`)),
       startTimeoutMs,
     );
     child.once("message", (message: ListeningMessage) => {
       clearTimeout(timer);
-      resolve(message.listening.port);
+      resolve(message.listening);
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited with code ${code} before listening`));
     });
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  if (child.pid === undefined) throw new Error(`${script} has no process id`);
+  return {
+    url: `http://127.0.0.1:${listening.port}`,
+    ...(listening.smtpPort === undefined ? {} : { smtpPort: listening.smtpPort }),
+    pid: child.pid,
+    stop: () => stopChild(child),
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -5,13 +5,15 @@ import type { ListeningMessage } from "./child-server.js";
 
 /**
  * Tend as `tend serve --roles web` runs it (or with the roles in BENCH_ROLES, web among them),
- * reporting its port to the bench that spawned it.
+ * reporting its port, and its SMTP port when `smtp` is among the roles, to the bench that spawned it.
  */
 const roles = (process.env.BENCH_ROLES ?? "web").split(",").map((role) => parseRole(role));
 const tend = await createTend(loadConfig());
 await startRoles(tend, roles);
 const address = tend.app?.server.address() as AddressInfo;
-process.send?.({ listening: { port: address.port } } satisfies ListeningMessage);
+process.send?.({
+  listening: { port: address.port, ...(tend.smtp ? { smtpPort: tend.smtp.port } : {}) },
+} satisfies ListeningMessage);
 process.once("SIGTERM", () => {
   void tend.stop().then(() => process.exit(0));
 });

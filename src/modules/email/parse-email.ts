@@ -1,5 +1,5 @@
 import EmailReplyParser from "email-reply-parser";
-import { type AddressObject, type HeaderValue, simpleParser } from "mailparser";
+import type { AddressObject, HeaderValue, ParsedMail, SimpleParserOptions } from "mailparser";
 import { htmlToText, maxCommentLength, sanitizeCommentHtml } from "../tickets/comment-body.js";
 import { type DeliveryReport, readDeliveryReport } from "./delivery-report.js";
 import { attachedMessage, type ForwardedOriginal, findInlineForward } from "./forwarded-message.js";
@@ -99,6 +99,15 @@ function visibleReply(fullText: string): string {
   if (reply.length <= maxCommentLength) return reply;
   const notice = "\n\n[Truncated: the whole message is kept with the email.]";
   return reply.slice(0, maxCommentLength - notice.length) + notice;
+}
+
+/**
+ * mailparser and its charset tables weigh about 20 MB in memory: loaded with the first message a
+ * process parses, so a web-only process, or one that never receives mail, does without them.
+ */
+async function simpleParser(raw: Buffer, options: SimpleParserOptions): Promise<ParsedMail> {
+  const mailparser = await import("mailparser");
+  return mailparser.simpleParser(raw, options);
 }
 
 /** An attached original ("forward as attachment") first, else one forwarded inline in the text. */

@@ -1,4 +1,3 @@
-import { ImapFlow } from "imapflow";
 import type { ImapConfig, ImapOAuth2Config } from "../../config.js";
 import type { Context } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
@@ -67,6 +66,8 @@ export async function pollImapMailbox(ctx: Context, settings: ImapMailboxSetting
         ),
       }
     : { user: settings.user, pass: settings.password };
+  // Loaded by the first poll: a process with no mailbox to poll does without its 10 MB.
+  const { ImapFlow } = await import("imapflow");
   const client = new ImapFlow({
     host: settings.host,
     port: settings.port,

@@ -1,5 +1,5 @@
 import bm25Vectorizer from "wink-nlp/utilities/bm25-vectorizer.js";
-import { its } from "./question-terms.js";
+import { englishNlp } from "./question-terms.js";
 
 /**
  * Pure: groups tickets that ask the same question. Each ticket's terms (`question-terms.ts`) are
@@ -100,6 +100,7 @@ class GrowingGroup {
 /** Each ticket's strongest BM25-weighted terms as a unit vector, terms numbered in a shared dictionary. */
 function weightedVectors(documents: QuestionDocument[], termsPerTicket: number) {
   const vectorizer = bm25Vectorizer({ k: 1, k1: 1.2, b: 0.75, norm: "l2" });
+  const { its } = englishNlp();
   // A term only one ticket uses cannot make two tickets alike: dropped before the strongest are kept,
   // or rare words (names, order numbers, typos) would push out the words a question shares.
   const ticketsUsing = new Map<string, number>();

@@ -1,5 +1,5 @@
-import model from "wink-eng-lite-web-model";
-import winkNLP, { type ItsFunction } from "wink-nlp";
+import { createRequire } from "node:module";
+import winkNLP, { type ItsFunction, type Model, type WinkMethods } from "wink-nlp";
 
 /**
  * The words a ticket is about, by wink-nlp's English model: its tokenizer, stop words and lemmas
@@ -8,18 +8,29 @@ import winkNLP, { type ItsFunction } from "wink-nlp";
  * for nothing here, and 50k tickets must be read within the job's minute.
  */
 
-const nlp = winkNLP(model, ["pos"]);
-/** Shared with the BM25 vectorizer, whose outputs are read through the same `its` helpers. */
-export const its = nlp.its;
-// wink-nlp's typings declare `its.lemma` with the raw-document signature; at run time it is a token
-// function like `its.normal`, which is how its documentation uses it.
-const lemma = its.lemma as unknown as ItsFunction<string>;
+const requireModel = createRequire(import.meta.url);
+let english: WinkMethods | undefined;
+
+/**
+ * The English model weighs about 16 MB in memory, so it is loaded when the frequent-question job
+ * first reads a ticket, not by every process that imports this module. Its `its` helpers also read
+ * the BM25 vectorizer's outputs.
+ */
+export function englishNlp(): WinkMethods {
+  english ??= winkNLP(requireModel("wink-eng-lite-web-model") as Model, ["pos"]);
+  return english;
+}
 
 /** A first message past this says little more about the question, and tokenizing it costs time. */
 export const questionTextLimit = 600;
 
 export function questionTerms(subject: string, firstMessage: string): string[] {
   const text = `${subject}\n${firstMessage.slice(0, questionTextLimit)}`;
+  const nlp = englishNlp();
+  const its = nlp.its;
+  // wink-nlp's typings declare `its.lemma` with the raw-document signature; at run time it is a token
+  // function like `its.normal`, which is how its documentation uses it.
+  const lemma = its.lemma as unknown as ItsFunction<string>;
   return nlp
     .readDoc(text)
     .tokens()

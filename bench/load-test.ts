@@ -1,0 +1,443 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import autocannon, { type AutocannonRequest } from "autocannon";
+import { sql } from "kysely";
+import nodemailer from "nodemailer";
+import { loadConfig } from "../src/config.js";
+import { createTend } from "../src/main.js";
+import { seedDesk } from "../src/modules/demo/seed-desk.js";
+import { issueApiToken } from "../src/modules/identity/manage-api-tokens.js";
+import { createPerson } from "../src/modules/identity/manage-people.js";
+import {
+  type BenchDatabase,
+  createPostgresBenchDatabase,
+  createSqliteBenchDatabase,
+} from "./bench-database.js";
+import { type ChildServer, startChildServer } from "./child-server.js";
+import { type Figure, formatCount, formatNumber, printFigure, printSummary } from "./report.js";
+import { percentile } from "./stats.js";
+
+/**
+ * `npm run bench:load` (issue 11): a mixed load against Tend as operators run it — agents listing
+ * their queue, opening tickets and replying, customers opening tickets over the API and by SMTP,
+ * readers of the status page — all at once, for one process and for two processes on one
+ * PostgreSQL (each with every role; the load is split between them as a balancer would). Prints
+ * throughput and p50/p95/p99 per operation, the RSS of an idle process, and the RSS curve of a soak
+ * under the same mix.
+ *   BENCH_QUICK=1              5k tickets, 8 s per layout, a 60 s soak
+ *   BENCH_LOAD_TICKETS         tickets seeded (default 20000)
+ *   BENCH_LOAD_SECONDS         seconds of load per layout (default 30)
+ *   BENCH_SOAK_SECONDS         seconds of the soak (default 600, the issue's ten minutes)
+ *   BENCH_POSTGRES_URL         the server to create the scratch database on (default the local one)
+ */
+const quick = process.env.BENCH_QUICK === "1";
+const tickets = wholeNumber("BENCH_LOAD_TICKETS", quick ? 5_000 : 20_000);
+const loadSeconds = wholeNumber("BENCH_LOAD_SECONDS", quick ? 8 : 30);
+const soakSeconds = wholeNumber("BENCH_SOAK_SECONDS", quick ? 60 : 600);
+const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const idleRssTarget = { comparison: "at most", value: 150 } as const;
+const supportAddress = "support@load.example";
+
+/** One kind of request in the mix, and how many connections keep it going (split across processes). */
+interface Operation {
+  name: string;
+  connections: number;
+  request(credentials: Credentials): AutocannonRequest;
+}
+
+interface Credentials {
+  agentToken: string;
+  customerToken: string;
+  requesterId: string;
+  tier1GroupId: string;
+  /** The seeded tickets' numbers run from `firstTicket` to `lastTicket`. */
+  firstTicket: number;
+  lastTicket: number;
+  /** Tickets not closed yet, which take replies (a closed one answers 409: a reply opens a follow-up). */
+  unclosedTickets: number[];
+}
+
+const randomTicket = (c: Credentials) =>
+  c.firstTicket + Math.floor(Math.random() * (c.lastTicket - c.firstTicket + 1));
+
+const operations: Operation[] = [
+  {
+    name: "agent lists their queue",
+    connections: 6,
+    request: (c) => ({
+      method: "GET",
+      path: `/api/v1/tickets?sort=-updatedAt&limit=50&status=open&groupId=${c.tier1GroupId}`,
+      headers: { authorization: `Bearer ${c.agentToken}` },
+    }),
+  },
+  {
+    name: "agent opens a ticket",
+    connections: 6,
+    request: (c) => ({
+      method: "GET",
+      path: "/api/v1/tickets/1",
+      headers: { authorization: `Bearer ${c.agentToken}` },
+      setupRequest: (request) => ({ ...request, path: `/api/v1/tickets/${randomTicket(c)}` }),
+    }),
+  },
+  {
+    name: "agent replies (internal note)",
+    connections: 2,
+    request: (c) => ({
+      method: "POST",
+      path: "/api/v1/tickets/1/comments",
+      headers: { authorization: `Bearer ${c.agentToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        body: "Checked the logs: the retries stop after the third attempt.",
+        visibility: "internal",
+      }),
+      setupRequest: (request) => {
+        const number = c.unclosedTickets[Math.floor(Math.random() * c.unclosedTickets.length)];
+        return { ...request, path: `/api/v1/tickets/${number}/comments` };
+      },
+    }),
+  },
+  {
+    name: "customer opens a ticket (API)",
+    connections: 2,
+    request: (c) => ({
+      method: "POST",
+      path: "/api/v1/tickets",
+      headers: { authorization: `Bearer ${c.customerToken}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        subject: "Exports stop at 10,000 rows",
+        body: "Our nightly export of the audit log stops at 10,000 rows since Tuesday.",
+      }),
+    }),
+  },
+  {
+    name: "status page reader",
+    connections: 4,
+    request: () => ({ method: "GET", path: "/status", headers: { "accept-encoding": "gzip, br" } }),
+  },
+];
+
+interface OperationFigures {
+  completed: number;
+  failed: number;
+  /** Why they failed: the status code or the error, and how often. */
+  failures: Map<string, number>;
+  latenciesMs: number[];
+}
+
+/** Runs every operation at once against `servers` for `seconds`, plus one SMTP sender per server. */
+async function runMix(
+  servers: readonly LoadServer[],
+  credentials: Credentials,
+  seconds: number,
+): Promise<Map<string, OperationFigures>> {
+  const results = new Map<string, OperationFigures>();
+  const figuresOf = (name: string) => {
+    let figures = results.get(name);
+    if (!figures) {
+      figures = { completed: 0, failed: 0, failures: new Map(), latenciesMs: [] };
+      results.set(name, figures);
+    }
+    return figures;
+  };
+  const http = operations.flatMap((operation) =>
+    servers.map((server, index) => {
+      // A balancer's split: the connections of each operation spread over the processes.
+      const connections =
+        Math.floor(operation.connections / servers.length) +
+        (index < operation.connections % servers.length ? 1 : 0);
+      if (connections === 0) return Promise.resolve();
+      const figures = figuresOf(operation.name);
+      return new Promise<void>((resolve, reject) => {
+        const instance = autocannon(
+          { url: server.url, connections, duration: seconds, requests: [operation.request(credentials)] },
+          (error) => (error ? reject(error) : resolve()),
+        );
+        instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+          if (statusCode >= 200 && statusCode < 300) {
+            figures.completed += 1;
+            figures.latenciesMs.push(responseTime);
+          } else failed(figures, String(statusCode));
+        });
+        instance.on("reqError", (error) => failed(figures, error.message));
+      });
+    }),
+  );
+  const mail = servers.map(async (server, index) => {
+    const figures = figuresOf("customer writes to support@ (SMTP)");
+    const transport = nodemailer.createTransport({
+      host: "127.0.0.1",
+      port: server.smtpPort,
+      ignoreTLS: true,
+      pool: true,
+    });
+    const until = performance.now() + seconds * 1000;
+    for (let n = 0; performance.now() < until; n += 1) {
+      const sentAt = performance.now();
+      try {
+        await transport.sendMail({
+          // A sender per message: the per-sender flood limit is not what this measures.
+          from: `customer-${index}-${n}@load-customer.example`,
+          to: supportAddress,
+          subject: `Invoice ${index}-${n} shows the wrong VAT rate`,
+          text: "Hello,\n\nour last invoice applies 19% VAT instead of 7%. Could you correct it?\n\nThanks,\nDana",
+        });
+        figures.completed += 1;
+        figures.latenciesMs.push(performance.now() - sentAt);
+      } catch (error) {
+        failed(figures, error instanceof Error ? error.message : String(error));
+      }
+    }
+    transport.close();
+  });
+  await Promise.all([...http, ...mail]);
+  return results;
+}
+
+function failed(figures: OperationFigures, reason: string): void {
+  figures.failed += 1;
+  figures.failures.set(reason, (figures.failures.get(reason) ?? 0) + 1);
+}
+
+interface LoadServer extends ChildServer {
+  smtpPort: number;
+}
+
+async function startServers(database: BenchDatabase, count: number): Promise<LoadServer[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const server = await startChildServer("serve-for-bench.ts", {
+        ...database.environment,
+        BENCH_ROLES: "web,worker,scheduler,smtp",
+        TEND_SMTP_PORT: "0",
+        TEND_SMTP_HOST: "127.0.0.1",
+        TEND_SUPPORT_ADDRESSES: supportAddress,
+      });
+      if (server.smtpPort === undefined) throw new Error("the server did not report its SMTP port");
+      return { ...server, smtpPort: server.smtpPort };
+    }),
+  );
+}
+
+function rssMegabytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((row) => row.startsWith("VmRSS:"));
+  return Number(line?.match(/(\d+)/)?.[1] ?? Number.NaN) / 1024;
+}
+
+async function prepare(database: BenchDatabase): Promise<Credentials> {
+  const tend = await createTend(loadConfig({ ...database.environment, LOG_LEVEL: "silent" }));
+  try {
+    const desk = await seedDesk(tend.database.db, tend.database.dialect, { tickets });
+    if (tend.database.dialect === "postgres") await sql`ANALYZE`.execute(tend.database.db);
+    const numbers = await tend.database.db
+      .selectFrom("tickets")
+      .select((eb) => [eb.fn.min<number>("number").as("first"), eb.fn.max<number>("number").as("last")])
+      .executeTakeFirstOrThrow();
+    const unclosed = await tend.database.db
+      .selectFrom("tickets")
+      .select("number")
+      .where("status", "in", ["new", "open", "pending"])
+      .limit(5_000)
+      .execute();
+    const customer = await createPerson({
+      ctx: tend.context(),
+      input: { name: "Load Customer", email: "customer@load-customer.example", role: "customer" },
+    });
+    return {
+      agentToken: (await issueApiToken(tend.context(), desk.busiestAgentId, { name: "load: agent" })).token,
+      customerToken: (await issueApiToken(tend.context(), customer.id, { name: "load: customer" })).token,
+      requesterId: desk.customerId,
+      tier1GroupId: desk.tier1GroupId,
+      firstTicket: Number(numbers.first),
+      lastTicket: Number(numbers.last),
+      unclosedTickets: unclosed.map((row) => row.number),
+    };
+  } finally {
+    await tend.stop();
+  }
+}
+
+const figures: Figure[] = [];
+function record(figure: Figure): void {
+  printFigure(figure);
+  figures.push(figure);
+}
+
+function recordMix(section: string, results: Map<string, OperationFigures>, seconds: number): void {
+  let total = 0;
+  for (const [name, result] of results) {
+    total += result.completed;
+    const latencies = result.latenciesMs;
+    record({
+      section,
+      name,
+      value: result.completed / seconds,
+      unit: "req/s",
+      detail:
+        `p50 ${formatNumber(percentile(latencies, 50))} ms, p95 ${formatNumber(percentile(latencies, 95))} ms, ` +
+        `p99 ${formatNumber(percentile(latencies, 99))} ms; ${formatCount(result.completed)} done, ${formatCount(result.failed)} failed` +
+        (result.failed > 0
+          ? ` (${[...result.failures].map(([reason, count]) => `${reason} × ${count}`).join(", ")})`
+          : ""),
+    });
+  }
+  record({ section, name: "all operations", value: total / seconds, unit: "req/s" });
+}
+
+async function measureLayouts(
+  database: BenchDatabase,
+  credentials: Credentials,
+  processCounts: number[],
+): Promise<void> {
+  for (const count of processCounts) {
+    const section = `${database.dialect}, ${count} process${count === 1 ? "" : "es"}`;
+    console.log(`\n== ${section}: ${loadSeconds} s of the mix`);
+    const servers = await startServers(database, count);
+    try {
+      await runMix(servers, credentials, Math.min(3, loadSeconds)); // warm-up: JIT, pools, caches
+      recordMix(section, await runMix(servers, credentials, loadSeconds), loadSeconds);
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  }
+}
+
+/**
+ * `tend serve` as an operator starts it (the built CLI, every role, not the bench's tsx loader, which
+ * would add its own memory): its RSS once started and idle, then while it takes the mix for the soak.
+ */
+async function measureMemory(database: BenchDatabase, credentials: Credentials): Promise<void> {
+  const section = `${database.dialect} memory`;
+  console.log(`\n== ${section}: \`node bin/tend.js serve\`, every role`);
+  const server = await startBuiltServer(database);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    record({
+      section,
+      name: "RSS of an idle process (all roles)",
+      value: rssMegabytes(server.pid),
+      unit: "MB",
+      target: idleRssTarget,
+      detail: "10 s after it answered /readyz, no request since",
+    });
+    const sampleSeconds = Math.max(5, Math.round(soakSeconds / 20));
+    const curve: number[] = [rssMegabytes(server.pid)];
+    let done = 0;
+    for (let elapsed = 0; elapsed < soakSeconds; elapsed += sampleSeconds) {
+      const results = await runMix([server], credentials, sampleSeconds);
+      for (const result of results.values()) done += result.completed;
+      curve.push(rssMegabytes(server.pid));
+    }
+    // Warming up (JIT, caches, pools, lazily loaded modules) grows the first half; a leak grows the second.
+    const half = 1 + Math.floor((curve.length - 1) / 2);
+    const growth = Math.max(...curve.slice(half)) - Math.max(...curve.slice(1, half));
+    record({
+      section,
+      name: `RSS growth over a ${soakSeconds} s soak (peak of 2nd half − peak of 1st half)`,
+      value: growth,
+      unit: "MB",
+      detail:
+        `${formatCount(done)} requests and messages; RSS every ${sampleSeconds} s from idle: ` +
+        curve.map((mb) => formatNumber(mb)).join(", "),
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function startBuiltServer(database: BenchDatabase): Promise<LoadServer> {
+  const [port, smtpPort] = [await freePort(), await freePort()];
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL("../bin/tend.js", import.meta.url)), "serve"],
+    {
+      env: {
+        ...process.env,
+        ...database.environment,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "warn",
+        TEND_SMTP_PORT: String(smtpPort),
+        TEND_SMTP_HOST: "127.0.0.1",
+        TEND_SUPPORT_ADDRESSES: supportAddress,
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`tend serve exited with code ${child.exitCode}`);
+    if (performance.now() > deadline) throw new Error("tend serve was not ready within 60 s");
+    const ready = await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (child.pid === undefined) throw new Error("tend serve has no process id");
+  return {
+    url,
+    smtpPort,
+    pid: child.pid,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function measureAndDrop(
+  database: BenchDatabase | undefined,
+  measure: (db: BenchDatabase) => Promise<void>,
+) {
+  if (!database) {
+    console.log(`\n(no PostgreSQL at ${postgresServerUrl}: its layouts are skipped)`);
+    return;
+  }
+  try {
+    await measure(database);
+  } finally {
+    await database.drop();
+  }
+}
+
+function wholeNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1`);
+  return value;
+}
+
+console.log(
+  `Load: ${formatCount(tickets)} tickets seeded, ${loadSeconds} s per layout, soak ${soakSeconds} s; ` +
+    `${os.cpus().length} cores shared by the load generator, Tend and the database.`,
+);
+await measureAndDrop(createSqliteBenchDatabase(), async (database) => {
+  const credentials = await prepare(database);
+  await measureLayouts(database, credentials, [1]);
+  await measureMemory(database, credentials);
+});
+await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), async (database) => {
+  const credentials = await prepare(database);
+  await measureLayouts(database, credentials, [1, 2]);
+  await measureMemory(database, credentials);
+});
+printSummary(figures);
