@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { Logger } from "pino";
 import type { SingleSignOnConfig, TrustProxy } from "../config.js";
 import type { Database } from "../db/database.js";
+import { databaseRetryAfterSeconds } from "../db/database-unavailable.js";
 import { NotFoundError, TooManyRequestsError } from "../errors.js";
 import { attachmentRoutes } from "../modules/attachments/attachment-routes.js";
 import { defaultMaxAttachmentBytes } from "../modules/attachments/attachment-rules.js";
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     if (problem.status >= 500) request.log.error({ err: error }, "request failed");
     else request.log.info({ status: problem.status, reason: problem.detail }, "request refused");
     if (error instanceof TooManyRequestsError) reply.header("retry-after", String(error.retryAfterSeconds));
+    if (problem.status === 503) reply.header("retry-after", String(databaseRetryAfterSeconds));
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

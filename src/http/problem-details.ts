@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { isDatabaseUnavailable } from "../db/database-unavailable.js";
 import { ConflictError, DomainError, type FieldProblem, ValidationError } from "../errors.js";
 
 /** RFC 9457 problem details: the one shape every API error takes. */
@@ -89,6 +90,15 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemDetai
       title: titles[status] ?? "Bad request",
       status,
       detail: fastifyError.message,
+      instance,
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      type: problemType("unavailable"),
+      title: "Service unavailable",
+      status: 503,
+      detail: "The database is not answering; nothing was saved. Try again in a few seconds.",
       instance,
     };
   }
