@@ -1,9 +1,6 @@
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import autocannon, { type AutocannonRequest } from "autocannon";
 import { sql } from "kysely";
 import nodemailer from "nodemailer";
@@ -17,6 +14,7 @@ import {
   createPostgresBenchDatabase,
   createSqliteBenchDatabase,
 } from "./bench-database.js";
+import { startBuiltServer } from "./built-server.js";
 import { type ChildServer, startChildServer } from "./child-server.js";
 import { type Figure, formatCount, formatNumber, printFigure, printSummary } from "./report.js";
 import { percentile } from "./stats.js";
@@ -315,7 +313,7 @@ async function measureLayouts(
 async function measureMemory(database: BenchDatabase, credentials: Credentials): Promise<void> {
   const section = `${database.dialect} memory`;
   console.log(`\n== ${section}: \`node bin/tend.js serve\`, every role`);
-  const server = await startBuiltServer(database);
+  const server = await startBuiltServer(database, { supportAddress });
   try {
     await new Promise((resolve) => setTimeout(resolve, 10_000));
     record({
@@ -349,58 +347,6 @@ async function measureMemory(database: BenchDatabase, credentials: Credentials):
   } finally {
     await server.stop();
   }
-}
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function startBuiltServer(database: BenchDatabase): Promise<LoadServer> {
-  const [port, smtpPort] = [await freePort(), await freePort()];
-  const child = spawn(
-    process.execPath,
-    [fileURLToPath(new URL("../bin/tend.js", import.meta.url)), "serve"],
-    {
-      env: {
-        ...process.env,
-        ...database.environment,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
-        TEND_SMTP_PORT: String(smtpPort),
-        TEND_SMTP_HOST: "127.0.0.1",
-        TEND_SUPPORT_ADDRESSES: supportAddress,
-      },
-      stdio: ["ignore", "inherit", "inherit"],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`tend serve exited with code ${child.exitCode}`);
-    if (performance.now() > deadline) throw new Error("tend serve was not ready within 60 s");
-    const ready = await fetch(`${url}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  if (child.pid === undefined) throw new Error("tend serve has no process id");
-  return {
-    url,
-    smtpPort,
-    pid: child.pid,
-    stop: async () => {
-      if (child.exitCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
 }
 
 async function measureAndDrop(

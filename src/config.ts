@@ -37,6 +37,15 @@ const environmentSchema = z.object({
     .max(64)
     .default(4)
     .describe("Jobs a worker runs at once (keep it below TEND_DB_POOL_SIZE on PostgreSQL)"),
+  TEND_JOB_LOCK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(86_400)
+    .default(300)
+    .describe(
+      "How long a claimed job is its worker's; a worker that died mid-job leaves it to another after this",
+    ),
   TEND_WORKER_POLL_MS: z.coerce
     .number()
     .int()
@@ -274,6 +283,7 @@ export interface Config {
     | { kind: "postgres"; url: string; poolSize: number; listenUrl: string };
   workerConcurrency: number;
   workerPollMs: number;
+  jobLockMs: number;
   publicUrl: string;
   logLevel: z.infer<typeof environmentSchema>["LOG_LEVEL"];
   bodyLimitBytes: number;
@@ -418,6 +428,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       : { kind: "sqlite", file: path.join(dataDir, "tend.sqlite") },
     workerConcurrency: env.TEND_WORKER_CONCURRENCY,
     workerPollMs: env.TEND_WORKER_POLL_MS,
+    jobLockMs: env.TEND_JOB_LOCK_SECONDS * 1000,
     publicUrl,
     logLevel: env.LOG_LEVEL,
     bodyLimitBytes: env.TEND_BODY_LIMIT_BYTES,

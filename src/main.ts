@@ -88,6 +88,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
   const jobs = new JobRunner(context(systemActor("job runner"), "system"), {
     concurrency: config.workerConcurrency,
     pollMs: config.workerPollMs,
+    lockMs: config.jobLockMs,
     loadHandlers: async (runner) => {
       const { registerJobs } = await import("./jobs/schedule.js");
       registerJobs(runner, {

@@ -48,6 +48,11 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
     // The pool discards the broken client and connects anew on next use; without a listener,
     // node-postgres would rethrow the error and bring the whole process down.
     pool.on("error", (error) => options.onIdleConnectionLost?.(error));
+    // A connection lent out (a transaction between two statements) has no pool listener, so the
+    // server ending it (a restart, a failover) would be an unhandled 'error' that ends the process.
+    // Nothing to do here: the statement sent next fails and is answered 503, and the pool drops the
+    // broken connection when it is given back.
+    pool.on("connect", (client) => client.on("error", () => {}));
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: "postgres", destroy: () => db.destroy() };
   }

@@ -50,6 +50,8 @@ export interface JobRunnerOptions {
   loadHandlers?: (runner: JobRunner) => Promise<void>;
 }
 
+type FailedAttempt = Parameters<typeof markJobFailed>[3];
+
 /** 1 s, 2 s, 4 s … capped at one hour: a failing dependency gets room to recover. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
@@ -101,6 +103,12 @@ export class JobRunner {
   private wokenDuringTick = false;
   private readonly loadHandlers: ((runner: JobRunner) => Promise<void>) | undefined;
   private handlersLoaded: Promise<void> | undefined;
+  /**
+   * Failures this runner could not record because the database was out of reach (a restart, a
+   * failover): recorded at the next tick, so their jobs are retried then and not left locked until
+   * the lock runs out.
+   */
+  private readonly unrecordedFailures = new Map<string, FailedAttempt>();
 
   constructor(
     private readonly ctx: Context,
@@ -157,6 +165,7 @@ export class JobRunner {
   /** Claims and runs due jobs until none is left. Returns how many ran. */
   async runDueJobs(): Promise<number> {
     await this.ready();
+    await this.recordFailures();
     let ran = 0;
     for (;;) {
       const now = this.ctx.clock.now();
@@ -193,13 +202,20 @@ export class JobRunner {
     const fail = async (message: string) => {
       const now = this.ctx.clock.now();
       const giveUp = job.attempts >= job.max_attempts;
-      await markJobFailed(this.ctx.db, job.id, this.owner, {
+      const attempt: FailedAttempt = {
         status: giveUp ? "failed" : "queued",
         runAt: new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(),
         error: message,
         at: now.toISOString(),
-      });
+      };
       logger.warn({ error: message, willRetry: !giveUp }, "job failed");
+      try {
+        await markJobFailed(this.ctx.db, job.id, this.owner, attempt);
+      } catch (error) {
+        // The rest of the claimed batch still runs (or fails the same way), instead of waiting out its lock.
+        this.unrecordedFailures.set(job.id, attempt);
+        logger.warn({ err: error }, "could not record the job's failure; recording it at the next tick");
+      }
     };
     // `claimDueJobs` takes only the kinds registered here.
     if (!handler) throw new Error(`claimed a job of unregistered kind "${job.kind}"`);
@@ -219,6 +235,13 @@ export class JobRunner {
       await markSucceeded(this.ctx.db);
     } catch (error) {
       await fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async recordFailures(): Promise<void> {
+    for (const [id, attempt] of this.unrecordedFailures) {
+      await markJobFailed(this.ctx.db, id, this.owner, attempt);
+      this.unrecordedFailures.delete(id);
     }
   }
 
