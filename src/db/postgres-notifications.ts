@@ -37,8 +37,11 @@ export class PostgresNotifications {
     private readonly logger: Logger,
   ) {}
 
-  /** Calls `handler` with each payload sent on `channel` by any process, this one included. */
-  async listen(channel: string, handler: NotificationHandler): Promise<() => void> {
+  /**
+   * Calls `handler` with each payload sent on `channel` by any process, this one included, until the
+   * notifications are closed (`tend.stop()`).
+   */
+  async listen(channel: string, handler: NotificationHandler): Promise<void> {
     let handlers = this.#handlers.get(channel);
     if (!handlers) {
       handlers = new Set();
@@ -47,9 +50,6 @@ export class PostgresNotifications {
     handlers.add(handler);
     await this.#connect();
     if (this.#client) await this.#listenOn(this.#client, channel);
-    return () => {
-      handlers.delete(handler);
-    };
   }
 
   /** Sends `payload` on `channel` to every listening process; delivered once the sender's statement commits. */

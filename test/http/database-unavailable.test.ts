@@ -69,14 +69,11 @@ describe.skipIf(testDialect !== "sqlite")("a write while another process holds S
       body: "Written while the file is locked.",
       requesterId: customer.id,
     };
+    const createTicket = () =>
+      desk.app.inject({ method: "POST", url: "/api/v1/tickets", headers: agent.auth, payload });
     try {
       other.exec("BEGIN IMMEDIATE");
-      const refused = await desk.app.inject({
-        method: "POST",
-        url: "/api/v1/tickets",
-        headers: agent.auth,
-        payload,
-      });
+      const refused = await createTicket();
       expect(refused.statusCode).toBe(503);
       expect(refused.headers["retry-after"]).toBe("5");
     } finally {
@@ -92,12 +89,7 @@ describe.skipIf(testDialect !== "sqlite")("a write while another process holds S
           .executeTakeFirstOrThrow()
       ).n;
     expect(Number(await count())).toBe(0);
-    const retried = await desk.app.inject({
-      method: "POST",
-      url: "/api/v1/tickets",
-      headers: agent.auth,
-      payload,
-    });
+    const retried = await createTicket();
     expect(retried.statusCode).toBe(201);
     expect(Number(await count())).toBe(1);
   });

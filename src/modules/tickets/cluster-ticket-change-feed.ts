@@ -29,7 +29,6 @@ interface SentChanges {
 export class ClusterTicketChangeFeed implements TicketChangeFeed {
   readonly #local = new InProcessTicketChangeFeed();
   readonly #origin = newId();
-  #stopListening: (() => void) | undefined;
 
   private constructor(
     private readonly notifications: PostgresNotifications,
@@ -44,7 +43,8 @@ export class ClusterTicketChangeFeed implements TicketChangeFeed {
     logger: Logger,
   ): Promise<ClusterTicketChangeFeed> {
     const feed = new ClusterTicketChangeFeed(notifications, readContext, logger);
-    feed.#stopListening = await notifications.listen(ticketChangesChannel, (payload) => feed.#heard(payload));
+    // For the process's lifetime: closing the notifications connection (`tend.stop()`) ends it.
+    await notifications.listen(ticketChangesChannel, (payload) => feed.#heard(payload));
     return feed;
   }
 
@@ -60,10 +60,6 @@ export class ClusterTicketChangeFeed implements TicketChangeFeed {
         this.logger.warn({ err: error }, "could not tell other processes of committed ticket changes"),
       );
     }
-  }
-
-  stop(): void {
-    this.#stopListening?.();
   }
 
   /** As few notifications as fit PostgreSQL's payload limit: a bulk update may change thousands of tickets. */
