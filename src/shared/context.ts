@@ -50,7 +50,7 @@ export interface Context {
 
 export interface CommittedTicketChange {
   ticketId: string;
-  /** The person who made the last change in the transaction; null for Tend's rules and timers. */
+  /** The person who made the last change in the transaction; null when only Tend's rules and timers did. */
   changedById: string | null;
 }
 
@@ -58,9 +58,15 @@ export interface TicketCommitSink {
   ticketsCommitted(ctx: Context, changes: CommittedTicketChange[]): void;
 }
 
-/** Called wherever a ticket's history grows (`eventRow`): the change is announced only if it commits. */
+/**
+ * Called wherever a ticket's history grows (`eventRow`): the change is announced only if it commits.
+ * What Tend does by rule inside a person's transaction (the closed-hours acknowledgement of their new
+ * ticket) does not take the change from them: the person stays its author.
+ */
 export function markTicketChanged(ctx: Context, ticketId: string): void {
-  ctx.changedTickets?.set(ticketId, ctx.actor.kind === "person" ? ctx.actor.personId : null);
+  const personId = ctx.actor.kind === "person" ? ctx.actor.personId : null;
+  if (personId === null && ctx.changedTickets?.get(ticketId)) return;
+  ctx.changedTickets?.set(ticketId, personId);
 }
 
 export function withActor(ctx: Context, actor: Actor, channel: Channel = ctx.channel): Context {

@@ -2,6 +2,8 @@ import type { AddressInfo } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { enqueueJob, JobRunner } from "../../src/jobs/job-runner.js";
 import { registerJobs } from "../../src/jobs/schedule.js";
+import { installHealthDefaults } from "../../src/modules/health/install-health-defaults.js";
+import { installDefaultPolicies } from "../../src/modules/sla/default-policies.js";
 import { type Person, useTestDesk } from "../support/test-desk.js";
 import { openTicketStream, until } from "../support/ticket-stream-client.js";
 
@@ -89,6 +91,31 @@ describe("GET /api/v1/stream", () => {
     expect(await worker.runDueJobs()).toBe(1);
     const [solved] = await stream.ticketEvent(ticket.number);
     expect(solved).toEqual({ number: ticket.number, version: 3, changedBy: null });
+    await stream.close();
+  });
+
+  it("names the customer who opened a ticket even when Tend acknowledged it because support was closed", async () => {
+    // The desk's clock stands at 01:00 in Los Angeles on a Monday: the default calendar is closed,
+    // and the defaults `tend serve` installs acknowledge a customer's ticket then.
+    await installDefaultPolicies(desk.system);
+    await installHealthDefaults(desk.system);
+    const customerOrg = await desk.makeOrganization();
+    const customer = await desk.makeCustomer(customerOrg.id);
+    const stream = await openStream(agent.auth);
+    await until(() => stream.comments.includes("connected"));
+    const ticket = await createTicket(customer);
+    const comments = await desk.app.inject({
+      url: `/api/v1/tickets/${ticket.number}/comments`,
+      headers: agent.auth,
+    });
+    // The description, and the acknowledgement Tend added in the same transaction.
+    expect(comments.json()).toHaveLength(2);
+    const [announced] = await stream.ticketEvent(ticket.number);
+    expect(announced).toEqual({
+      number: ticket.number,
+      version: 1,
+      changedBy: { id: customer.id, name: customer.name },
+    });
     await stream.close();
   });
 
