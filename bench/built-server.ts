@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { acceptsConnections, freePort } from "../test/support/local-ports.js";
 import type { BenchDatabase } from "./bench-database.js";
 
 /** `node bin/tend.js serve` in a child process: the built CLI, as an operator's service manager starts it. */
@@ -24,14 +24,6 @@ export interface BuiltServerOptions {
   environment?: Record<string, string>;
   /** Reuse the ports of a server started before (a restart behind the same address). */
   ports?: { port: number; smtpPort: number };
-}
-
-export async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 /**
@@ -71,7 +63,7 @@ export async function startBuiltServer(
         (response) => response.ok,
         () => false,
       );
-    if (roles.includes("smtp")) return accepts(smtpPort);
+    if (roles.includes("smtp")) return acceptsConnections(smtpPort);
     return true;
   };
   const deadline = performance.now() + 60_000;
@@ -89,15 +81,4 @@ export async function startBuiltServer(
     await exited;
   };
   return { url, smtpPort, pid: child.pid, stop: () => end("SIGTERM"), kill: () => end("SIGKILL") };
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 }
