@@ -31,7 +31,10 @@ export async function measureDialect(database: BenchDatabase, settings: DialectS
   };
   console.log(`\n== ${database.dialect}`);
 
-  const tend = await createTend(loadConfig({ ...database.environment, LOG_LEVEL: "silent" }));
+  // The lists are measured through the web role's app, with its pool.
+  const tend = await createTend(loadConfig({ ...database.environment, LOG_LEVEL: "silent" }), {
+    roles: ["web"],
+  });
   let credentials: { adminToken: string; requesterId: string };
   try {
     const desk = await seedDesk(tend.database.db, tend.database.dialect, { tickets: settings.tickets });

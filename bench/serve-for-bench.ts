@@ -8,7 +8,7 @@ import type { ListeningMessage } from "./child-server.js";
  * reporting its port, and its SMTP port when `smtp` is among the roles, to the bench that spawned it.
  */
 const roles = (process.env.BENCH_ROLES ?? "web").split(",").map((role) => parseRole(role));
-const tend = await createTend(loadConfig());
+const tend = await createTend(loadConfig(), { roles: roles });
 await startRoles(tend, roles);
 const address = tend.app?.server.address() as AddressInfo;
 process.send?.({

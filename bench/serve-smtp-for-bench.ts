@@ -7,7 +7,7 @@ import type { ListeningMessage } from "./child-server.js";
  * port to the bench that spawned it: the senders then load the listener from another process, as
  * the relays delivering to a real MX do, instead of sharing its event loop.
  */
-const tend = await createTend(loadConfig());
+const tend = await createTend(loadConfig(), { roles: ["smtp", "worker"] });
 await startRoles(tend, ["smtp", "worker"]);
 if (!tend.smtp) throw new Error("the SMTP listener did not start");
 process.send?.({ listening: { port: tend.smtp.port } } satisfies ListeningMessage);

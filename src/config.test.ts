@@ -15,9 +15,25 @@ describe("configuration", () => {
     expect(config.database).toEqual({
       kind: "postgres",
       url: "postgres://tend@db:5432/tend",
-      poolSize: 10,
+      poolSize: undefined,
       listenUrl: "postgres://tend@db:5432/tend",
+      replica: undefined,
     });
+  });
+
+  it("reads lists and reports from DATABASE_REPLICA_URL, left out past its lag limit", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgres://tend@primary:5432/tend",
+      DATABASE_REPLICA_URL: "postgres://tend@replica:5432/tend",
+      TEND_DB_POOL_SIZE: "6",
+      TEND_DB_REPLICA_POOL_SIZE: "4",
+    });
+    expect(config.database).toMatchObject({
+      poolSize: 6,
+      replica: { url: "postgres://tend@replica:5432/tend", poolSize: 4, maxLagMs: 30_000 },
+    });
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: "mysql://replica" })).toThrow(/DATABASE_REPLICA_URL/);
+    expect(() => loadConfig({ TEND_REPLICA_MAX_LAG_SECONDS: "0" })).toThrow(/TEND_REPLICA_MAX_LAG_SECONDS/);
   });
 
   it("listens on the server itself when the pool goes through PgBouncer", () => {

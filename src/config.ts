@@ -21,6 +21,20 @@ const environmentSchema = z.object({
     .describe(
       "PostgreSQL server itself for LISTEN, when DATABASE_URL goes through PgBouncer in transaction mode (secret); default DATABASE_URL",
     ),
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional()
+    .describe(
+      "A streaming replica of DATABASE_URL for ticket lists, queue counts and reports (secret); unset, they read the primary",
+    ),
+  TEND_REPLICA_MAX_LAG_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(30)
+    .describe("A replica further behind the primary than this is left out until it catches up"),
   TEND_PUBLIC_URL: z.url().optional().describe("The address people use to reach Tend, for links in mail"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TEND_BODY_LIMIT_BYTES: z.coerce
@@ -29,7 +43,20 @@ const environmentSchema = z.object({
     .min(1024)
     .default(1024 * 1024)
     .describe("Largest accepted request body"),
-  TEND_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10).describe("PostgreSQL pool size"),
+  TEND_DB_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("PostgreSQL connections per process; default from its roles (db/pool-size.ts)"),
+  TEND_DB_REPLICA_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe("Connections to DATABASE_REPLICA_URL per web process; default 10"),
   TEND_WORKER_CONCURRENCY: z.coerce
     .number()
     .int()
@@ -279,8 +306,17 @@ export interface Config {
   dataDir: string;
   database:
     | { kind: "sqlite"; file: string }
-    /** `listenUrl`: where processes hear each other's changes (`db/postgres-notifications.ts`). */
-    | { kind: "postgres"; url: string; poolSize: number; listenUrl: string };
+    /**
+     * `listenUrl`: where processes hear each other's changes (`db/postgres-notifications.ts`); `replica`:
+     * where lag-tolerant reads go (`db/read-replica.ts`). Pool sizes unset follow the roles (`db/pool-size.ts`).
+     */
+    | {
+        kind: "postgres";
+        url: string;
+        poolSize: number | undefined;
+        listenUrl: string;
+        replica: { url: string; poolSize: number | undefined; maxLagMs: number } | undefined;
+      };
   workerConcurrency: number;
   workerPollMs: number;
   jobLockMs: number;
@@ -424,6 +460,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
           url: env.DATABASE_URL,
           poolSize: env.TEND_DB_POOL_SIZE,
           listenUrl: env.DATABASE_LISTEN_URL ?? env.DATABASE_URL,
+          replica: env.DATABASE_REPLICA_URL
+            ? {
+                url: env.DATABASE_REPLICA_URL,
+                poolSize: env.TEND_DB_REPLICA_POOL_SIZE,
+                maxLagMs: env.TEND_REPLICA_MAX_LAG_SECONDS * 1000,
+              }
+            : undefined,
         }
       : { kind: "sqlite", file: path.join(dataDir, "tend.sqlite") },
     workerConcurrency: env.TEND_WORKER_CONCURRENCY,

@@ -1,6 +1,8 @@
 import type { Config } from "./config.js";
 import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
+import { poolSizeFor, replicaPoolSizeFor } from "./db/pool-size.js";
 import { PostgresNotifications } from "./db/postgres-notifications.js";
+import { ReadReplica } from "./db/read-replica.js";
 import type { TendApp } from "./http/build-app.js";
 import { JobRunner } from "./jobs/job-runner.js";
 import { JobWakeups } from "./jobs/job-wakeups.js";
@@ -32,6 +34,8 @@ export interface Tend {
   changeFeed: TicketChangeFeed;
   /** Starts committed jobs at once: in this process's worker, or through other processes' on PostgreSQL. */
   jobWakeups: JobWakeups;
+  /** DATABASE_REPLICA_URL's routing, in a process with the web role; absent, every read goes to `database`. */
+  readReplica?: ReadReplica;
   /** A use-case context for work that does not come through HTTP (CLI, jobs, imports). */
   context(actor?: Actor, channel?: Channel): Context;
   app?: TendApp;
@@ -41,13 +45,47 @@ export interface Tend {
   stop(): Promise<void>;
 }
 
-export async function createTend(config: Config, options: { clock?: Clock } = {}): Promise<Tend> {
+export interface CreateTendOptions {
+  clock?: Clock;
+  /**
+   * The roles this process will start, which size its PostgreSQL pools (`db/pool-size.ts`); absent or
+   * empty, a command's two connections.
+   */
+  roles?: readonly Role[];
+}
+
+export async function createTend(config: Config, options: CreateTendOptions = {}): Promise<Tend> {
   const logger = createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
-  const database = openDatabase(config.database, {
-    onIdleConnectionLost: (error) =>
-      logger.warn({ err: error }, "database connection lost; the pool reconnects"),
-  });
+  const roles = options.roles ?? [];
+  const onIdleConnectionLost = (error: Error) =>
+    logger.warn({ err: error }, "database connection lost; the pool reconnects");
+  const database = openDatabase(
+    config.database.kind === "postgres"
+      ? {
+          ...config.database,
+          poolSize: poolSizeFor({
+            roles,
+            workerConcurrency: config.workerConcurrency,
+            configured: config.database.poolSize,
+          }),
+        }
+      : config.database,
+    { onIdleConnectionLost },
+  );
+  const replicaConfig = config.database.kind === "postgres" ? config.database.replica : undefined;
+  const replicaPoolSize = replicaConfig ? replicaPoolSizeFor(roles, replicaConfig.poolSize) : 0;
+  const replicaDatabase =
+    replicaConfig && replicaPoolSize > 0
+      ? openDatabase(
+          { kind: "postgres", url: replicaConfig.url, poolSize: replicaPoolSize },
+          { onIdleConnectionLost },
+        )
+      : undefined;
+  const readReplica =
+    replicaConfig && replicaDatabase
+      ? new ReadReplica(database.db, replicaDatabase.db, { logger, maxLagMs: replicaConfig.maxLagMs })
+      : undefined;
   const applied = await migrateToLatest(database.db);
   if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
 
@@ -108,6 +146,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
     jobs,
     changeFeed,
     jobWakeups,
+    ...(readReplica ? { readReplica } : {}),
     context,
     async stop() {
       await tend.smtp?.close();
@@ -115,6 +154,7 @@ export async function createTend(config: Config, options: { clock?: Clock } = {}
       await jobs.stop();
       await tend.app?.close();
       await notifications?.close();
+      await replicaDatabase?.destroy();
       await database.destroy();
     },
   };
@@ -134,6 +174,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
     const { buildApp } = await import("./http/build-app.js");
     tend.app = await buildApp({
       database: tend.database,
+      ...(tend.readReplica ? { readReplica: tend.readReplica } : {}),
       logger: tend.logger,
       clock: tend.clock,
       publicUrl: tend.config.publicUrl,

@@ -94,6 +94,7 @@ export async function startE2eDesk(): Promise<E2eDesk> {
   // The test database's SQLite file is the one the desk opens.
   const tend = await createTend(
     database.target.kind === "sqlite" ? { ...config, database: database.target } : config,
+    { roles: ["web"] },
   );
   await startRoles(tend, ["web"]);
   const address = tend.app?.server.address();

@@ -111,7 +111,7 @@ program
   .option("--roles <roles>", `comma-separated roles: ${allRoles.join(", ")}`, parseRoles, [...allRoles])
   .option("--demo-if-empty", "on an empty desk, build the demo desk and an admin account first")
   .action(async (options: { roles: Role[]; demoIfEmpty?: boolean }) => {
-    const tend = await createTend(loadConfig());
+    const tend = await createTend(loadConfig(), { roles: options.roles });
     if (options.demoIfEmpty && (await deskIsEmpty(tend.context()))) {
       const summary = await buildDemoDesk(tend.context(), {});
       const { admin, password } = await createAdmin(tend, { email: "admin@tend.local", name: "Desk Admin" });

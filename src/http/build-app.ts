@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import type { SingleSignOnConfig, TrustProxy } from "../config.js";
 import type { Database } from "../db/database.js";
 import { databaseRetryAfterSeconds } from "../db/database-unavailable.js";
+import type { ReadReplica } from "../db/read-replica.js";
 import { NotFoundError, TooManyRequestsError } from "../errors.js";
 import { attachmentRoutes } from "../modules/attachments/attachment-routes.js";
 import { defaultMaxAttachmentBytes } from "../modules/attachments/attachment-rules.js";
@@ -75,6 +76,7 @@ import { healthRoutes } from "./health-routes.js";
 import { inputHygiene } from "./input-hygiene.js";
 import { lazySchemaCompilers } from "./lazy-schema-compilers.js";
 import { sendProblem, toProblem } from "./problem-details.js";
+import { readRouting } from "./read-routing.js";
 import { requestContext } from "./request-context.js";
 import { ProblemSchema } from "./schemas.js";
 import {
@@ -86,6 +88,8 @@ import { defaultWebBuildDir, webApp } from "./web-app.js";
 
 export interface AppDependencies {
   database: Database;
+  /** DATABASE_REPLICA_URL's routing: lists and reports read from the replica; absent, from `database`. */
+  readReplica?: ReadReplica;
   logger: Logger;
   clock: Clock;
   publicUrl: string;
@@ -244,6 +248,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
     },
     publicUrl: deps.publicUrl,
   });
+  if (deps.readReplica) await app.register(readRouting, { replica: deps.readReplica });
   await app.register(healthRoutes, { db: deps.database.db });
   await app.register(webApp, { dir: deps.webDir ?? defaultWebBuildDir });
   await app.register(statusPageRoutes, {

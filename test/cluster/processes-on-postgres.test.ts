@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { enqueueJob } from "../../src/jobs/job-runner.js";
 import { createTend, type Role, startRoles, type Tend } from "../../src/main.js";
+import { pgbouncerUnavailable, startPgbouncer } from "../support/postgres-servers.js";
 import { testDialect } from "../support/test-database.js";
 import { type Person, useTestDesk } from "../support/test-desk.js";
 import { openTicketStream, until } from "../support/ticket-stream-client.js";
@@ -30,6 +31,7 @@ async function startProcess(roles: Role[], environment: Record<string, string> =
       LOG_LEVEL: "silent",
       ...environment,
     }),
+    { roles },
   );
   started.push(tend);
   await startRoles(tend, roles);
@@ -125,4 +127,62 @@ describe.skipIf(testDialect !== "postgres")("several Tend processes on one Postg
     await until(() => ran.length === 2, 5000);
     expect(ran).toEqual([{ from: "the worker process" }, { from: "the web process" }]);
   });
+
+  it.skipIf(pgbouncerUnavailable !== undefined)(
+    "runs the same layout through PgBouncer in transaction mode, listening on the server itself",
+    async () => {
+      const target = desk.database.target;
+      if (target.kind !== "postgres") throw new Error("these processes share a PostgreSQL");
+      const direct = new URL(target.url);
+      const database = direct.pathname.slice(1);
+      const bouncer = await startPgbouncer({ host: direct.hostname, port: Number(direct.port || 5432) });
+      try {
+        // LISTEN holds a session, which transaction pooling does not keep: it goes to the server itself.
+        const throughBouncer = { DATABASE_URL: bouncer.url(database), DATABASE_LISTEN_URL: target.url };
+        const agentsProcess = await startProcess(["web"], throughBouncer);
+        const customersProcess = await startProcess(["web"], throughBouncer);
+        const workerProcess = await startProcess(["worker", "scheduler"], {
+          ...throughBouncer,
+          TEND_WORKER_POLL_MS: "600000",
+        });
+        const transactionsBefore = await bouncer.transactionsServed(database);
+        const stream = await openTicketStream(baseUrlOf(agentsProcess), agent.auth);
+        await until(() => stream.comments.includes("connected"));
+
+        // Concurrent writes through both processes share PgBouncer's server connections.
+        const numbers = await Promise.all(
+          Array.from({ length: 24 }, (_, index) =>
+            createTicketThrough(
+              index % 2 === 0 ? customersProcess : agentsProcess,
+              `Through PgBouncer ${index}`,
+            ),
+          ),
+        );
+        for (const number of numbers) await stream.ticketEvent(number, 5000);
+        await stream.close();
+
+        const search = await fetch(`${baseUrlOf(agentsProcess)}/api/v1/tickets?text=PgBouncer&limit=100`, {
+          headers: agent.auth,
+        });
+        expect(search.status).toBe(200);
+        const found = ((await search.json()) as { items: { number: number }[] }).items.map(
+          (item) => item.number,
+        );
+        expect(found.sort((a, b) => a - b)).toEqual([...numbers].sort((a, b) => a - b));
+
+        const ran: unknown[] = [];
+        workerProcess.jobs.register("test.cluster-bouncer", async (_ctx, payload) => {
+          ran.push(payload);
+        });
+        await enqueueJob(agentsProcess.context(), "test.cluster-bouncer", { through: "PgBouncer" });
+        await until(() => ran.length === 1, 5000);
+
+        // The pool really went through PgBouncer: it counted the processes' transactions.
+        expect((await bouncer.transactionsServed(database)) - transactionsBefore).toBeGreaterThan(24);
+      } finally {
+        for (const tend of started.splice(0).reverse()) await tend.stop();
+        bouncer.stop();
+      }
+    },
+  );
 });

@@ -34,20 +34,25 @@ export interface TestDatabase extends Database {
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL;
 export const testDialect = testDatabaseUrl ? "postgres" : "sqlite";
 
-/** `migrate` lets a test of a migration stop before it and write the data it rewrites. */
+/**
+ * `migrate` lets a test of a migration stop before it and write the data it rewrites; `postgresServerUrl`
+ * puts the database on a server the test started itself (a primary with a replica) rather than TEST_DATABASE_URL's.
+ */
 export async function createTestDatabase(
   migrate: (db: Database["db"]) => Promise<unknown> = migrateToLatest,
+  postgresServerUrl: string | undefined = testDatabaseUrl,
 ): Promise<TestDatabase> {
   const fromTemplate = migrate === migrateToLatest;
-  if (testDatabaseUrl) {
+  if (postgresServerUrl) {
+    const serverUrl = postgresServerUrl;
     const name = `tend_test_${randomBytes(6).toString("hex")}`;
-    await withAdminConnection(testDatabaseUrl, async (admin) => {
-      const template = fromTemplate ? await ensurePostgresTemplate(admin, testDatabaseUrl) : null;
+    await withAdminConnection(serverUrl, async (admin) => {
+      const template = fromTemplate ? await ensurePostgresTemplate(admin, serverUrl) : null;
       await admin.query(
         template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`,
       );
     });
-    const target = { kind: "postgres" as const, url: databaseUrl(testDatabaseUrl, name), poolSize: 5 };
+    const target = { kind: "postgres" as const, url: databaseUrl(serverUrl, name), poolSize: 5 };
     const database = openDatabase(target);
     if (!fromTemplate) await migrate(database.db);
     return {
@@ -55,7 +60,7 @@ export async function createTestDatabase(
       target,
       async drop() {
         await database.destroy();
-        await withAdminConnection(testDatabaseUrl, (admin) =>
+        await withAdminConnection(serverUrl, (admin) =>
           admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
         );
       },

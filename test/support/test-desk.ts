@@ -61,10 +61,16 @@ const silent = pino({ level: "silent" });
 /** The desk runs as a deployment that set TEND_SECRET_KEY: secrets kept for reading back are encrypted. */
 const secretKey = "test desk secret key, long enough to derive from";
 
-export function useTestDesk(): TestDesk {
+/**
+ * `postgresServerUrl`: the desk's database goes on a server the test file started (asked once its
+ * `beforeAll` has run, so register that first), not on TEST_DATABASE_URL's.
+ */
+export function useTestDesk(options: { postgresServerUrl?: () => string } = {}): TestDesk {
   const desk = {} as TestDesk;
   beforeAll(async () => {
-    const database = await createTestDatabase();
+    const database = options.postgresServerUrl
+      ? await createTestDatabase(undefined, options.postgresServerUrl())
+      : await createTestDatabase();
     const clock = new ManualClock("2026-11-23T09:00:00.000Z");
     const attachmentsDir = await mkdtemp(join(tmpdir(), "tend-attachments-"));
     const changeFeed = new InProcessTicketChangeFeed();

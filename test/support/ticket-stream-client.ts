@@ -60,9 +60,9 @@ export async function openTicketStream(baseUrl: string, headers: Record<string, 
 }
 
 /** Waits until `condition` holds, failing after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 1000): Promise<void> {
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 1000): Promise<void> {
   const started = Date.now();
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -37,6 +37,13 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/**
+ * Where the server's log stood after this tab's last write (`Tend-Read-After`), sent back with every
+ * read: where lists and reports come from a replica, a web process that did not take the write still
+ * shows it (src/db/read-replica.ts).
+ */
+let readAfter: string | null = null;
+
 /** Called when the session ends under the app's feet (expired, signed out elsewhere). */
 let onSignedOut: () => void = () => {};
 export function whenSignedOut(handler: () => void): void {
@@ -66,6 +73,7 @@ export async function api<T>(
   const multipart = body instanceof FormData;
   if (body !== undefined && !multipart) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
+  if (method === "GET" && readAfter) headers["tend-read-after"] = readAfter;
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, {
@@ -82,6 +90,7 @@ export async function api<T>(
       detail: "Tend did not answer: check your connection, then try again.",
     });
   }
+  readAfter = response.headers.get("tend-read-after") ?? readAfter;
   if (!response.ok) {
     const problem = await problemOf(response);
     if (response.status === 401 && !path.startsWith("/auth/")) onSignedOut();

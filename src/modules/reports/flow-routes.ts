@@ -29,6 +29,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/flow",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags,
         summary:
@@ -52,6 +53,7 @@ export const flowRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/flow/tickets",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags,
         summary: "The tickets behind a Flow or People figure, with the report's filters (staff)",

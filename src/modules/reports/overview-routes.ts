@@ -40,6 +40,7 @@ export const overviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/overview",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags: ["reports"],
         summary:

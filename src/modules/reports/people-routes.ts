@@ -32,6 +32,7 @@ export const peopleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/people",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags: ["reports"],
         summary:

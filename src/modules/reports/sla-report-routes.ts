@@ -153,6 +153,7 @@ export const slaReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/sla-attainment",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags,
         summary:
@@ -179,6 +180,7 @@ export const slaReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/sla-attainment/tickets",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags,
         summary:
@@ -211,6 +213,7 @@ export const slaReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/times",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags,
         summary:

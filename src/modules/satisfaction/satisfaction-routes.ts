@@ -144,6 +144,7 @@ export const satisfactionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/reports/csat",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags,
         summary:

@@ -22,6 +22,7 @@ export const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/tickets",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags: ["tickets"],
         summary:

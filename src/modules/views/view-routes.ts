@@ -9,6 +9,7 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/views",
     {
+      config: { readsFromReplica: true },
       schema: {
         tags: ["views"],
         summary: "The queues with their live counts: the built-in ones, then those admins defined (staff)",
