@@ -66,7 +66,7 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
   // An erasure must not leave the erased bytes in free pages or cells: deleted content is zeroed.
   sqlite.pragma("secure_delete = ON");
   const db = new Kysely<Tables>({
-    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+    dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }, sqlite),
   });
   return {
     db,
@@ -87,14 +87,24 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
  * must not hold the lock (the backup's snapshot) begins its own deferred transaction.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly sqliteConfig: SqliteDialectConfig) {
+  constructor(
+    private readonly sqliteConfig: SqliteDialectConfig,
+    private readonly sqlite: SqliteDatabase.Database,
+  ) {
     super(sqliteConfig);
   }
 
   override createDriver(): Driver {
+    const { sqlite } = this;
     return new (class extends SqliteDriver {
       override async beginTransaction(connection: DatabaseConnection): Promise<void> {
         await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+      }
+
+      // SQLite ends a transaction itself when a statement fails for a full disk (or memory, or I/O);
+      // Kysely's ROLLBACK would then fail with "no transaction is active" and hide SQLITE_FULL.
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
       }
     })(this.sqliteConfig);
   }

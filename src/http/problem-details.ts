@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { isDatabaseUnavailable } from "../db/database-unavailable.js";
 import { ConflictError, DomainError, type FieldProblem, ValidationError } from "../errors.js";
+import { isStorageFull } from "../shared/storage-full.js";
 
 /** RFC 9457 problem details: the one shape every API error takes. */
 export interface ProblemDetails {
@@ -99,6 +100,15 @@ export function toProblem(error: unknown, request: FastifyRequest): ProblemDetai
       title: "Service unavailable",
       status: 503,
       detail: "The database is not answering; nothing was saved. Try again in a few seconds.",
+      instance,
+    };
+  }
+  if (isStorageFull(error)) {
+    return {
+      type: problemType("insufficient-storage"),
+      title: "Insufficient storage",
+      status: 507,
+      detail: "The server's storage is full; nothing was saved. Try again once an operator has freed space.",
       instance,
     };
   }

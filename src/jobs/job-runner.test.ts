@@ -1,10 +1,13 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
+import { captureLogs } from "../../test/support/captured-logs.js";
 import { useTestDesk } from "../../test/support/test-desk.js";
 import { openDatabase } from "../db/database.js";
+import { DAY, HOUR, MINUTE } from "../shared/clock.js";
 import { inTransaction } from "../shared/context.js";
 import { findJob } from "./job-repository.js";
 import { enqueueJob, JobRunner, retryDelayMs } from "./job-runner.js";
+import { registerJobs } from "./schedule.js";
 
 const desk = useTestDesk();
 const silent = pino({ level: "silent" });
@@ -213,5 +216,64 @@ describe("durable job runner", () => {
     await Promise.all(pools.map((database) => database.destroy()));
     expect(runs.size).toBe(total);
     expect([...runs.values()].every((count) => count === 1)).toBe(true);
+  });
+});
+
+describe("recurring timers when the system clock jumps", () => {
+  /** Jobs the scheduler enqueued for each schedule so far. */
+  async function runsPerSchedule(): Promise<Map<string, number>> {
+    const jobs = await desk.database.db.selectFrom("jobs").select("payload").execute();
+    const runs = new Map<string, number>();
+    for (const { payload } of jobs) {
+      const schedule = (JSON.parse(payload) as { schedule?: string } | null)?.schedule;
+      if (schedule) runs.set(schedule, (runs.get(schedule) ?? 0) + 1);
+    }
+    return runs;
+  }
+
+  it("runs each of Tend's timers once after a forward jump of a day, not once per missed interval", async () => {
+    const logs = captureLogs();
+    const scheduler = registerJobs(new JobRunner({ ...desk.system, logger: logs.logger }));
+    await scheduler.installSchedules();
+    const schedules = await desk.database.db.selectFrom("job_schedules").select("name").execute();
+    const before = await runsPerSchedule();
+    await scheduler.enqueueDueSchedules();
+
+    desk.clock.advance(DAY);
+    expect(await scheduler.enqueueDueSchedules()).toBe(schedules.length);
+    expect(await scheduler.enqueueDueSchedules()).toBe(0);
+    const after = await runsPerSchedule();
+    for (const { name } of schedules) expect((after.get(name) ?? 0) - (before.get(name) ?? 0), name).toBe(2);
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: 40, schedule: "sla.scan", lateMs: DAY - 15_000, missedRuns: 5759 }),
+    );
+  });
+
+  it("runs a timer again within its interval after the clock steps back an hour, not an hour later", async () => {
+    const logs = captureLogs();
+    const everyMinute = `every-minute-${desk.unique()}`;
+    const daily = `daily-${desk.unique()}`;
+    const scheduler = new JobRunner({ ...desk.system, logger: logs.logger })
+      .every({ name: everyMinute, kind: everyMinute, intervalMs: MINUTE })
+      .every({ name: daily, kind: daily, intervalMs: DAY });
+    await scheduler.installSchedules();
+    await scheduler.enqueueDueSchedules();
+    const runs = async () => {
+      const all = await runsPerSchedule();
+      return { everyMinute: all.get(everyMinute), daily: all.get(daily) };
+    };
+    expect(await runs()).toEqual({ everyMinute: 1, daily: 1 });
+
+    desk.clock.advance(-HOUR);
+    await scheduler.enqueueDueSchedules();
+    expect(logs.lines).toContainEqual(
+      expect.objectContaining({ level: 40, schedule: everyMinute, clockWentBackMs: HOUR }),
+    );
+    desk.clock.advance(MINUTE);
+    await scheduler.enqueueDueSchedules();
+    expect(await runs()).toEqual({ everyMinute: 2, daily: 1 });
+    desk.clock.advance(DAY - MINUTE);
+    await scheduler.enqueueDueSchedules();
+    expect(await runs()).toEqual({ everyMinute: 3, daily: 2 });
   });
 });

@@ -6,13 +6,14 @@ import { newId } from "../shared/ids.js";
 import {
   advanceSchedule,
   claimDueJobs,
-  dueSchedules,
   insertJob,
   type JobRow,
+  listSchedules,
   markJobFailed,
   markJobSucceeded,
   upsertSchedule,
 } from "./job-repository.js";
+import { scheduleTiming } from "./schedule-timing.js";
 
 /** The job a handler is running, for handlers whose work ends in one transaction. */
 export interface ClaimedJob {
@@ -144,20 +145,47 @@ export class JobRunner {
       await upsertSchedule(this.ctx.db, job.name, job.kind, job.intervalMs, now);
   }
 
-  /** Enqueues a job for every schedule that is due. Returns how many it enqueued. */
+  /**
+   * Enqueues a job for every schedule that is due, once however late, and moves back to one interval
+   * from now any schedule a clock set back left further ahead (see `scheduleTiming`). Returns how
+   * many it enqueued.
+   */
   async enqueueDueSchedules(): Promise<number> {
     await this.ready();
     const now = this.ctx.clock.now();
     let enqueued = 0;
-    for (const schedule of await dueSchedules(this.ctx.db, now.toISOString())) {
-      const next = new Date(now.getTime() + schedule.interval_ms).toISOString();
+    for (const schedule of await listSchedules(this.ctx.db)) {
+      const timing = scheduleTiming(
+        { nextRunAt: new Date(schedule.next_run_at), intervalMs: schedule.interval_ms },
+        now,
+      );
+      if (timing.action === "wait") continue;
       const won = await this.ctx.db.transaction().execute(async (trx) => {
-        const tx = { ...this.ctx, db: trx };
+        const next = timing.nextRunAt.toISOString();
         if (!(await advanceSchedule(trx, schedule.name, schedule.next_run_at, next))) return false;
-        await enqueueJob(tx, schedule.kind, { schedule: schedule.name }, { maxAttempts: 1 });
+        if (timing.action === "run")
+          await enqueueJob(
+            { ...this.ctx, db: trx },
+            schedule.kind,
+            { schedule: schedule.name },
+            { maxAttempts: 1 },
+          );
         return true;
       });
-      if (won) enqueued += 1;
+      if (!won) continue;
+      if (timing.action === "reanchor") {
+        this.ctx.logger.warn(
+          { schedule: schedule.name, clockWentBackMs: timing.clockWentBackMs, nextRunAt: timing.nextRunAt },
+          "the clock went back: recurring timer re-anchored to one interval from now",
+        );
+        continue;
+      }
+      enqueued += 1;
+      if (timing.missedRuns > 0)
+        this.ctx.logger.warn(
+          { schedule: schedule.name, lateMs: timing.lateMs, missedRuns: timing.missedRuns },
+          "recurring timer late by more than its interval (the clock jumped forward, or no scheduler ran): run once",
+        );
     }
     return enqueued;
   }

@@ -263,4 +263,43 @@ describe("SLA clocks on a ticket", () => {
     const missing = await desk.app.inject({ url: "/api/v1/tickets/999999/sla", headers: agent.auth });
     expect(missing.statusCode).toBe(404);
   });
+
+  it("neither undoes an answer nor announces a breach twice when the system clock steps back", async () => {
+    desk.clock.set("2026-12-07T09:00:00Z");
+    const outage = { severity: "sev1", category: "availability" };
+    const answered = await openTicket({ subject: "Sign-in fails", ...outage });
+    const unanswered = await openTicket({ subject: "Exports time out", ...outage });
+    desk.clock.set("2026-12-07T09:20:00Z");
+    await reply(answered.number, {
+      body: "Sign-in is back.",
+      summary: "The identity provider's certificate had expired; we renewed it.",
+      nextSteps: "Sign in again; we watch the error rate for an hour.",
+    });
+    // A VM resumed a day ahead: the scan breaches what is past due by that clock.
+    desk.clock.set("2026-12-08T09:30:00Z");
+    await scanSlaClocks(desk.system);
+    const announced = async (number: number, kind: string) =>
+      (await eventsOf(number)).filter((event) => event.kind === kind).length;
+    const breaches = await announced(unanswered.number, "sla_breached");
+    const achievements = await announced(answered.number, "sla_achieved");
+    expect(breaches).toBeGreaterThan(0);
+
+    // NTP steps the clock back to before the answer and the due times; each ticket changes meanwhile.
+    desk.clock.set("2026-12-07T09:10:00Z");
+    for (const { number } of [answered, unanswered])
+      await reply(number, { body: "Still watching.", visibility: "internal" });
+    expect(clockNamed(await clocksOf(answered.number), "Internal first-response target")).toMatchObject({
+      state: "achieved",
+      achievedAt: "2026-12-07T09:20:00.000Z",
+    });
+    expect(clockNamed(await clocksOf(unanswered.number), "Internal first-response target").state).toBe(
+      "breached",
+    );
+
+    // The real time comes round to the due times again: nothing is announced a second time.
+    desk.clock.set("2026-12-07T10:30:00Z");
+    await scanSlaClocks(desk.system);
+    expect(await announced(unanswered.number, "sla_breached")).toBe(breaches);
+    expect(await announced(answered.number, "sla_achieved")).toBe(achievements);
+  });
 });

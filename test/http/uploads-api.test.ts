@@ -1,4 +1,4 @@
-import { readdir, utimes } from "node:fs/promises";
+import { utimes } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -10,18 +10,12 @@ import { issueApiToken } from "../../src/modules/identity/manage-api-tokens.js";
 import { newId } from "../../src/shared/ids.js";
 import { fileOf, form, type FormPart as Part } from "../support/multipart-form.js";
 import { type Person, useTestDesk } from "../support/test-desk.js";
+import { countUploads, filesInStore, postUpload } from "../support/uploads.js";
 
 const desk = useTestDesk();
 
-function upload(who: { authorization: string }, parts: Part[], app: TendApp = desk.app) {
-  const body = form(parts);
-  return app.inject({
-    method: "POST",
-    url: "/api/v1/uploads",
-    headers: { ...who, ...body.headers },
-    payload: body.payload,
-  });
-}
+const upload = (who: { authorization: string }, parts: Part[], app: TendApp = desk.app) =>
+  postUpload(app, who, parts);
 
 async function uploaded(who: Person, content = `PNG bytes ${newId()}`, filename = "screenshot.png") {
   const response = await upload(who.auth, [fileOf(content, filename)]);
@@ -29,24 +23,8 @@ async function uploaded(who: Person, content = `PNG bytes ${newId()}`, filename 
   return response.json() as { id: string; filename: string; contentType: string; size: number };
 }
 
-/** Every file in the store, stored or half-received: what a refused upload must not add to. */
-async function filesInStore(): Promise<string[]> {
-  const entries = await readdir(desk.attachmentsDir, { recursive: true, withFileTypes: true }).catch(
-    () => [],
-  );
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-}
-
-async function uploadRows(): Promise<number> {
-  const row = await desk.database.db
-    .selectFrom("uploads")
-    .select((eb) => eb.fn.countAll<number | string>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+const filesInDesksStore = () => filesInStore(desk.attachmentsDir);
+const uploadRows = () => countUploads(desk.database.db);
 
 interface CommentBody {
   id: string;
@@ -223,7 +201,7 @@ describe("POST /uploads and uploadIds", () => {
       .where("id", "=", file.id)
       .execute();
     const path = join(desk.attachmentsDir, stored?.sha256.slice(0, 2) ?? "", stored?.sha256 ?? "");
-    expect(await filesInStore()).toContain(path);
+    expect(await filesInDesksStore()).toContain(path);
     const dryRun = await desk.app.inject({
       method: "POST",
       url: `/api/v1/people/${leaving.id}/erasure`,
@@ -241,7 +219,7 @@ describe("POST /uploads and uploadIds", () => {
     expect(
       await desk.database.db.selectFrom("uploads").where("id", "=", file.id).selectAll().execute(),
     ).toEqual([]);
-    expect(await filesInStore()).not.toContain(path);
+    expect(await filesInDesksStore()).not.toContain(path);
   });
 
   it("takes at most 10 distinct upload ids", async () => {
@@ -256,7 +234,7 @@ describe("POST /uploads and uploadIds", () => {
   });
 
   it("refuses programs with 422, leaving no file and no row", async () => {
-    const before = { files: await filesInStore(), rows: await uploadRows() };
+    const before = { files: await filesInDesksStore(), rows: await uploadRows() };
     for (const part of [
       fileOf("MZ program", "setup.exe", "application/octet-stream"),
       fileOf("MZ program", "invoice.pdf.bat", "application/pdf"),
@@ -266,11 +244,11 @@ describe("POST /uploads and uploadIds", () => {
       expect(response.statusCode, response.body).toBe(422);
       expect(response.json()).toMatchObject({ status: 422, errors: [{ field: "file" }] });
     }
-    expect({ files: await filesInStore(), rows: await uploadRows() }).toEqual(before);
+    expect({ files: await filesInDesksStore(), rows: await uploadRows() }).toEqual(before);
   });
 
   it("answers a form that is not one file named `file` with 400, and a JSON body with 415", async () => {
-    const before = { files: await filesInStore(), rows: await uploadRows() };
+    const before = { files: await filesInDesksStore(), rows: await uploadRows() };
     const refusals = [
       await upload(customer.auth, []),
       await upload(customer.auth, [fileOf("a"), fileOf("b")]),
@@ -298,7 +276,7 @@ describe("POST /uploads and uploadIds", () => {
     });
     expect(json.statusCode).toBe(415);
     expect(json.json()).toMatchObject({ status: 415 });
-    expect({ files: await filesInStore(), rows: await uploadRows() }).toEqual(before);
+    expect({ files: await filesInDesksStore(), rows: await uploadRows() }).toEqual(before);
   });
 
   it("requires a signed-in person with a token that may write", async () => {
@@ -327,14 +305,14 @@ describe("the upload size limit", () => {
   it("takes a file of exactly the limit and answers one byte more with 413 naming it, keeping nothing", async () => {
     const exact = await upload(customer.auth, [fileOf(Buffer.alloc(maxBytes, 7))], small);
     expect(exact.statusCode, exact.body).toBe(201);
-    const before = { files: await filesInStore(), rows: await uploadRows() };
+    const before = { files: await filesInDesksStore(), rows: await uploadRows() };
     for (const size of [maxBytes + 1, 5 * 1024 * 1024]) {
       const over = await upload(customer.auth, [fileOf(Buffer.alloc(size, 9), "dump.bin")], small);
       expect(over.statusCode, over.body).toBe(413);
       expect(String(over.headers["content-type"])).toMatch(/^application\/problem\+json/);
       expect((over.json() as { detail: string }).detail).toContain("1024 bytes");
     }
-    expect({ files: await filesInStore(), rows: await uploadRows() }).toEqual(before);
+    expect({ files: await filesInDesksStore(), rows: await uploadRows() }).toEqual(before);
   });
 });
 
@@ -415,6 +393,6 @@ describe("unclaimed uploads", () => {
     const sweep = await sweepOrphanAttachmentFiles(desk.system);
     expect(sweep.expiredUploads).toBeGreaterThanOrEqual(1);
     expect(await uploadRows()).toBe(0);
-    expect(await filesInStore()).not.toContain(path);
+    expect(await filesInDesksStore()).not.toContain(path);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, open, readdir, readFile, rename, rm, stat, statfs, utimes } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { Context } from "../../shared/context.js";
@@ -40,15 +40,37 @@ export async function writeAttachmentFile(dir: string, content: Buffer): Promise
   const folder = join(dir, sha256.slice(0, 2));
   await mkdir(folder, { recursive: true });
   const temporary = join(folder, `.${sha256}.${randomUUID()}.tmp`);
-  const file = await open(temporary, "w", 0o600);
   try {
-    await file.writeFile(content);
-    await file.sync();
-  } finally {
-    await file.close();
+    const file = await open(temporary, "w", 0o600);
+    try {
+      await file.writeFile(content);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await moveIntoPlace(dir, temporary, sha256);
+  } catch (error) {
+    // A full disk fails the write part-way: the partial file would hold on to the space a retry needs.
+    await rm(temporary, { force: true });
+    throw error;
   }
-  await moveIntoPlace(dir, temporary, sha256);
   return sha256;
+}
+
+/**
+ * Whether the store's file system has room for `bytes` more, as far as it tells (free blocks for
+ * unprivileged users, the ones Tend writes with). A store not yet created is asked of the nearest
+ * folder above it, which it will be created on.
+ */
+export async function storeHasRoomFor(dir: string, bytes: number): Promise<boolean> {
+  for (let folder = dir; ; folder = dirname(folder)) {
+    try {
+      const fileSystem = await statfs(folder);
+      return fileSystem.bavail * fileSystem.bsize >= bytes;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || dirname(folder) === folder) throw error;
+    }
+  }
 }
 
 /** A file received whole but not yet under its name: `keep` stores it, `discard` leaves no trace. */

@@ -40,7 +40,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ maxBytes: number }> = asy
         summary:
           "Upload a file to attach to a new ticket or comment (multipart/form-data, one part named file)",
         description:
-          "Refused: over the attachment size limit (413), programs and scripts (422). Unclaimed uploads expire after 24 hours.",
+          "Refused: over the attachment size limit (413), programs and scripts (422), the attachment store's disk full (507: nothing kept, the same upload succeeds once space is freed). Unclaimed uploads expire after 24 hours.",
         consumes: ["multipart/form-data"],
         body: { content: { "multipart/form-data": { schema: UploadForm } } },
         response: {
@@ -49,6 +49,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ maxBytes: number }> = asy
           413: Type.Ref("Problem"),
           415: Type.Ref("Problem"),
           422: Type.Ref("Problem"),
+          507: Type.Ref("Problem"),
         },
       },
       // The body is a stream the handler reads part by part, checking each as it comes; the schema

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { SMTPServer, type SMTPServerDataStream } from "smtp-server";
 import type { Context } from "../../shared/context.js";
+import { isStorageFull } from "../../shared/storage-full.js";
 import type { InboundMailObserver } from "../metrics/tend-metrics.js";
 import { supportRecipient } from "./email-addresses.js";
 import { countMessagesFromSender } from "./email-repository.js";
@@ -61,8 +62,8 @@ async function readMessage(stream: SMTPServerDataStream, maxBytes: number): Prom
 
 /**
  * Tend's own MX: accepts mail for the support addresses and their plus-addresses, and answers 250
- * only after the message is committed (see `storeInboundEmail`). Any failure to store is a 451, so
- * the sending server keeps the message and tries again.
+ * only after the message is committed (see `storeInboundEmail`). A full disk is a 452, any other
+ * failure to store a 451, so the sending server keeps the message and tries again.
  */
 export async function startSmtpListener(ctx: Context, options: SmtpListenerOptions): Promise<SmtpListener> {
   const maxRecipients = options.maxRecipients ?? 50;
@@ -137,6 +138,12 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
           callback(null, duplicate ? "Already received" : `Queued as ${rawEmailId}`);
         })
         .catch((error: unknown) => {
+          if (isStorageFull(error)) {
+            // Temporary (RFC 5321's 452): the sending server keeps the message until space is freed.
+            logger.error({ err: error }, "storage full: inbound message deferred, the sender retries");
+            observer?.refused("storage_full");
+            return callback(smtpError(452, "4.3.1 Insufficient system storage, try again later"));
+          }
           logger.error({ err: error }, "inbound message could not be stored; asked the sender to retry");
           observer?.refused("store_failed");
           callback(smtpError(451, "4.3.0 Temporary failure storing the message, try again later"));

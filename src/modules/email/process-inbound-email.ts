@@ -133,11 +133,13 @@ export async function processInboundEmail(
   try {
     files = await storeAttachmentFiles(ctx, email, settings);
   } catch (error) {
-    // The disk, not the message: the job retries.
+    // The disk, not the message: the job retries. Recorded as failed too, so a disk full for longer
+    // than the job's attempts leaves the message on the admins' list to process again, not stuck.
     ctx.logger.error(
       { err: error, rawEmailId: raw.id },
       "attachments of an inbound email could not be stored",
     );
+    await finish("failed", `attachments could not be stored: ${errorText(error)}`, email.messageId);
     throw error;
   }
 

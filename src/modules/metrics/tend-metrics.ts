@@ -14,7 +14,8 @@ export type InboundMailRefusal =
   | "too_many_recipients"
   | "sender_rate_limit"
   | "too_large"
-  | "store_failed";
+  | "store_failed"
+  | "storage_full";
 
 /** What the SMTP listener reports; absent, it reports nothing. */
 export interface InboundMailObserver {

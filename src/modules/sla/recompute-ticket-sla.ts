@@ -27,6 +27,8 @@ export interface TicketClocks {
   attributes: TicketAttributes;
   targets: ResolvedTarget[];
   clocks: ComputedClock[];
+  /** The clocks as stored before this computation. */
+  stored: SlaClockRow[];
 }
 
 export const metricWords: Record<SlaMetric, string> = {
@@ -60,7 +62,10 @@ async function ticketForClocks(ctx: Context, ticketId: string) {
   return { ticket, organization };
 }
 
-/** Every clock of a ticket as of `now`, with the targets behind them; nothing is written. */
+/**
+ * Every clock of a ticket as of `now` — or of the newest thing recorded on it, if later — with the
+ * targets behind them; nothing is written.
+ */
 export async function computeTicketClocks(
   ctx: Context,
   ticketId: string,
@@ -78,16 +83,28 @@ export async function computeTicketClocks(
     organizationId: ticket.organization_id,
     tags: (await tagsByTicket(ctx.db, slaBookkeeping, [ticket.id])).get(ticket.id) ?? [],
   };
-  const [targets, facts] = await Promise.all([
+  const [targets, facts, stored] = await Promise.all([
     resolveTargets(ctx, attributes, now),
     loadTicketFacts(ctx.db, ticket.id),
+    clocksOfTicket(ctx.db, slaBookkeeping, ticket.id),
   ]);
+  // After the system clock steps back (NTP, a VM resumed) the newest fact or stored change may lie
+  // ahead of `now`. Computed before them, an answer already given would count for nothing and a breach
+  // already announced would turn running, to be announced again once the time came round.
+  const asOf = new Date(
+    Math.max(
+      now.getTime(),
+      ...facts.map((fact) => fact.at.getTime()),
+      ...stored.map((row) => Date.parse(row.updated_at)),
+    ),
+  );
   return {
     ticketId: ticket.id,
     number: ticket.number,
     attributes,
     targets,
-    clocks: computeClocks(facts, targets, now),
+    clocks: computeClocks(facts, targets, asOf),
+    stored,
   };
 }
 
@@ -96,10 +113,9 @@ export async function recomputeTicketSla(ctx: Context, ticketId: string): Promis
   const now = ctx.clock.now();
   const computed = await computeTicketClocks(ctx, ticketId, now);
   if (!computed) return [];
-  const previous = await clocksOfTicket(ctx.db, slaBookkeeping, ticketId);
-  const saved = await saveTicketClocks(ctx.db, ticketId, previous, computed.clocks, now.toISOString());
+  const saved = await saveTicketClocks(ctx.db, ticketId, computed.stored, computed.clocks, now.toISOString());
   await refreshSlaReportFacts(ctx.db, ticketId, saved);
-  await recordTransitions(ctx, computed, previous);
+  await recordTransitions(ctx, computed, computed.stored);
   return saved;
 }
 
