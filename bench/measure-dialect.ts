@@ -57,7 +57,7 @@ export async function measureDialect(database: BenchDatabase, settings: DialectS
       ).token,
       requesterId: desk.customerId,
     };
-    await measureTicketLists(tend, database, desk, settings, record);
+    await measureTicketLists(tend, database, desk, settings, { queueMs: 10, searchMs: 50 }, record);
     await measureWorkspaceRender(tend, desk, record, { samples: settings.renderSamples });
   } finally {
     await tend.stop();

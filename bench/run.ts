@@ -21,6 +21,7 @@ import { measurePaging } from "./measure-paging.js";
 import { measureReports } from "./measure-reports.js";
 import { measureStatusAvailability } from "./measure-status-availability.js";
 import { measureStatusPage } from "./measure-status-page.js";
+import { measureTicketLists } from "./measure-ticket-lists.js";
 import { type Figure, formatCount, printFigure, printSummary, type RecordFigure } from "./report.js";
 import { measureWebBundle } from "./web-bundle.js";
 
@@ -34,6 +35,7 @@ import { measureWebBundle } from "./web-bundle.js";
  *   BENCH_ONLY=oncall   only on-call: the rotation maths, and paging on each dialect
  *   BENCH_ONLY=knowledge  only knowledge search on the big desk, on each dialect
  *   BENCH_ONLY=reports  only the reports (CSAT, SLA attainment, times, flow, people) for a quarter of the big desk
+ *   BENCH_ONLY=big-desk-tickets  only queues, search and the ticket page on the big desk (issue 11's targets)
  *   BENCH_BIG_DESK_TICKETS  the big desk's size (default 1000000, 50000 with BENCH_QUICK); built once and cached
  *                       (see bench/big-desk.ts), with about five comments a ticket
  *   BENCH_ONLY=web      only the workspace's initial JavaScript (reads dist/web: `npm run build` first)
@@ -45,7 +47,17 @@ import { measureWebBundle } from "./web-bundle.js";
  */
 const quick = process.env.BENCH_QUICK === "1";
 const only = process.env.BENCH_ONLY || undefined;
-const sections = ["sla", "email", "web", "oncall", "status", "frequent-questions", "knowledge", "reports"];
+const sections = [
+  "sla",
+  "email",
+  "web",
+  "oncall",
+  "status",
+  "frequent-questions",
+  "knowledge",
+  "reports",
+  "big-desk-tickets",
+];
 if (only !== undefined && !sections.includes(only))
   throw new Error(`BENCH_ONLY must be ${sections.join(", ")} or unset`);
 const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
@@ -115,7 +127,7 @@ async function onEachDialect(
 /** Runs `measure` on the cached big desk of each dialect (building it first if need be), read-only. */
 async function onEachBigDesk(
   tickets: number,
-  measure: (tend: Tend, desk: SeededDesk, record: RecordFigure) => Promise<void>,
+  measure: (tend: Tend, desk: SeededDesk, record: RecordFigure, database: BenchDatabase) => Promise<void>,
 ): Promise<Figure[]> {
   const recorded: Figure[] = [];
   const opened = [() => openSqliteBigDesk(tickets), () => openPostgresBigDesk(postgresServerUrl, tickets)];
@@ -140,7 +152,7 @@ async function onEachBigDesk(
       roles: ["web"],
     });
     try {
-      await measure(tend, bigDesk.desk, record);
+      await measure(tend, bigDesk.desk, record, bigDesk.database);
     } finally {
       await tend.stop();
     }
@@ -262,13 +274,23 @@ if (only === undefined || only === "sla") {
   figures.push(...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measureScan)));
 }
 
-if (only === undefined || only === "knowledge" || only === "reports") {
+if (only === undefined || only === "knowledge" || only === "reports" || only === "big-desk-tickets") {
   const tickets = positiveWholeNumber("BENCH_BIG_DESK_TICKETS", quick ? 50_000 : 1_000_000);
+  const measures = (section: string) => only === undefined || only === section;
   figures.push(
-    ...(await onEachBigDesk(tickets, async (tend, desk, record) => {
-      if (only !== "reports")
+    ...(await onEachBigDesk(tickets, async (tend, desk, record, database) => {
+      if (measures("big-desk-tickets"))
+        await measureTicketLists(
+          tend,
+          database,
+          desk,
+          { ...settings, ticketPageSamples: quick ? 50 : 200 },
+          { queueMs: 20, searchMs: 100 },
+          record,
+        );
+      if (measures("knowledge"))
         await measureKnowledgeSearch(tend, desk, { warmUpSamples: 2, rounds: quick ? 5 : 20 }, record);
-      if (only !== "knowledge")
+      if (measures("reports"))
         await measureReports(tend, desk, { warmUpSamples: 1, samples: quick ? 3 : 9 }, record);
     })),
   );

@@ -1,5 +1,23 @@
-import Holidays from "date-holidays";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { parseIsoDate } from "./zoned-time.js";
+
+/** date-holidays' rule engine without its data; the part of its API Tend uses. */
+interface Holidays {
+  /** `date` is "YYYY-MM-DD hh:mm:ss" in the country's zone. */
+  getHolidays(year: number): { date: string; type: string }[];
+}
+type HolidaysConstructor = new (
+  data: object,
+  country: { country: string; state?: string | undefined; region?: string | undefined },
+  options: { types: string[] },
+) => Holidays;
+
+const require = createRequire(import.meta.url);
+// Its types are an ambient declaration its package.json does not name, which NodeNext resolution
+// cannot reach; the engine is small and its CommonJS build exports the class as `default`.
+const { default: HolidaysEngine } = require("date-holidays-parser") as { default: HolidaysConstructor };
 
 /** A public-holiday list from the date-holidays package: "preset:US", "preset:US-CA", "preset:DE-BY-A". */
 export interface HolidayPreset {
@@ -12,22 +30,79 @@ export interface HolidayPreset {
 
 const presetPattern = /^preset:([A-Za-z]{2,3})(?:-([A-Za-z0-9]{1,6}))?(?:-([A-Za-z0-9]{1,6}))?$/;
 
-let catalogue: Holidays | undefined;
+/** date-holidays' rules for every country: 0.8 MB of JSON, 9 MB once parsed. */
+interface HolidayData {
+  holidays: Record<string, CountryRules>;
+  [other: string]: unknown;
+}
+interface CountryRules {
+  states?: Record<string, { regions?: Record<string, unknown> }>;
+  [rule: string]: unknown;
+}
+
+/** Country → state → regions: the codes a preset may name, all a process keeps of the catalogue. */
+let catalogue: Map<string, Map<string, string[]>> | undefined;
 const holidaysByPreset = new Map<string, Holidays>();
 const daysByPresetYear = new Map<string, readonly number[]>();
+
+/**
+ * Read anew whenever a country's rules are first needed, and let go: holding every country's rules for
+ * the process's life (as `import "date-holidays"` does) was a sixth of an idle server's memory, for the
+ * one or two countries its calendars name.
+ */
+function readHolidayData(): HolidayData {
+  const packageJson = require.resolve("date-holidays/package.json");
+  return JSON.parse(readFileSync(path.join(path.dirname(packageJson), "data", "holidays.json"), "utf8"));
+}
+
+function catalogueOf(data: HolidayData): Map<string, Map<string, string[]>> {
+  return new Map(
+    Object.entries(data.holidays).map(([country, rules]) => [
+      country,
+      new Map(
+        Object.entries(rules.states ?? {}).map(([state, { regions }]) => [state, Object.keys(regions ?? {})]),
+      ),
+    ]),
+  );
+}
+
+/** The package's data cut down to one country and the countries its rules borrow days from (`_days`). */
+function dataForCountry(data: HolidayData, country: string): HolidayData {
+  const needed = new Set([country]);
+  const borrowed = (value: unknown): void => {
+    if (value === null || typeof value !== "object") return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === "_days") {
+        const from = Array.isArray(inner) ? inner[0] : inner;
+        if (typeof from === "string" && !needed.has(from)) {
+          needed.add(from);
+          borrowed(data.holidays[from]);
+        }
+      } else borrowed(inner);
+    }
+  };
+  borrowed(data.holidays[country]);
+  return {
+    ...data,
+    holidays: Object.fromEntries(
+      [...needed].flatMap((code) => (data.holidays[code] ? [[code, data.holidays[code]]] : [])),
+    ),
+  };
+}
 
 /** Resolves "preset:CC[-STATE[-REGION]]" against the package's catalogue; undefined when it is unknown. */
 export function parseHolidayPreset(spec: string): HolidayPreset | undefined {
   const match = presetPattern.exec(spec);
   if (match === null) return undefined;
-  catalogue ??= new Holidays();
-  const country = findKey(catalogue.getCountries(), match[1]);
+  catalogue ??= catalogueOf(readHolidayData());
+  const country = findKey([...catalogue.keys()], match[1]);
   if (country === undefined) return undefined;
   if (match[2] === undefined) return { name: spec, country };
-  const state = findKey(catalogue.getStates(country), match[2]);
+  const states = catalogue.get(country) ?? new Map<string, string[]>();
+  const state = findKey([...states.keys()], match[2]);
   if (state === undefined) return undefined;
   if (match[3] === undefined) return { name: spec, country, state };
-  const region = findKey(catalogue.getRegions(country, state), match[3]);
+  const region = findKey(states.get(state) ?? [], match[3]);
   if (region === undefined) return undefined;
   return { name: spec, country, state, region };
 }
@@ -58,7 +133,11 @@ function holidaysFor(preset: HolidayPreset): Holidays {
   let holidays = holidaysByPreset.get(key);
   if (holidays === undefined) {
     const { country, state, region } = preset;
-    holidays = new Holidays({ country, state, region }, { types: ["public"] });
+    holidays = new HolidaysEngine(
+      dataForCountry(readHolidayData(), country),
+      { country, state, region },
+      { types: ["public"] },
+    );
     holidaysByPreset.set(key, holidays);
   }
   return holidays;
@@ -68,11 +147,8 @@ function presetKey(preset: HolidayPreset): string {
   return [preset.country, preset.state ?? "", preset.region ?? ""].join("-");
 }
 
-function findKey(
-  options: Record<string, string> | undefined,
-  wanted: string | undefined,
-): string | undefined {
-  if (options === undefined || wanted === undefined) return undefined;
+function findKey(keys: readonly string[], wanted: string | undefined): string | undefined {
+  if (wanted === undefined) return undefined;
   const upper = wanted.toUpperCase();
-  return Object.keys(options).find((key) => key.toUpperCase() === upper);
+  return keys.find((key) => key.toUpperCase() === upper);
 }
