@@ -14,6 +14,8 @@ interface ReportRequest {
   name: string;
   path: (period: string) => string;
   target: { comparison: "at most"; value: number };
+  /** The week before the desk's "now" instead of the last full quarter. */
+  lastWeek?: boolean;
 }
 
 /**
@@ -21,7 +23,13 @@ interface ReportRequest {
  * through the whole HTTP layer (auth, validation, SQL, presenting, JSON). A new report is one line here.
  */
 const reportRequests: ReportRequest[] = [
-  // The overview's default is a week; a quarter is the heavier read, so the figure is conservative.
+  // The overview opens on the last week, its default; over a quarter it is the heavier read.
+  {
+    name: "overview (the Monday page), last week",
+    path: (period) => `/reports/overview?${period}`,
+    target: dashboardTarget,
+    lastWeek: true,
+  },
   {
     name: "overview (the Monday page), quarter",
     path: (period) => `/reports/overview?${period}`,
@@ -76,9 +84,10 @@ export async function measureReports(
     const { token } = await issueApiToken(tend.context(), desk.busiestAgentId, { name: "bench reports" });
     const authorization = `Bearer ${token}`;
     const quarter = lastFullQuarter(new Date(desk.now));
-    const period = `from=${quarter.from}&to=${quarter.to}`;
+    const week = { from: new Date(Date.parse(desk.now) - 7 * 86_400_000).toISOString(), to: desk.now };
     for (const report of reportRequests) {
-      const url = `/api/v1${report.path(period)}`;
+      const range = report.lastWeek ? week : quarter;
+      const url = `/api/v1${report.path(`from=${range.from}&to=${range.to}`)}`;
       const timings: number[] = [];
       let refusal: string | undefined;
       for (let sample = -sampling.warmUpSamples; sample < sampling.samples && !refusal; sample += 1) {
@@ -98,7 +107,7 @@ export async function measureReports(
         value: median(timings),
         unit: "ms",
         target: report.target,
-        detail: `slowest ${formatNumber(percentile(timings, 100))} ms of ${timings.length} runs, ${quarter.from.slice(0, 10)} to ${quarter.to.slice(0, 10)}`,
+        detail: `slowest ${formatNumber(percentile(timings, 100))} ms of ${timings.length} runs, ${range.from.slice(0, 10)} to ${range.to.slice(0, 10)}`,
       });
     }
   } finally {

@@ -148,7 +148,9 @@ async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListR
     originalIds.length === 0
       ? []
       : db.selectFrom("tickets").select(["id", "number"]).where("id", "in", originalIds).execute(),
-    // Owed clocks only (running, or breached and unmet): a page's worth through the (ticket_id, …) key.
+    // The page's clocks through the (ticket_id, …) key, the owed ones picked below. Naming the owed
+    // states here let SQLite, which keeps no statistics, walk the (state, due_at) index instead: every
+    // running clock of the desk, 650 ms a page at a million tickets.
     db
       .selectFrom("sla_clocks")
       .select(["ticket_id", "metric", "state", "due_at", "warn_at", "achieved_at"])
@@ -157,13 +159,16 @@ async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListR
         "in",
         rows.map((row) => row.id),
       )
-      .where("state", "in", ["running", "breached"])
-      .where("achieved_at", "is", null)
-      .where("due_at", "is not", null)
       .execute(),
   ]);
   const clocksByTicket = new Map<string, typeof clocks>();
   for (const clock of clocks) {
+    // Owed: running, or breached and not met since.
+    const owed =
+      (clock.state === "running" || clock.state === "breached") &&
+      clock.achieved_at === null &&
+      clock.due_at !== null;
+    if (!owed) continue;
     clocksByTicket.set(clock.ticket_id, [...(clocksByTicket.get(clock.ticket_id) ?? []), clock]);
   }
   const person = new Map(people.map((p) => [p.id, p]));
