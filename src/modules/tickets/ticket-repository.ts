@@ -5,7 +5,7 @@ import type { CursorPosition } from "../../shared/cursor.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
 import { nearestOwedClock } from "../sla/owed-clock.js";
 import type { Visibility } from "./ticket.js";
-import { ticketIdMatches } from "./ticket-search.js";
+import { searchIsFrequent, ticketIdMatches } from "./ticket-search.js";
 import type { TicketStatus } from "./ticket-status.js";
 
 export type TicketRow = TicketsTable;
@@ -230,7 +230,7 @@ export interface TicketListQuery {
 }
 
 /** The tickets a list query selects, before paging: shared by the list and its count. */
-function filteredTickets(
+async function filteredTickets(
   db: DbExecutor,
   dialect: DialectKind,
   scope: TenantScope,
@@ -258,7 +258,11 @@ function filteredTickets(
       ),
     );
   }
-  if (query.text) select = select.where(ticketIdMatches(dialect, query.text.query, query.text.visible));
+  if (query.text) {
+    const { query: words, visible } = query.text;
+    const frequent = await searchIsFrequent(db, dialect, words, visible);
+    select = select.where(ticketIdMatches(dialect, words, visible, frequent));
+  }
 
   if (query.sort === "slaDueAt") select = select.where("tickets.next_sla_due_at", "is not", null);
   if (query.slaDueBefore) select = select.where("tickets.next_sla_due_at", "<=", query.slaDueBefore);
@@ -277,7 +281,7 @@ export async function countTicketRows(
   query: Omit<TicketListQuery, "descending" | "after" | "limit">,
   cap: number,
 ): Promise<number> {
-  const capped = filteredTickets(db, dialect, scope, query)
+  const capped = (await filteredTickets(db, dialect, scope, query))
     .select(sql.lit(1).as("one"))
     .limit(cap)
     .as("capped");
@@ -294,7 +298,7 @@ export async function listTicketRows(
   scope: TenantScope,
   query: TicketListQuery,
 ): Promise<TicketListRow[]> {
-  let select = filteredTickets(db, dialect, scope, query).selectAll("tickets");
+  let select = (await filteredTickets(db, dialect, scope, query)).selectAll("tickets");
   const column = `tickets.${ticketSortKeys[query.sort]}` as const;
   const direction = query.descending ? "desc" : "asc";
   if (query.after) {
