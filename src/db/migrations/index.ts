@@ -48,6 +48,7 @@ import * as outgoingWebhooks from "./2026-12-05T1200-outgoing-webhooks.js";
 import * as engineeringEscalation from "./2026-12-05T1300-engineering-escalation.js";
 import * as chat from "./2026-12-05T1400-chat.js";
 import * as automations from "./2026-12-05T1500-automations.js";
+import * as ticketQueueStatistics from "./2026-12-05T1600-ticket-queue-statistics.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -100,4 +101,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1300-engineering-escalation": engineeringEscalation,
   "2026-12-05T1400-chat": chat,
   "2026-12-05T1500-automations": automations,
+  "2026-12-05T1600-ticket-queue-statistics": ticketQueueStatistics,
 };
