@@ -4,7 +4,7 @@ import { useTestDesk } from "../../../test/support/test-desk.js";
 import { insertInBatches } from "../demo/insert-in-batches.js";
 import { createTicket } from "./create-ticket.js";
 import { listTickets } from "./read-tickets.js";
-import { searchIsFrequent, ticketIdMatches } from "./ticket-search.js";
+import { frequentDocuments, searchIsFrequent, ticketIdMatches } from "./ticket-search.js";
 
 const desk = useTestDesk();
 
@@ -51,7 +51,7 @@ describe("search picks its plan by how many documents match", () => {
     }
   });
 
-  it("counts a word in 20,000 documents as frequent and lists its tickets newest first all the same", async () => {
+  it("counts a word in the frequent number of documents as frequent and lists its tickets newest first all the same", async () => {
     const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
     const { db, dialect } = desk.database;
     expect(await searchIsFrequent(db, dialect, "zanzibarite", ["public", "internal"])).toBe(false);
@@ -60,7 +60,7 @@ describe("search picks its plan by how many documents match", () => {
       tickets.push(
         await createTicket({ ctx: desk.as(customer.actor), input: { subject, body: "See subject." } }),
       );
-    // The 20,000 documents are notes on the first ticket: the word becomes frequent without 20,000 tickets.
+    // The documents are notes on the first ticket: the word becomes frequent without as many tickets.
     const firstId = (
       await db
         .selectFrom("tickets")
@@ -68,7 +68,7 @@ describe("search picks its plan by how many documents match", () => {
         .where("number", "=", tickets[0]?.number ?? 0)
         .executeTakeFirstOrThrow()
     ).id;
-    const filler = Array.from({ length: 20_000 }, (_, index) => ({
+    const filler = Array.from({ length: frequentDocuments[dialect] }, (_, index) => ({
       ticketId: firstId,
       visibility: "internal",
       text: `zanzibarite note ${index}`,
