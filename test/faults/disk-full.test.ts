@@ -38,6 +38,18 @@ async function rawEmailsFrom(sender: string, db: Db = email.desk.database.db): P
   return Number(row.n);
 }
 
+/** The message became a ticket whose description carries the log file whole. */
+async function expectFiledWithItsLog(
+  inbound: { status: string; ticketNumber: number | null },
+  log: Buffer,
+): Promise<void> {
+  expect(inbound.status).toBe("processed");
+  const [description] = await email.comments(inbound.ticketNumber as number);
+  expect(description?.attachments).toEqual([
+    expect.objectContaining({ filename: "export.log", size: log.length }),
+  ]);
+}
+
 /** A customer's message with a log file attached, from an address no other test uses. */
 function messageWithLog() {
   const sender = `pat-${email.desk.unique()}@customer.example`;
@@ -134,11 +146,7 @@ describe.skipIf(smallDiskUnavailable)(
       // The sending server retries later, as a 4xx asks it to.
       await disk.free();
       const inbound = await email.deliver(message);
-      expect(inbound.status).toBe("processed");
-      const [description] = await email.comments(inbound.ticketNumber as number);
-      expect(description?.attachments).toEqual([
-        expect.objectContaining({ filename: "export.log", size: log.length }),
-      ]);
+      await expectFiledWithItsLog(inbound, log);
     });
 
     it("keeps mail accepted before the disk filled as failed, leaves no partial file, and files it after", async () => {
@@ -161,11 +169,7 @@ describe.skipIf(smallDiskUnavailable)(
       email.desk.clock.advance(retryDelayMs(1));
       await email.processInbound();
       const inbound = await email.inbound(rawEmailId);
-      expect(inbound.status).toBe("processed");
-      const [description] = await email.comments(inbound.ticketNumber as number);
-      expect(description?.attachments).toEqual([
-        expect.objectContaining({ filename: "export.log", size: log.length }),
-      ]);
+      await expectFiledWithItsLog(inbound, log);
       expect(await readFile(join(disk.dir, sha256Of(log).slice(0, 2), sha256Of(log)))).toEqual(log);
     });
   },
