@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import nodemailer from "nodemailer";
 import { loadConfig } from "../src/config.js";
@@ -50,6 +51,8 @@ export async function measureInboundEmail(
     };
     const run = async (label: string, pool: boolean, messagesPerSender: number) => {
       const latencies: number[] = [];
+      const cpuBefore = processCpuMs(server.pid);
+      const clientCpuBefore = processCpuMs(process.pid);
       const started = performance.now();
       await Promise.all(
         Array.from({ length: senders }, async (_, sender) => {
@@ -71,6 +74,8 @@ export async function measureInboundEmail(
       const acceptedSeconds = (performance.now() - started) / 1000;
       while ((await unprocessed()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
       const processedSeconds = (performance.now() - started) / 1000;
+      const serverCpuMs = processCpuMs(server.pid) - cpuBefore;
+      const sendersCpuMs = processCpuMs(process.pid) - clientCpuBefore;
       const total = senders * messagesPerSender;
       const latency = summarizeLatencies(latencies);
       record({
@@ -92,6 +97,12 @@ export async function measureInboundEmail(
         unit: "ms",
         detail: `p50 ${formatNumber(latency.p50Ms)} ms over ${latency.samples} messages`,
       });
+      record({
+        name: `Tend's CPU per message, ${label}`,
+        value: serverCpuMs / total,
+        unit: "ms",
+        detail: `${formatNumber(serverCpuMs / (processedSeconds * 1000))} of a core busy, from /proc; the senders took ${formatNumber(sendersCpuMs / total)} ms a message`,
+      });
     };
     await run("2 senders", true, settings.messagesPerSender);
     await run("connection per message", false, Math.ceil(settings.messagesPerSender / 5));
@@ -100,3 +111,14 @@ export async function measureInboundEmail(
     await server.stop();
   }
 }
+
+/** User plus system CPU time a process has used, from /proc (Linux), in milliseconds. */
+function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime are the 14th and 15th fields; after the command's ")" they are the 12th and 13th.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
+// USER_HZ is 100 on every Linux architecture Node runs on.
+const clockTicksPerSecond = 100;

@@ -11,6 +11,7 @@ import {
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
+  sql,
   type Transaction,
 } from "kysely";
 import pg from "pg";
@@ -78,6 +79,23 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/**
+ * Runs `work` on SQLite's one connection with `synchronous = NORMAL`: its commit reaches the WAL but
+ * is not fsynced, so it costs no wait for the disk, and the next ordinary commit's fsync makes it
+ * durable along with that commit (the WAL is written in order). A process crash loses nothing; only a
+ * power cut can lose it, so this is for writes whose loss is harmless, such as a job's claim.
+ */
+export async function withoutWaitingForDisk<T>(db: Db, work: (connection: Db) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    await sql`pragma synchronous = NORMAL`.execute(connection);
+    try {
+      return await work(connection);
+    } finally {
+      await sql`pragma synchronous = FULL`.execute(connection);
+    }
+  });
 }
 
 /**

@@ -49,6 +49,7 @@ import * as engineeringEscalation from "./2026-12-05T1300-engineering-escalation
 import * as chat from "./2026-12-05T1400-chat.js";
 import * as automations from "./2026-12-05T1500-automations.js";
 import * as ticketQueueStatistics from "./2026-12-05T1600-ticket-queue-statistics.js";
+import * as jobsDueByKind from "./2026-12-05T1700-jobs-due-by-kind.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -102,4 +103,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1400-chat": chat,
   "2026-12-05T1500-automations": automations,
   "2026-12-05T1600-ticket-queue-statistics": ticketQueueStatistics,
+  "2026-12-05T1700-jobs-due-by-kind": jobsDueByKind,
 };

@@ -15,7 +15,13 @@ import {
   type SlaGrouping,
   type SlaReportFilters,
 } from "./sla-report-repository.js";
-import { attainmentOf, bucketPeriod, type SlaOutcome } from "./sla-report-rules.js";
+import {
+  attainmentOf,
+  bucketPeriod,
+  type SettledCount,
+  type SlaOutcome,
+  sumSettled,
+} from "./sla-report-rules.js";
 
 export interface SlaReportQuery {
   from?: string | undefined;
@@ -86,13 +92,12 @@ export async function readSlaAttainment(
   const { groupBy: requestedGrouping, ...rest } = query;
   const groupBy = requestedGrouping ?? "policy";
   const filters = slaReportFilters(ctx, rest);
-  const [[total], weekly, grouped, breaches, open] = await Promise.all([
-    countSettled(ctx.db, filters, null),
-    countSettled(ctx.db, filters, "week"),
-    countSettled(ctx.db, filters, groupBy),
+  const [settled, breaches, open] = await Promise.all([
+    countSettled(ctx.db, filters, ["week", groupBy]),
     clocksBehind(ctx.db, filters, "breached", { after: null, limit: listedClocks }),
     clocksBehind(ctx.db, filters, "open", { after: null, limit: listedClocks }),
   ]);
+  const [total] = sumSettled(settled, null);
   return {
     from: filters.from,
     to: filters.to,
@@ -100,8 +105,8 @@ export async function readSlaAttainment(
     goal: 1,
     filters: drillDownQuery(filters),
     total: figures(total?.met ?? 0, total?.breached ?? 0),
-    weekly: await attainmentRows(ctx, filters, "week", weekly),
-    rows: await attainmentRows(ctx, filters, groupBy, grouped),
+    weekly: await attainmentRows(ctx, filters, "week", sumSettled(settled, "week")),
+    rows: await attainmentRows(ctx, filters, groupBy, sumSettled(settled, groupBy)),
     breaches: await presentReportClocks(ctx, breaches),
     open: await presentReportClocks(ctx, open),
   };
@@ -123,17 +128,15 @@ export async function readSlaAttainmentSummary(
 ): Promise<SlaAttainmentSummary> {
   requireStaff(ctx.actor);
   const filters = slaReportFilters(ctx, query);
-  const [[total], byMetric] = await Promise.all([
-    countSettled(ctx.db, filters, null),
-    countSettled(ctx.db, filters, "metric"),
-  ]);
+  const settled = await countSettled(ctx.db, filters, ["metric"]);
+  const [total] = sumSettled(settled, null);
   return {
     from: filters.from,
     to: filters.to,
     goal: 1,
     filters: drillDownQuery(filters),
     total: figures(total?.met ?? 0, total?.breached ?? 0),
-    byMetric: await attainmentRows(ctx, filters, "metric", byMetric),
+    byMetric: await attainmentRows(ctx, filters, "metric", sumSettled(settled, "metric")),
   };
 }
 
@@ -141,7 +144,7 @@ async function attainmentRows(
   ctx: Context,
   filters: SlaReportFilters,
   grouping: SlaGrouping,
-  counts: Awaited<ReturnType<typeof countSettled>>,
+  counts: readonly SettledCount[],
 ): Promise<AttainmentRow[]> {
   const labels = await groupingLabels(
     ctx,

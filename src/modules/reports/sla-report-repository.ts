@@ -2,7 +2,7 @@ import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
 import type { SlaClocksTable, SlaReportFactsTable, Tables } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
-import type { SlaOutcome } from "./sla-report-rules.js";
+import type { SettledCell, SlaOutcome } from "./sla-report-rules.js";
 
 /**
  * The only SQL of the SLA reports. Every read is one range of `sla_report_facts` on an index that holds
@@ -69,47 +69,38 @@ export async function replaceTicketReportFacts(
   if (facts.length > 0) await db.insertInto("sla_report_facts").values(facts).execute();
 }
 
-export interface SettledCount {
-  key: string | null;
-  /** The metric, when counts are per policy and metric. */
-  metric: string | null;
-  met: number;
-  breached: number;
-}
-
-/** Met and breached clocks settled in the period, in all (no grouping) or per group. */
+/**
+ * Met and breached clocks settled in the period, counted per value of each of `groupings` (a policy's
+ * metrics apart): one range of the settled index, which `sumSettled` then reads at coarser groupings.
+ */
 export async function countSettled(
   db: DbExecutor,
   filters: SlaReportFilters,
-  grouping: SlaGrouping | null,
-): Promise<SettledCount[]> {
-  const base = filtered(
+  groupings: readonly SlaGrouping[],
+): Promise<SettledCell[]> {
+  const keys = [
+    ...new Set(groupings.flatMap((grouping) => (grouping === "policy" ? ["policy", "metric"] : [grouping]))),
+  ];
+  const columns = keys.map((key) => groupingColumns[key as SlaGrouping]);
+  const rows = await filtered(
     db
       .selectFrom("sla_report_facts")
       .where("settled_at", ">=", filters.from)
       .where("settled_at", "<", filters.to),
     filters,
-  );
-  const counts = base.select([
-    sql<number>`sum(case when outcome = 'met' then 1 else 0 end)`.as("met"),
-    sql<number>`sum(case when outcome = 'breached' then 1 else 0 end)`.as("breached"),
-  ]);
-  let rows: { key: string | null; metric: string | null; met: number | string; breached: number | string }[];
-  if (grouping === null) {
-    rows = await counts.select([sql<null>`null`.as("key"), sql<null>`null`.as("metric")]).execute();
-  } else {
-    const column = groupingColumns[grouping];
-    // "Per policy and metric": a policy's first-response and resolution promises are counted apart.
-    const withMetric = grouping === "policy";
-    rows = await counts
-      .select(sql<string | null>`${sql.ref(column)}`.as("key"))
-      .select(withMetric ? sql<string>`metric`.as("metric") : sql<null>`null`.as("metric"))
-      .groupBy(withMetric ? [column, "metric"] : [column])
-      .execute();
-  }
-  return rows
-    .map((row) => ({ ...row, met: Number(row.met ?? 0), breached: Number(row.breached ?? 0) }))
-    .filter((row) => row.met + row.breached > 0);
+  )
+    .select([
+      sql<number | string>`sum(case when outcome = 'met' then 1 else 0 end)`.as("met"),
+      sql<number | string>`sum(case when outcome = 'breached' then 1 else 0 end)`.as("breached"),
+    ])
+    .select(keys.map((key) => sql<string | null>`${sql.ref(groupingColumns[key as SlaGrouping])}`.as(key)))
+    .$if(columns.length > 0, (query) => query.groupBy(columns))
+    .execute();
+  return rows.map((row) => {
+    const by: Record<string, string | null> = {};
+    for (const key of keys) by[key] = (row as Record<string, string | null>)[key] ?? null;
+    return { by, met: Number(row.met ?? 0), breached: Number(row.breached ?? 0) };
+  });
 }
 
 export interface ReportClockRow {

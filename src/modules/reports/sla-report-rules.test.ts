@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { attainmentOf, bucketPeriod, durationFigures, monthOf, weekOf } from "./sla-report-rules.js";
+import {
+  attainmentOf,
+  bucketPeriod,
+  durationFigures,
+  monthOf,
+  sumSettled,
+  weekOf,
+} from "./sla-report-rules.js";
 
 describe("SLA report rules", () => {
   it("puts an instant in the week starting Monday UTC and its month", () => {
@@ -24,5 +31,27 @@ describe("SLA report rules", () => {
     expect(durationFigures([])).toEqual({ medianMs: null, p90Ms: null, meanMs: null });
     expect(attainmentOf(3, 1)).toBe(0.75);
     expect(attainmentOf(0, 0)).toBeNull();
+  });
+
+  it("reads one grouped count at coarser groupings, a policy's metrics apart", () => {
+    const cells = [
+      { by: { week: "2026-11-23", policy: "p1", metric: "first_response" }, met: 3, breached: 1 },
+      { by: { week: "2026-11-23", policy: "p1", metric: "resolution" }, met: 2, breached: 0 },
+      { by: { week: "2026-11-30", policy: "p1", metric: "first_response" }, met: 1, breached: 1 },
+      { by: { week: "2026-11-30", policy: null, metric: "resolution" }, met: 0, breached: 2 },
+      { by: { week: "2026-11-30", policy: "p2", metric: "resolution" }, met: 0, breached: 0 },
+    ];
+    expect(sumSettled(cells, null)).toEqual([{ key: null, metric: null, met: 6, breached: 4 }]);
+    expect(sumSettled(cells, "week")).toEqual([
+      { key: "2026-11-23", metric: null, met: 5, breached: 1 },
+      { key: "2026-11-30", metric: null, met: 1, breached: 3 },
+    ]);
+    // Empty groups are left out; "no policy" stays a row of its own.
+    expect(sumSettled(cells, "policy")).toEqual([
+      { key: "p1", metric: "first_response", met: 4, breached: 2 },
+      { key: "p1", metric: "resolution", met: 2, breached: 0 },
+      { key: null, metric: "resolution", met: 0, breached: 2 },
+    ]);
+    expect(sumSettled([], null)).toEqual([]);
   });
 });

@@ -100,6 +100,39 @@ export function reportFactOf(ticket: TicketForFacts, clock: ClockForFacts): SlaR
 }
 
 /** Met over applicable (met + breached); null without any, rather than a misleading 0% or 100%. */
+/** Met and breached clocks counted together under one key (and metric, when a policy's are apart). */
+export interface SettledCount {
+  key: string | null;
+  metric: string | null;
+  met: number;
+  breached: number;
+}
+
+/** One cell of a grouped count: its value of each grouping column it was counted by. */
+export interface SettledCell {
+  by: Readonly<Record<string, string | null>>;
+  met: number;
+  breached: number;
+}
+
+/**
+ * Reads the cells of one grouped count at a coarser grouping (`null`: all of them together; "policy"
+ * keeps each metric apart), so a report takes its total, weekly and grouped figures from one scan.
+ */
+export function sumSettled(cells: readonly SettledCell[], grouping: string | null): SettledCount[] {
+  const sums = new Map<string, SettledCount>();
+  for (const cell of cells) {
+    const key = grouping === null ? null : (cell.by[grouping] ?? null);
+    const metric = grouping === "policy" ? (cell.by.metric ?? null) : null;
+    const id = JSON.stringify([key, metric]);
+    const sum = sums.get(id) ?? { key, metric, met: 0, breached: 0 };
+    sum.met += cell.met;
+    sum.breached += cell.breached;
+    sums.set(id, sum);
+  }
+  return [...sums.values()].filter((sum) => sum.met + sum.breached > 0);
+}
+
 export function attainmentOf(met: number, breached: number): number | null {
   const applicable = met + breached;
   return applicable === 0 ? null : met / applicable;
