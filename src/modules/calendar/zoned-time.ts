@@ -30,6 +30,29 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+const readableFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * Weekday, day, month and 24-hour time in `timeZone` ("Monday 21 December, 09:00" as `format` gives
+ * it), for times people read in mail. Kept per zone: making one costs a fifth of a millisecond.
+ */
+export function readableDateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let formatter = readableFormatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    readableFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** True when the runtime's time-zone database knows `timeZone` (an IANA name such as "Europe/Berlin"). */
 export function isKnownTimeZone(timeZone: string): boolean {
   if (timeZone.trim() === "") return false;

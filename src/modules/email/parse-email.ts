@@ -106,9 +106,13 @@ function visibleReply(fullText: string): string {
  * process parses, so a web-only process, or one that never receives mail, does without them.
  */
 async function simpleParser(raw: Buffer, options: SimpleParserOptions): Promise<ParsedMail> {
-  const mailparser = await import("mailparser");
-  return mailparser.simpleParser(raw, options);
+  // Kept: each import() goes through the module loader's resolution again, and through a loader
+  // hook's thread when one is registered (tsx), 0.25 ms a message.
+  mailparserModule ??= import("mailparser");
+  return (await mailparserModule).simpleParser(raw, options);
 }
+
+let mailparserModule: Promise<typeof import("mailparser")> | undefined;
 
 /** An attached original ("forward as attachment") first, else one forwarded inline in the text. */
 async function forwardedOriginal(raw: Buffer, fullText: string): Promise<ForwardedOriginal | null> {

@@ -1,4 +1,5 @@
 import { type BusinessCalendar, NoOpenTimeError } from "../calendar/index.js";
+import { isKnownTimeZone, readableDateTimeFormat } from "../calendar/zoned-time.js";
 
 /**
  * The automatic acknowledgement of a ticket that arrives while support is closed: the words, and when
@@ -31,7 +32,7 @@ export function templateProblem(template: string): string | undefined {
  * The zone is always named in the message, so either way the time is right.
  */
 export function acknowledgementTimeZone(requesterTimeZone: string | null, calendarTimeZone: string): string {
-  if (!requesterTimeZone || requesterTimeZone === "UTC" || !isTimeZone(requesterTimeZone)) {
+  if (!requesterTimeZone || requesterTimeZone === "UTC" || !isKnownTimeZone(requesterTimeZone)) {
     return calendarTimeZone;
   }
   return requesterTimeZone;
@@ -39,15 +40,7 @@ export function acknowledgementTimeZone(requesterTimeZone: string | null, calend
 
 /** "Monday 23 November at 09:00 (America/New_York)": unambiguous on any continent, 24-hour clock. */
 export function formatReturnTime(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
+  const parts = readableDateTimeFormat(timeZone).formatToParts(at);
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   return `${part("weekday")} ${part("day")} ${part("month")} at ${part("hour")}:${part("minute")} (${timeZone})`;
 }
@@ -86,13 +79,4 @@ export function closedHoursAcknowledgement(input: {
     requesterName: input.requester.name,
   });
   return { text, nextOpenAt, timeZone };
-}
-
-function isTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-GB", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
 }

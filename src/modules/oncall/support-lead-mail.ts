@@ -1,3 +1,4 @@
+import { readableDateTimeFormat } from "../calendar/zoned-time.js";
 import { escapeHtml, type RenderedMail } from "../email/notification-templates.js";
 
 export interface SupportLeadMailInput {
@@ -12,15 +13,7 @@ export interface SupportLeadMailInput {
 
 /** "Monday 21 December, 09:00 (America/Los_Angeles)": the schedule's wall time, as the team plans in it. */
 export function inScheduleZone(at: Date, timeZone: string): string {
-  const local = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(at);
+  const local = readableDateTimeFormat(timeZone).format(at);
   return `${local} (${timeZone})`;
 }
 

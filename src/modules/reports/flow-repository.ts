@@ -1,5 +1,6 @@
 import { type Expression, type SqlBool, sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
+import type { CountCell } from "../../shared/grouped-counts.js";
 import type { HealthFlagKind } from "../health/health-rules.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
 import { pendingAutoSolveReason } from "../tickets/lifecycle-rules.js";
@@ -235,22 +236,28 @@ export async function ticketsInBacklog(
     .execute();
 }
 
-/** A figure over the period per assignee or per group (the ticket's, as it stands now). */
+/**
+ * A figure over the period per assignee and group together (the ticket's, as it stands now): one scan
+ * that `countsPer` reads per agent and per group.
+ */
 export async function countFigurePerOwner(
   db: DbExecutor,
   scope: TenantScope,
   figure: FlowFigure,
   period: Period,
   filters: TicketFilters,
-  owner: "tickets.assignee_id" | "tickets.group_id",
-): Promise<Map<string | null, number>> {
+): Promise<CountCell<{ count: number }>[]> {
   const rows = await figureRows(db, scope, figure, period, filters)
     .clearSelect()
     .select((eb) => [
-      sql<string | null>`${sql.ref(owner)}`.as("owner"),
+      "tickets.assignee_id",
+      "tickets.group_id",
       eb.fn.countAll<number | string>().as("count"),
     ])
-    .groupBy(owner)
+    .groupBy(["tickets.assignee_id", "tickets.group_id"])
     .execute();
-  return new Map(rows.map((row) => [row.owner, Number(row.count)]));
+  return rows.map((row) => ({
+    by: { agent: row.assignee_id, group: row.group_id },
+    counts: { count: Number(row.count) },
+  }));
 }

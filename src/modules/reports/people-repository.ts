@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
+import type { CountCell } from "../../shared/grouped-counts.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
 import { ticketsIn } from "../tickets/ticket-repository.js";
 import type { Period, TicketFilters } from "./flow-repository.js";
@@ -10,17 +10,17 @@ import type { Period, TicketFilters } from "./flow-repository.js";
  */
 
 /**
- * Public replies by staff in the period, per author or per the ticket's group. A ticket's description
- * is recorded as a public reply at its creation; it is a request, not a reply, so it is left out.
- * Tend's own messages have no author person and drop out with the join.
+ * Public replies by staff in the period, per author and the ticket's group together: one scan that
+ * `countsPer` reads per agent and per group. A ticket's description is recorded as a public reply at
+ * its creation; it is a request, not a reply, so it is left out. Tend's own messages have no author
+ * person and drop out with the join.
  */
-export async function countStaffRepliesPer(
+export async function countStaffReplies(
   db: DbExecutor,
   scope: TenantScope,
   period: Period,
   filters: Omit<TicketFilters, "agentId">,
-  per: "e.actor_id" | "tickets.group_id",
-): Promise<Map<string | null, number>> {
+): Promise<CountCell<{ count: number }>[]> {
   const rows = await ticketsIn(db, scope)
     .innerJoin("ticket_events as e", "e.ticket_id", "tickets.id")
     .innerJoin("people as p", "p.id", "e.actor_id")
@@ -33,13 +33,13 @@ export async function countStaffRepliesPer(
     .$if(filters.groupId !== undefined, (query) =>
       query.where("tickets.group_id", "=", filters.groupId ?? ""),
     )
-    .select((eb) => [
-      sql<string | null>`${sql.ref(per)}`.as("owner"),
-      eb.fn.countAll<number | string>().as("count"),
-    ])
-    .groupBy(per)
+    .select((eb) => ["e.actor_id", "tickets.group_id", eb.fn.countAll<number | string>().as("count")])
+    .groupBy(["e.actor_id", "tickets.group_id"])
     .execute();
-  return new Map(rows.map((row) => [row.owner, Number(row.count)]));
+  return rows.map((row) => ({
+    by: { agent: row.actor_id, group: row.group_id },
+    counts: { count: Number(row.count) },
+  }));
 }
 
 /** Pages each person was notified of in the period (by any route, once per page). */

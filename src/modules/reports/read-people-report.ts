@@ -1,17 +1,18 @@
 import type { Context } from "../../shared/context.js";
+import { countsPer } from "../../shared/grouped-counts.js";
 import { listGroupRows } from "../identity/group-repository.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { listScheduleRows } from "../oncall/oncall-repository.js";
 import { loadSchedule } from "../oncall/read-schedules.js";
 import { finalShifts } from "../oncall/rotation.js";
-import { readCsatReport } from "../satisfaction/csat-report.js";
+import { readCsatPerOwner } from "../satisfaction/csat-report.js";
 import type { CsatFigures } from "../satisfaction/csat-rules.js";
 import { countFigurePerOwner, type TicketFilters } from "./flow-repository.js";
-import { countPagesReceivedPerPerson, countStaffRepliesPer, listActiveStaff } from "./people-repository.js";
+import { countPagesReceivedPerPerson, countStaffReplies, listActiveStaff } from "./people-repository.js";
 import { onCallHoursPerPerson } from "./people-rules.js";
 import { reportPeriod } from "./report-period.js";
-import { type AttainmentFigures, readSlaAttainment } from "./sla-attainment.js";
+import { type AttainmentFigures, readSlaAttainmentPerOwner } from "./sla-attainment.js";
 
 export interface PeopleReportQuery extends TicketFilters {
   from?: string | undefined;
@@ -68,36 +69,15 @@ export async function readPeopleReport({
   };
   const periodQuery = { from: period.from, to: period.to };
 
-  const solvedByAgent = await countFigurePerOwner(
-    ctx.db,
-    scope,
-    "solved",
-    period,
-    ticketFilters,
-    "tickets.assignee_id",
-  );
-  const solvedByGroup = await countFigurePerOwner(
-    ctx.db,
-    scope,
-    "solved",
-    period,
-    ticketFilters,
-    "tickets.group_id",
-  );
-  const repliesByAgent = await countStaffRepliesPer(ctx.db, scope, period, ticketFilters, "e.actor_id");
-  const repliesByGroup = await countStaffRepliesPer(ctx.db, scope, period, ticketFilters, "tickets.group_id");
-  const csatByAgent = keyed(
-    (await readCsatReport({ ctx, query: { ...periodQuery, groupBy: "agent" } })).rows,
-  );
-  const csatByGroup = keyed(
-    (await readCsatReport({ ctx, query: { ...periodQuery, groupBy: "group" } })).rows,
-  );
-  const slaByAgent = keyed(
-    (await readSlaAttainment(ctx, { ...periodQuery, groupId: query.groupId, groupBy: "agent" })).rows,
-  );
-  const slaByGroup = keyed(
-    (await readSlaAttainment(ctx, { ...periodQuery, groupId: query.groupId, groupBy: "group" })).rows,
-  );
+  // Each source is scanned once, grouped by agent and group together, and read both ways.
+  const solved = await countFigurePerOwner(ctx.db, scope, "solved", period, ticketFilters);
+  const replies = await countStaffReplies(ctx.db, scope, period, ticketFilters);
+  const solvedByAgent = countsPer(solved, "agent");
+  const solvedByGroup = countsPer(solved, "group");
+  const repliesByAgent = countsPer(replies, "agent");
+  const repliesByGroup = countsPer(replies, "group");
+  const csat = await readCsatPerOwner(ctx, periodQuery);
+  const sla = await readSlaAttainmentPerOwner(ctx, { ...periodQuery, groupId: query.groupId });
   const onCallHours = await onCallHoursIn(ctx, period);
   const pagesReceived = await countPagesReceivedPerPerson(ctx.db, period);
 
@@ -113,34 +93,22 @@ export async function readPeopleReport({
     agents: staff.map((person) => ({
       id: person.id,
       name: person.name,
-      solved: solvedByAgent.get(person.id) ?? 0,
-      replies: repliesByAgent.get(person.id) ?? 0,
-      csat: pick(csatByAgent.get(person.id), noCsat),
-      slaAttainment: pick(slaByAgent.get(person.id), noSla),
+      solved: solvedByAgent.get(person.id)?.count ?? 0,
+      replies: repliesByAgent.get(person.id)?.count ?? 0,
+      csat: csat.agents.get(person.id) ?? noCsat,
+      slaAttainment: sla.agents.get(person.id) ?? noSla,
       onCallHours: onCallHours.get(person.id) ?? 0,
       pagesReceived: pagesReceived.get(person.id) ?? 0,
     })),
     groups: groups.map((group) => ({
       id: group.id,
       name: group.name,
-      solved: solvedByGroup.get(group.id) ?? 0,
-      replies: repliesByGroup.get(group.id) ?? 0,
-      csat: pick(csatByGroup.get(group.id), noCsat),
-      slaAttainment: pick(slaByGroup.get(group.id), noSla),
+      solved: solvedByGroup.get(group.id)?.count ?? 0,
+      replies: repliesByGroup.get(group.id)?.count ?? 0,
+      csat: csat.groups.get(group.id) ?? noCsat,
+      slaAttainment: sla.groups.get(group.id) ?? noSla,
     })),
   };
-}
-
-function keyed<Row extends { key: string | null }>(rows: readonly Row[]): Map<string | null, Row> {
-  return new Map(rows.map((row) => [row.key, row]));
-}
-
-/** The figures' own fields of a report row (without its key and label), or the empty figures. */
-function pick<Figures extends object>(row: Figures | undefined, empty: Figures): Figures {
-  if (row === undefined) return empty;
-  return Object.fromEntries(
-    Object.keys(empty).map((field) => [field, row[field as keyof Figures]]),
-  ) as Figures;
 }
 
 async function onCallHoursIn(

@@ -140,6 +140,21 @@ export async function readSlaAttainmentSummary(
   };
 }
 
+/**
+ * Attainment per agent and per group (the ticket's owners as they stand now), from one scan: what
+ * the People report shows beside each person and team. Staff only.
+ */
+export async function readSlaAttainmentPerOwner(
+  ctx: Context,
+  query: SlaReportQuery,
+): Promise<{ agents: Map<string | null, AttainmentFigures>; groups: Map<string | null, AttainmentFigures> }> {
+  requireStaff(ctx.actor);
+  const settled = await countSettled(ctx.db, slaReportFilters(ctx, query), ["agent", "group"]);
+  const per = (grouping: "agent" | "group") =>
+    new Map(sumSettled(settled, grouping).map((row) => [row.key, figures(row.met, row.breached)]));
+  return { agents: per("agent"), groups: per("group") };
+}
+
 async function attainmentRows(
   ctx: Context,
   filters: SlaReportFilters,

@@ -2,7 +2,8 @@ import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
 import type { SlaClocksTable, SlaReportFactsTable, Tables } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
-import type { SettledCell, SlaOutcome } from "./sla-report-rules.js";
+import type { CountCell } from "../../shared/grouped-counts.js";
+import type { SettledCounts, SlaOutcome } from "./sla-report-rules.js";
 
 /**
  * The only SQL of the SLA reports. Every read is one range of `sla_report_facts` on an index that holds
@@ -77,7 +78,7 @@ export async function countSettled(
   db: DbExecutor,
   filters: SlaReportFilters,
   groupings: readonly SlaGrouping[],
-): Promise<SettledCell[]> {
+): Promise<CountCell<SettledCounts>[]> {
   const keys = [
     ...new Set(groupings.flatMap((grouping) => (grouping === "policy" ? ["policy", "metric"] : [grouping]))),
   ];
@@ -99,7 +100,7 @@ export async function countSettled(
   return rows.map((row) => {
     const by: Record<string, string | null> = {};
     for (const key of keys) by[key] = (row as Record<string, string | null>)[key] ?? null;
-    return { by, met: Number(row.met ?? 0), breached: Number(row.breached ?? 0) };
+    return { by, counts: { met: Number(row.met ?? 0), breached: Number(row.breached ?? 0) } };
   });
 }
 

@@ -35,11 +35,11 @@ describe("SLA report rules", () => {
 
   it("reads one grouped count at coarser groupings, a policy's metrics apart", () => {
     const cells = [
-      { by: { week: "2026-11-23", policy: "p1", metric: "first_response" }, met: 3, breached: 1 },
-      { by: { week: "2026-11-23", policy: "p1", metric: "resolution" }, met: 2, breached: 0 },
-      { by: { week: "2026-11-30", policy: "p1", metric: "first_response" }, met: 1, breached: 1 },
-      { by: { week: "2026-11-30", policy: null, metric: "resolution" }, met: 0, breached: 2 },
-      { by: { week: "2026-11-30", policy: "p2", metric: "resolution" }, met: 0, breached: 0 },
+      { by: { week: "2026-11-23", policy: "p1", metric: "first_response" }, counts: { met: 3, breached: 1 } },
+      { by: { week: "2026-11-23", policy: "p1", metric: "resolution" }, counts: { met: 2, breached: 0 } },
+      { by: { week: "2026-11-30", policy: "p1", metric: "first_response" }, counts: { met: 1, breached: 1 } },
+      { by: { week: "2026-11-30", policy: null, metric: "resolution" }, counts: { met: 0, breached: 2 } },
+      { by: { week: "2026-11-30", policy: "p2", metric: "resolution" }, counts: { met: 0, breached: 0 } },
     ];
     expect(sumSettled(cells, null)).toEqual([{ key: null, metric: null, met: 6, breached: 4 }]);
     expect(sumSettled(cells, "week")).toEqual([

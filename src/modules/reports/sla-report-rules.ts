@@ -1,4 +1,5 @@
 import type { SlaReportFactsTable } from "../../db/tables.js";
+import { type CountCell, sumCells } from "../../shared/grouped-counts.js";
 
 /**
  * The SLA reports' rules, pure: which outcome a clock has, when it settled and in which week and month,
@@ -108,9 +109,7 @@ export interface SettledCount {
   breached: number;
 }
 
-/** One cell of a grouped count: its value of each grouping column it was counted by. */
-export interface SettledCell {
-  by: Readonly<Record<string, string | null>>;
+export interface SettledCounts {
   met: number;
   breached: number;
 }
@@ -119,18 +118,18 @@ export interface SettledCell {
  * Reads the cells of one grouped count at a coarser grouping (`null`: all of them together; "policy"
  * keeps each metric apart), so a report takes its total, weekly and grouped figures from one scan.
  */
-export function sumSettled(cells: readonly SettledCell[], grouping: string | null): SettledCount[] {
-  const sums = new Map<string, SettledCount>();
-  for (const cell of cells) {
-    const key = grouping === null ? null : (cell.by[grouping] ?? null);
-    const metric = grouping === "policy" ? (cell.by.metric ?? null) : null;
-    const id = JSON.stringify([key, metric]);
-    const sum = sums.get(id) ?? { key, metric, met: 0, breached: 0 };
-    sum.met += cell.met;
-    sum.breached += cell.breached;
-    sums.set(id, sum);
-  }
-  return [...sums.values()].filter((sum) => sum.met + sum.breached > 0);
+export function sumSettled(
+  cells: readonly CountCell<SettledCounts>[],
+  grouping: string | null,
+): SettledCount[] {
+  const columns = grouping === null ? [] : grouping === "policy" ? ["policy", "metric"] : [grouping];
+  return sumCells(cells, columns)
+    .map(({ by, counts }) => ({
+      key: grouping === null ? null : (by[grouping] ?? null),
+      metric: grouping === "policy" ? (by.metric ?? null) : null,
+      ...counts,
+    }))
+    .filter((sum) => sum.met + sum.breached > 0);
 }
 
 export function attainmentOf(met: number, breached: number): number | null {

@@ -1,5 +1,6 @@
 import { ValidationError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
+import { countsPer, sumCells } from "../../shared/grouped-counts.js";
 import { listGroupRows } from "../identity/group-repository.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { findPeopleByIds } from "../identity/person-repository.js";
@@ -44,25 +45,42 @@ export async function readCsatReport({
     to: to.toISOString(),
   });
   const groupBy = query.groupBy ?? null;
-  const [totalRow] = await countSurveys(ctx.db, period, null);
-  const grouped = groupBy ? await countSurveys(ctx.db, period, groupBy) : [];
+  // One scan: the total is the grouped cells summed.
+  const cells = await countSurveys(ctx.db, period, groupBy ? [groupBy] : []);
+  const [total] = sumCells(cells, []);
+  const grouped = groupBy ? [...countsPer(cells, groupBy)] : [];
   const labels = await labelsOf(
     ctx,
     groupBy,
-    grouped.map((row) => row.key).filter((key) => key !== null),
+    grouped.map(([key]) => key).filter((key) => key !== null),
   );
   return {
     ...period,
     groupBy,
-    total: csatFigures(totalRow ?? { sent: 0, answered: 0, good: 0, bad: 0 }),
+    total: csatFigures(total?.counts ?? { sent: 0, answered: 0, good: 0, bad: 0 }),
     rows: grouped
-      .map((row) => ({
-        ...csatFigures(row),
-        key: row.key,
-        label: row.key === null ? "None" : (labels.get(row.key) ?? row.key),
+      .map(([key, counts]) => ({
+        ...csatFigures(counts),
+        key,
+        label: key === null ? "None" : (labels.get(key) ?? key),
       }))
       .sort((a, b) => a.label.localeCompare(b.label)),
   };
+}
+
+/**
+ * CSAT per agent and per group (the owners at the solve), from one scan: what the People report shows
+ * beside each person and team. Staff only.
+ */
+export async function readCsatPerOwner(
+  ctx: Context,
+  period: { from: string; to: string },
+): Promise<{ agents: Map<string | null, CsatFigures>; groups: Map<string | null, CsatFigures> }> {
+  requireStaff(ctx.actor);
+  const cells = await countSurveys(ctx.db, periodOf(period), ["agent", "group"]);
+  const per = (grouping: "agent" | "group") =>
+    new Map([...countsPer(cells, grouping)].map(([key, counts]) => [key, csatFigures(counts)]));
+  return { agents: per("agent"), groups: per("group") };
 }
 
 async function labelsOf(

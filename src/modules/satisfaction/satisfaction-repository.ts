@@ -1,11 +1,14 @@
+import { sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
 import type {
   CaseReviewsTable,
   SatisfactionSettingsTable,
   SatisfactionSurveysTable,
 } from "../../db/tables.js";
+import type { CountCell } from "../../shared/grouped-counts.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
 import { ticketsIn } from "../tickets/ticket-repository.js";
+import type { CsatCounts } from "./csat-rules.js";
 
 export type SurveyRow = SatisfactionSurveysTable;
 export type CaseReviewRow = CaseReviewsTable;
@@ -90,14 +93,6 @@ export async function recordRating(
     .execute();
 }
 
-export interface CsatCountRow {
-  key: string | null;
-  sent: number;
-  answered: number;
-  good: number;
-  bad: number;
-}
-
 export const csatGroupColumns = {
   group: "group_id",
   agent: "assignee_id",
@@ -108,21 +103,24 @@ export const csatGroupColumns = {
 export type CsatGrouping = keyof typeof csatGroupColumns;
 
 /**
- * Counts for surveys of tickets solved in [from, to), one row per value of the grouping (one row in
+ * Counts for surveys of tickets solved in [from, to), one cell per value of each grouping (one cell in
  * all without one): a range of `satisfaction_surveys_solved`. A survey counts as sent once mailed or
  * answered in the portal, whichever came first.
  */
 export async function countSurveys(
   db: DbExecutor,
   range: { from: string; to: string },
-  groupBy: CsatGrouping | null,
-): Promise<CsatCountRow[]> {
+  groupings: readonly CsatGrouping[],
+): Promise<CountCell<CsatCounts>[]> {
+  const columns = groupings.map((grouping) => csatGroupColumns[grouping]);
   const rows = await db
     .selectFrom("satisfaction_surveys")
     .where("solved_at", ">=", range.from)
     .where("solved_at", "<", range.to)
+    .select(
+      groupings.map((grouping) => sql<string | null>`${sql.ref(csatGroupColumns[grouping])}`.as(grouping)),
+    )
     .select((eb) => [
-      (groupBy ? eb.ref(csatGroupColumns[groupBy]) : eb.val(null)).as("key"),
       eb.fn
         .sum<number>(
           eb
@@ -137,15 +135,21 @@ export async function countSurveys(
       eb.fn.sum<number>(eb.case().when("rating", "=", "good").then(1).else(0).end()).as("good"),
       eb.fn.sum<number>(eb.case().when("rating", "=", "bad").then(1).else(0).end()).as("bad"),
     ])
-    .$if(groupBy !== null, (qb) => qb.groupBy(csatGroupColumns[groupBy ?? "group"]))
+    .$if(columns.length > 0, (qb) => qb.groupBy(columns))
     .execute();
-  return rows.map((row) => ({
-    key: (row.key as string | null) ?? null,
-    sent: Number(row.sent ?? 0),
-    answered: Number(row.answered ?? 0),
-    good: Number(row.good ?? 0),
-    bad: Number(row.bad ?? 0),
-  }));
+  return rows.map((row) => {
+    const by: Record<string, string | null> = {};
+    for (const grouping of groupings) by[grouping] = row[grouping] ?? null;
+    return {
+      by,
+      counts: {
+        sent: Number(row.sent ?? 0),
+        answered: Number(row.answered ?? 0),
+        good: Number(row.good ?? 0),
+        bad: Number(row.bad ?? 0),
+      },
+    };
+  });
 }
 
 export async function insertCaseReview(db: DbExecutor, row: CaseReviewRow): Promise<boolean> {
