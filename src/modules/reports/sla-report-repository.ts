@@ -1,9 +1,14 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
-import type { DbExecutor } from "../../db/database.js";
+import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { SlaClocksTable, SlaReportFactsTable, Tables } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
 import type { CountCell } from "../../shared/grouped-counts.js";
-import type { SettledCounts, SlaOutcome } from "./sla-report-rules.js";
+import {
+  type DurationFigures,
+  durationFigures,
+  type SettledCounts,
+  type SlaOutcome,
+} from "./sla-report-rules.js";
 
 /**
  * The only SQL of the SLA reports. Every read is one range of `sla_report_facts` on an index that holds
@@ -193,34 +198,96 @@ export async function clocksBehind(
   }));
 }
 
-export interface StoppedClock {
-  policy_id: string;
+/** The durations of one policy's clocks of one metric that stopped in the period. */
+export interface StoppedDurations {
+  policyId: string;
   metric: string;
-  business_ms: number;
-  calendar_ms: number;
+  count: number;
+  business: DurationFigures;
+  calendar: DurationFigures;
+  /** For means over several policies: every clock's calendar time added up. */
+  calendarSumMs: number;
 }
 
-/** Durations of the clocks that stopped in the period, for the Times report (one covering index range). */
-export async function stoppedClocks(
+/**
+ * Median, p90 and mean durations of the clocks that stopped in the period, per policy and metric, for
+ * the Times report (one covering index range). PostgreSQL works them out itself: `percentile_disc` is
+ * the nearest rank `durationFigures` takes, and shipping a quarter's 330,000 durations to be sorted
+ * here took 2 s at a million tickets. SQLite's `percentile_disc` ranks differently (floor of p(N-1)),
+ * so its durations are read and ranked here, which the embedded database does in a third of that.
+ */
+export async function stoppedDurations(
   db: DbExecutor,
+  dialect: DialectKind,
   filters: SlaReportFilters,
   metrics: readonly string[],
-): Promise<StoppedClock[]> {
-  const rows = await filtered(
+): Promise<StoppedDurations[]> {
+  const stopped = filtered(
     db
       .selectFrom("sla_report_facts")
       .where("stopped_at", ">=", filters.from)
       .where("stopped_at", "<", filters.to)
       .where("metric", "in", metrics),
     filters,
-  )
-    .select(["policy_id", "metric", "business_ms", "calendar_ms"])
-    .execute();
-  return rows.map((row) => ({
-    policy_id: row.policy_id,
-    metric: row.metric,
-    business_ms: Number(row.business_ms),
-    calendar_ms: Number(row.calendar_ms),
+  );
+  if (dialect === "postgres") {
+    const rank = (share: number, column: "business_ms" | "calendar_ms") =>
+      sql<
+        number | string | null
+      >`percentile_disc(${sql.lit(share)}) WITHIN GROUP (ORDER BY ${sql.ref(column)})`;
+    const rows = await stopped
+      .select((eb) => [
+        "policy_id",
+        "metric",
+        eb.fn.countAll<number | string>().as("count"),
+        rank(0.5, "business_ms").as("business_median"),
+        rank(0.9, "business_ms").as("business_p90"),
+        eb.fn.sum<number | string>("business_ms").as("business_sum"),
+        rank(0.5, "calendar_ms").as("calendar_median"),
+        rank(0.9, "calendar_ms").as("calendar_p90"),
+        eb.fn.sum<number | string>("calendar_ms").as("calendar_sum"),
+      ])
+      .groupBy(["policy_id", "metric"])
+      .execute();
+    return rows.map((row) => {
+      const count = Number(row.count);
+      const figures = (median: unknown, p90: unknown, sum: unknown): DurationFigures => ({
+        medianMs: Number(median),
+        p90Ms: Number(p90),
+        meanMs: Math.round(Number(sum) / count),
+      });
+      return {
+        policyId: row.policy_id,
+        metric: row.metric,
+        count,
+        business: figures(row.business_median, row.business_p90, row.business_sum),
+        calendar: figures(row.calendar_median, row.calendar_p90, row.calendar_sum),
+        calendarSumMs: Number(row.calendar_sum),
+      };
+    });
+  }
+  const rows = await stopped.select(["policy_id", "metric", "business_ms", "calendar_ms"]).execute();
+  const perPolicyMetric = new Map<
+    string,
+    { policyId: string; metric: string; business: number[]; calendar: number[] }
+  >();
+  for (const row of rows) {
+    const key = `${row.policy_id}|${row.metric}`;
+    let entry = perPolicyMetric.get(key);
+    if (!entry) {
+      entry = { policyId: row.policy_id, metric: row.metric, business: [], calendar: [] };
+      perPolicyMetric.set(key, entry);
+    }
+    entry.business.push(Number(row.business_ms));
+    entry.calendar.push(Number(row.calendar_ms));
+  }
+  return [...perPolicyMetric.values()].map((entry) => ({
+    policyId: entry.policyId,
+    metric: entry.metric,
+    count: entry.business.length,
+    business: durationFigures(entry.business),
+    calendar: durationFigures(entry.calendar),
+    calendarSumMs: entry.calendar.reduce((sum, value) => sum + value, 0),
   }));
 }
 

@@ -2,8 +2,8 @@ import type { Context } from "../../shared/context.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { type SlaReportQuery, slaReportFilters } from "./sla-attainment.js";
 import { drillDownQuery, groupingLabels, metricLabel } from "./sla-report-labels.js";
-import { stoppedClocks } from "./sla-report-repository.js";
-import { type DurationFigures, durationFigures } from "./sla-report-rules.js";
+import { stoppedDurations } from "./sla-report-repository.js";
+import type { DurationFigures } from "./sla-report-rules.js";
 
 const timedMetrics = ["first_response", "next_response", "resolution"] as const;
 const dayMs = 24 * 60 * 60 * 1000;
@@ -45,7 +45,7 @@ export interface TimesReport {
  * First response, next response and resolution times of the clocks that stopped in [from, to), per
  * policy and metric (a policy's business time is counted on its own calendar, so policies are not
  * mixed): median, p90 and mean in business and calendar time, and the mean resolution against the
- * goal (`resolutionGoalDays`, default a week). Staff only; one covering index range, sorted here.
+ * goal (`resolutionGoalDays`, default a week). Staff only; one covering index range (`stoppedDurations`).
  */
 export async function readSlaTimes(
   ctx: Context,
@@ -54,24 +54,10 @@ export async function readSlaTimes(
   requireStaff(ctx.actor);
   const { resolutionGoalDays, ...rest } = query;
   const filters = slaReportFilters(ctx, rest);
-  const stopped = await stoppedClocks(ctx.db, filters, timedMetrics);
-  const byPolicyMetric = new Map<
-    string,
-    { policyId: string; metric: string; business: number[]; calendar: number[] }
-  >();
-  for (const clock of stopped) {
-    const key = `${clock.policy_id}|${clock.metric}`;
-    let entry = byPolicyMetric.get(key);
-    if (!entry) {
-      entry = { policyId: clock.policy_id, metric: clock.metric, business: [], calendar: [] };
-      byPolicyMetric.set(key, entry);
-    }
-    entry.business.push(clock.business_ms);
-    entry.calendar.push(clock.calendar_ms);
-  }
-  const names = await groupingLabels(ctx, "policy", [...new Set(stopped.map((clock) => clock.policy_id))]);
+  const stopped = await stoppedDurations(ctx.db, ctx.dialect, filters, timedMetrics);
+  const names = await groupingLabels(ctx, "policy", [...new Set(stopped.map((entry) => entry.policyId))]);
   const metricOrder = (metric: string) => timedMetrics.indexOf(metric as (typeof timedMetrics)[number]);
-  const rows = [...byPolicyMetric.values()]
+  const rows = stopped
     .map((entry) => {
       const policyName = names.get(entry.policyId) ?? "Removed policy";
       return {
@@ -79,9 +65,9 @@ export async function readSlaTimes(
         policyName,
         metric: entry.metric,
         label: `${policyName} · ${metricLabel(entry.metric)}`,
-        count: entry.business.length,
-        business: durationFigures(entry.business),
-        calendar: durationFigures(entry.calendar),
+        count: entry.count,
+        business: entry.business,
+        calendar: entry.calendar,
         filters: drillDownQuery({ ...filters, policyId: entry.policyId, metric: entry.metric }),
       };
     })
@@ -90,10 +76,12 @@ export async function readSlaTimes(
     );
 
   const goalDays = resolutionGoalDays ?? defaultResolutionGoalDays;
-  const resolutions = stopped
-    .filter((clock) => clock.metric === "resolution")
-    .map((clock) => clock.calendar_ms);
-  const { meanMs } = durationFigures(resolutions);
+  const resolved = stopped.filter((entry) => entry.metric === "resolution");
+  const resolutions = resolved.reduce((count, entry) => count + entry.count, 0);
+  const meanMs =
+    resolutions === 0
+      ? null
+      : Math.round(resolved.reduce((sum, entry) => sum + entry.calendarSumMs, 0) / resolutions);
   return {
     from: filters.from,
     to: filters.to,
@@ -102,7 +90,7 @@ export async function readSlaTimes(
     resolution: {
       goalDays,
       goalMs: goalDays * dayMs,
-      count: resolutions.length,
+      count: resolutions,
       meanMs,
       withinGoal: meanMs === null ? null : meanMs <= goalDays * dayMs,
     },
