@@ -85,6 +85,7 @@ import {
   sendSubscriptionConfirmation,
   sendSubscriptionConfirmationJob,
 } from "../modules/status/status-subscriptions.js";
+import { compactSearchIndex, compactSearchIndexJob } from "../modules/tickets/compact-search-index.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
 import {
   type DeliverWebhookPayload,
@@ -227,6 +228,10 @@ export function registerJobs(
         const { recomputed, warned } = await scanSlaClocks(ctx);
         if (recomputed + warned > 0) ctx.logger.info({ recomputed, warned }, "SLA clocks fell due");
       })
+      .register(compactSearchIndexJob, async (ctx) => {
+        const { steps, segments } = await compactSearchIndex(ctx);
+        if (steps > 0) ctx.logger.info({ steps, segments }, "search index segments merged");
+      })
       .register("tickets.health-scan", async (ctx) => {
         const { raised, cleared } = await scanTicketHealth(ctx);
         if (raised + cleared > 0) ctx.logger.info({ raised, cleared }, "ticket health flags changed");
@@ -299,6 +304,8 @@ export function registerJobs(
       .every({ name: "sla.scan", kind: "sla.scan", intervalMs: 15 * SECOND })
       .every({ name: "tickets.auto-solve-pending", kind: "tickets.auto-solve-pending", intervalMs: MINUTE })
       .every({ name: "tickets.auto-close-solved", kind: "tickets.auto-close-solved", intervalMs: MINUTE })
+      // Each run is a quarter of a second of work at most; a day's new segments merge in a few runs.
+      .every({ name: compactSearchIndexJob, kind: compactSearchIndexJob, intervalMs: MINUTE })
       // Health flags go up within a minute of the deadline they mark.
       .every({ name: "tickets.health-scan", kind: "tickets.health-scan", intervalMs: MINUTE })
       // A handoff reaches the support channel within a minute.

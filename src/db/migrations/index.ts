@@ -50,6 +50,7 @@ import * as chat from "./2026-12-05T1400-chat.js";
 import * as automations from "./2026-12-05T1500-automations.js";
 import * as ticketQueueStatistics from "./2026-12-05T1600-ticket-queue-statistics.js";
 import * as jobsDueByKind from "./2026-12-05T1700-jobs-due-by-kind.js";
+import * as ticketSearchByTicketNumber from "./2026-12-05T1800-ticket-search-by-ticket-number.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -104,4 +105,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1500-automations": automations,
   "2026-12-05T1600-ticket-queue-statistics": ticketQueueStatistics,
   "2026-12-05T1700-jobs-due-by-kind": jobsDueByKind,
+  "2026-12-05T1800-ticket-search-by-ticket-number": ticketSearchByTicketNumber,
 };

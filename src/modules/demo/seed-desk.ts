@@ -21,6 +21,7 @@ import { listPolicyRows } from "../sla/policy-repository.js";
 import type { ClockState } from "../sla/sla-types.js";
 import type { TicketChannel } from "../tickets/ticket.js";
 import { reserveTicketNumbers } from "../tickets/ticket-numbers.js";
+import { documentsPerTicket } from "../tickets/ticket-search.js";
 import type { TicketStatus } from "../tickets/ticket-status.js";
 import { withSecondaryIndexesDropped } from "./bulk-load-indexes.js";
 import { deskText } from "./desk-text.js";
@@ -73,7 +74,8 @@ interface TicketBatch {
   /** One per clock, as `recomputeTicketSla` keeps them for the SLA reports. */
   reportFacts: SlaReportFactsTable[];
   surveys: Insertable<SatisfactionSurveysTable>[];
-  documents: { ticketId: string; visibility: string; text: string }[];
+  /** `rowid`: where SQLite's index files it (`documentsPerTicket`). */
+  documents: { ticketId: string; rowid: number; visibility: string; text: string }[];
 }
 
 const historySpanMs = 730 * DAY;
@@ -218,8 +220,10 @@ async function insertSearchDocuments(db: Db, dialect: DialectKind, documents: Ti
     return;
   }
   await insertInBatches(documents, (batch) => {
-    const rows = batch.map((d) => sql`(${d.ticketId}, ${d.visibility}, ${d.text})`);
-    return sql`INSERT INTO ticket_search (ticket_id, visibility, body) VALUES ${sql.join(rows)}`.execute(db);
+    const rows = batch.map((d) => sql`(${d.rowid}, ${d.ticketId}, ${d.visibility}, ${d.text})`);
+    return sql`INSERT INTO ticket_search (rowid, ticket_id, visibility, body) VALUES ${sql.join(rows)}`.execute(
+      db,
+    );
   });
 }
 
@@ -409,7 +413,12 @@ function ticketDrafter(
     messageTimes.sort((a, b) => a - b);
 
     const texts = [subject];
-    batch.documents.push({ ticketId: id, visibility: "public", text: subject });
+    batch.documents.push({
+      ticketId: id,
+      rowid: number * documentsPerTicket,
+      visibility: "public",
+      text: subject,
+    });
     const worker = assigneeId ?? agent();
     messageTimes.forEach((at, n) => {
       const byAgent = n === 1 || (n > 1 && random.chance(0.55));
@@ -433,7 +442,12 @@ function ticketDrafter(
       event(at, authorId, visibility === "public" ? "public_reply_added" : "internal_note_added", {
         to_value: commentId,
       });
-      batch.documents.push({ ticketId: id, visibility, text: bodyText });
+      batch.documents.push({
+        ticketId: id,
+        rowid: number * documentsPerTicket + n + 1,
+        visibility,
+        text: bodyText,
+      });
       texts.push(bodyText);
     });
     const firstResponseAt = status === "new" ? null : firstReplyAt;
