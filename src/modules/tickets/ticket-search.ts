@@ -34,11 +34,13 @@ export async function indexSearchDocuments(
         VALUES (${doc.ticketId}, ${doc.visibility}, to_tsvector('english', ${doc.text}))`.execute(db);
     } else {
       // A ticket's millionth document would take the next ticket's first rowid: the insert fails then.
+      // The factor is written into the SQL: bound, it would make the rowid a REAL.
+      const perTicket = sql.lit(documentsPerTicket);
       await sql`INSERT INTO ticket_search (rowid, ticket_id, visibility, body)
         SELECT coalesce(
             (SELECT max(id) + 1 FROM ticket_search_content
-              WHERE id BETWEEN t.number * ${documentsPerTicket} AND (t.number + 1) * ${documentsPerTicket} - 2),
-            t.number * ${documentsPerTicket}),
+              WHERE id BETWEEN t.number * ${perTicket} AND (t.number + 1) * ${perTicket} - 2),
+            t.number * ${perTicket}),
           t.id, ${doc.visibility}, ${doc.text}
         FROM tickets AS t WHERE t.id = ${doc.ticketId}`.execute(db);
     }
@@ -122,11 +124,14 @@ export function ticketIdMatches(
       : sql<boolean>`tickets.id = ANY (ARRAY(${documents}))`;
   if (!frequent) return sql<boolean>`tickets.id IN (${documents})`;
   // Each walked ticket is a seek in the words' document lists, within its rowid range; the ticket_id
-  // check keeps out a document whose rowid was not given by number (written before that rule).
+  // check keeps out a document whose rowid was not given by number (written before that rule). The
+  // factor is written into the SQL: bound, it arrives as a REAL, and FTS5 seeks only on an INTEGER
+  // rowid (bound: 5.6 s a high-frequency word, every document list read whole per ticket).
+  const perTicket = sql.lit(documentsPerTicket);
   return sql<boolean>`EXISTS (SELECT 1 FROM ticket_search
     WHERE ticket_search MATCH ${ftsQuery(words)}
-      AND ticket_search.rowid BETWEEN tickets.number * ${documentsPerTicket}
-        AND (tickets.number + 1) * ${documentsPerTicket} - 1
+      AND ticket_search.rowid BETWEEN tickets.number * ${perTicket}
+        AND (tickets.number + 1) * ${perTicket} - 1
       AND ticket_search.ticket_id = tickets.id AND visibility IN (${sql.join(visible)}))`;
 }
 
