@@ -17,7 +17,7 @@ export async function insertJob(db: DbExecutor, row: Omit<JobRow, "attempts">): 
  *
  * A claim is a lease, not a promise: lost in a power cut, its jobs are simply queued again, as they
  * would be once the lock ran out. So on SQLite it does not wait for the disk (see
- * `withoutWaitingForDisk`); that wait was a third of a stored inbound message's database time.
+ * `withoutWaitingForDisk`): the fsync held the one connection 0.12-0.19 ms a claim here, 0.01 without.
  */
 export async function claimDueJobs(
   db: DbExecutor,
