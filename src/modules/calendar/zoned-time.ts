@@ -9,49 +9,45 @@
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      era: "short",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
+/** Formatters kept per zone: making one costs a fifth of a millisecond, using one a microsecond. */
+function keptPerZone(
+  locale: string,
+  options: Intl.DateTimeFormatOptions,
+): (timeZone: string) => Intl.DateTimeFormat {
+  const formatters = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let formatter = formatters.get(timeZone);
+    if (formatter === undefined) {
+      formatter = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+      formatters.set(timeZone, formatter);
+    }
+    return formatter;
+  };
 }
 
-const readableFormatters = new Map<string, Intl.DateTimeFormat>();
+const formatterFor = keptPerZone("en-US", {
+  era: "short",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
+  second: "numeric",
+  hourCycle: "h23",
+});
 
 /**
- * Weekday, day, month and 24-hour time in `timeZone` ("Monday 21 December, 09:00" as `format` gives
- * it), for times people read in mail. Kept per zone: making one costs a fifth of a millisecond.
+ * Weekday, day, month and 24-hour time in a zone ("Monday 21 December, 09:00" as `format` gives it),
+ * for times people read in mail.
  */
-export function readableDateTimeFormat(timeZone: string): Intl.DateTimeFormat {
-  let formatter = readableFormatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      weekday: "long",
-      day: "numeric",
-      month: "long",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    readableFormatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
+export const readableDateTimeFormat = keptPerZone("en-GB", {
+  weekday: "long",
+  day: "numeric",
+  month: "long",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
 
 /** True when the runtime's time-zone database knows `timeZone` (an IANA name such as "Europe/Berlin"). */
 export function isKnownTimeZone(timeZone: string): boolean {
