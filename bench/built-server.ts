@@ -39,7 +39,13 @@ export async function startBuiltServer(
   const roles = options.roles ?? ["web", "worker", "scheduler", "smtp"];
   const child = spawn(
     process.execPath,
-    [fileURLToPath(new URL("../bin/tend.js", import.meta.url)), "serve", "--roles", roles.join(",")],
+    [
+      ...(process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      fileURLToPath(new URL("../bin/tend.js", import.meta.url)),
+      "serve",
+      "--roles",
+      roles.join(","),
+    ],
     {
       env: {
         ...process.env,

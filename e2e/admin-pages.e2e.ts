@@ -86,6 +86,14 @@ describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
     expect(await leesRole.inputValue()).toBe("admin");
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
+    // Lee lost their phone: resetting their second factor, after a confirmation, ends their sessions.
+    const phoneLost = await signInOutsideTheBrowser("lee@support.example", "quiet harbor maple 77");
+    await page.getByRole("button", { name: "Reset two-factor Lee Newhire" }).click();
+    await page.getByRole("button", { name: "Yes, reset two-factor Lee Newhire" }).click();
+    await eventually(
+      async () => (await fetch(`${desk.url}/api/v1/me`, { headers: { cookie: phoneLost } })).status,
+    ).toBe(401);
+
     // Lee leaves: deactivated after a confirmation, shown muted with the date, and the session Lee
     // had open is refused at once.
     const leesSession = await signInOutsideTheBrowser("lee@support.example", "quiet harbor maple 77");
@@ -121,8 +129,17 @@ describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
     await page.getByRole("heading", { level: 1, name: "Contoso" }).waitFor();
     expect(await page.getByLabel("Email domains").inputValue()).toBe("contoso.example");
     await page.getByLabel("Stage").selectOption({ label: "Pre-sales" });
+    await page
+      .getByLabel("Customers see")
+      .selectOption({ label: "Only the tickets they requested or follow" });
     await page.getByRole("button", { name: "Save changes" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    const contoso = await desk.tend.database.db
+      .selectFrom("organizations")
+      .select(["stage", "customer_ticket_visibility"])
+      .where("name", "=", "Contoso")
+      .executeTakeFirstOrThrow();
+    expect(contoso).toEqual({ stage: "pre_sales", customer_ticket_visibility: "requester" });
 
     // Its SLA exceptions: none, then one added and withdrawn.
     await page.getByText("None: this organization gets the policies' targets.").waitFor();

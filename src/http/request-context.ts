@@ -111,6 +111,9 @@ export const requestContext = fp(
           actor.mustEnrollTwoFactor &&
           !request.routeOptions.config?.allowedBeforeTwoFactorEnrollment
         ) {
+          // The public pages (status, help center) and the workspace's shell, which holds the
+          // enrolment form, are served as to anyone signed out: the session carries no standing yet.
+          if (!request.url.startsWith("/api/")) return;
           request.log.info({ personId: actor.personId }, "request refused until two-factor enrollment");
           throw new TwoFactorEnrollmentRequiredError(
             "An admin requires two-factor sign-in for your role: set it up at /api/v1/auth/two-factor/enrollment first.",

@@ -458,7 +458,11 @@ describe("requiring a second factor", () => {
       after: { require_two_factor_for: "staff" },
     });
 
-    const session = sessionOf(await login(agent, newAddress()));
+    const signedIn = await login(agent, newAddress());
+    expect(signedIn.json()).toMatchObject({ twoFactorEnrollmentRequired: true });
+    const session = sessionOf(signedIn);
+    const asked = await desk.app.inject({ url: "/api/v1/auth/session", headers: session.headers });
+    expect(asked.json()).toMatchObject({ twoFactorEnrollmentRequired: true });
     const tickets = await desk.app.inject({ url: "/api/v1/tickets", headers: session.headers });
     expect(tickets.statusCode).toBe(403);
     expect(tickets.headers["content-type"]).toContain("application/problem+json");
@@ -477,12 +481,30 @@ describe("requiring a second factor", () => {
     expect((await desk.app.inject({ url: "/api/v1/tickets", headers: session.headers })).statusCode).toBe(
       200,
     );
+    const after = await desk.app.inject({ url: "/api/v1/auth/session", headers: session.headers });
+    expect(after.json()).toMatchObject({ twoFactorEnrollmentRequired: false });
 
     // Required, so it cannot be turned off.
     desk.clock.advance(step);
     const disable = await post("/api/v1/auth/two-factor/disable", session, { code: codeNow(secret) });
     expect(disable.statusCode).toBe(403);
     expect((await login(agent, newAddress())).statusCode).toBe(202);
+  });
+
+  it("still serves the public pages and the workspace's shell to a session that must enrol", async () => {
+    const admin = await desk.makeAgent({ role: "admin" });
+    const agent = await desk.makeAgent({ password });
+    await requireTwoFactorFor("staff", admin);
+    const session = sessionOf(await login(agent, newAddress()));
+    for (const url of ["/status", "/help"]) {
+      const page = await desk.app.inject({ url, headers: session.headers });
+      expect({ url, status: page.statusCode }).toEqual({ url, status: 200 });
+    }
+    // The shell is the built app, or the page saying it is not built (`npm test` needs no build).
+    const shell = await desk.app.inject({ url: "/", headers: session.headers });
+    expect(shell.headers["content-type"]).toContain("text/html");
+    const tickets = await desk.app.inject({ url: "/api/v1/tickets", headers: session.headers });
+    expect(tickets.statusCode).toBe(403);
   });
 
   it("binds sessions already open, and only the roles it names", async () => {

@@ -50,6 +50,16 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
+/**
+ * Called when an admin has just required a second factor this person has not set up: every request
+ * but enrolment is refused from now on, so the app turns to the enrolment form.
+ */
+let onTwoFactorEnrollmentRequired: () => void = () => {};
+export function whenTwoFactorEnrollmentRequired(handler: () => void): void {
+  onTwoFactorEnrollmentRequired = handler;
+}
+export const twoFactorEnrollmentRequiredTitle = "Two-factor enrollment required";
+
 async function problemOf(response: Response): Promise<ProblemDetails> {
   try {
     return (await response.json()) as ProblemDetails;
@@ -94,6 +104,8 @@ export async function api<T>(
   if (!response.ok) {
     const problem = await problemOf(response);
     if (response.status === 401 && !path.startsWith("/auth/")) onSignedOut();
+    if (response.status === 403 && problem.title === twoFactorEnrollmentRequiredTitle)
+      onTwoFactorEnrollmentRequired();
     throw new ApiError(problem);
   }
   if (response.status === 204) return undefined as T;

@@ -23,6 +23,12 @@ const KnowledgePages = lazy(() => import("./knowledge/knowledge-pages.js"));
 const ReviewsPage = lazy(() => import("./satisfaction/reviews-page.js"));
 // Reports (charts included) are their own chunk: recharts is loaded only by those who open them.
 const ReportPages = lazy(() => import("./reports/report-pages.js"));
+// Your own sign-in security, and the enrolment an admin may require before anything else: rare, and
+// the QR code's encoder with it, so its own chunk.
+const AccountSecurityPage = lazy(() => import("./account/account-pages.js"));
+const TwoFactorEnrollmentGate = lazy(() =>
+  import("./account/account-pages.js").then((pages) => ({ default: pages.TwoFactorEnrollmentGate })),
+);
 // Chat set-up is admins' and rare: its own chunk.
 const ChatPages = lazy(() => import("./chat/chat-pages.js"));
 
@@ -47,11 +53,18 @@ function NotFound() {
 }
 
 function App() {
-  const { person } = useSession();
+  const { person, twoFactorEnrollmentRequired } = useSession();
   if (person === undefined) return <p className="muted loading">Loading Tend…</p>;
   if (person === null) return <SignInPage />;
   // Customers who set a password may sign in here too; their place is the portal.
   if (person.role === "customer") return <Redirect to="/portal" />;
+  if (twoFactorEnrollmentRequired) {
+    return (
+      <Suspense fallback={<p className="muted loading">Loading…</p>}>
+        <TwoFactorEnrollmentGate />
+      </Suspense>
+    );
+  }
   return (
     <Routes>
       <Route element={<WorkspaceLayout />}>
@@ -104,6 +117,14 @@ function App() {
           element={
             <Suspense fallback={<p className="muted">Loading reports…</p>}>
               <ReportPages />
+            </Suspense>
+          }
+        />
+        <Route
+          path="account/security"
+          element={
+            <Suspense fallback={<p className="muted">Loading your account…</p>}>
+              <AccountSecurityPage />
             </Suspense>
           }
         />

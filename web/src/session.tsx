@@ -1,7 +1,14 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { ApiError, api, type PersonView, setCsrfToken, whenSignedOut } from "./api.js";
+import {
+  ApiError,
+  api,
+  type PersonView,
+  setCsrfToken,
+  whenSignedOut,
+  whenTwoFactorEnrollmentRequired,
+} from "./api.js";
 
-type SignedIn = PersonView & { csrfToken: string };
+type SignedIn = PersonView & { csrfToken: string; twoFactorEnrollmentRequired: boolean };
 interface SecondFactorRequired {
   secondFactorRequired: true;
   challenge: string;
@@ -13,6 +20,10 @@ export type SignInOutcome = { kind: "signed-in" } | { kind: "second-factor"; cha
 interface Session {
   /** undefined while the first /auth/session answer is on its way. */
   person: PersonView | null | undefined;
+  /** An admin requires a second factor this person has not set up: only enrolment is open to them. */
+  twoFactorEnrollmentRequired: boolean;
+  /** Enrolment confirmed: the workspace opens. */
+  twoFactorEnrolled(): void;
   signIn(email: string, password: string): Promise<SignInOutcome>;
   /** A customer's emailed one-time link (the portal's /portal/sign-in?token=…). */
   signInWithLink(token: string): Promise<SignInOutcome>;
@@ -24,10 +35,12 @@ const SessionContext = createContext<Session | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [person, setPerson] = useState<PersonView | null | undefined>(undefined);
+  const [twoFactorEnrollmentRequired, setTwoFactorEnrollmentRequired] = useState(false);
 
   const adopt = useCallback((signedIn: SignedIn) => {
-    const { csrfToken, ...rest } = signedIn;
+    const { csrfToken, twoFactorEnrollmentRequired: mustEnroll, ...rest } = signedIn;
     setCsrfToken(csrfToken);
+    setTwoFactorEnrollmentRequired(mustEnroll);
     setPerson(rest);
   }, []);
 
@@ -36,9 +49,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setCsrfToken(null);
       setPerson(null);
     });
-    api<{ person: PersonView; csrfToken: string | null }>("GET", "/auth/session")
+    whenTwoFactorEnrollmentRequired(() => setTwoFactorEnrollmentRequired(true));
+    api<{ person: PersonView; csrfToken: string | null; twoFactorEnrollmentRequired: boolean }>(
+      "GET",
+      "/auth/session",
+    )
       .then((session) => {
         setCsrfToken(session.csrfToken);
+        setTwoFactorEnrollmentRequired(session.twoFactorEnrollmentRequired);
         setPerson(session.person);
       })
       .catch((error: unknown) => {
@@ -50,6 +68,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Session>(
     () => ({
       person,
+      twoFactorEnrollmentRequired,
+      twoFactorEnrolled: () => setTwoFactorEnrollmentRequired(false),
       async signIn(email, password) {
         const answer = await api<SignedIn | SecondFactorRequired>("POST", "/auth/login", { email, password });
         if ("secondFactorRequired" in answer) return { kind: "second-factor", challenge: answer.challenge };
@@ -78,7 +98,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
       },
     }),
-    [person, adopt],
+    [person, twoFactorEnrollmentRequired, adopt],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -95,7 +95,9 @@ function Header({ onShowShortcuts }: { onShowShortcuts: () => void }) {
           <NavLink to="/chat">Chat</NavLink>
         </nav>
       )}
-      <span className="who">{me.name}</span>
+      <NavLink className="who" to="/account/security" title="Your sign-in security">
+        {me.name}
+      </NavLink>
       <button type="button" onClick={() => void session.signOut()}>
         Sign out
       </button>

@@ -34,7 +34,7 @@ import {
 } from "./manage-organizations.js";
 import { createPerson, getMe, getPerson, listPeople, updatePerson } from "./manage-people.js";
 import { setSessionCookie } from "./session-cookie.js";
-import { csrfTokenFor, sessionCookieName, signIn, signOut } from "./sessions.js";
+import { actorForSession, csrfTokenFor, sessionCookieName, signIn, signOut } from "./sessions.js";
 import type { SecondFactorRequired } from "./sign-in-challenge.js";
 import { redeemSignInLink, requestSignInLink } from "./sign-in-link.js";
 import { SecondFactorRequiredSchema } from "./two-factor-schemas.js";
@@ -48,10 +48,18 @@ export async function sendSignedIn(
   secureCookies: boolean,
 ) {
   setSessionCookie(reply, session.sessionSecret, secureCookies);
+  // The session as its next request will see it: one an admin requires to enrol says so now, and the
+  // workspace opens on the enrolment form instead of a row of refusals.
+  const actor = (await actorForSession(request.ctx, session.sessionSecret)) ?? session.actor;
   return {
     ...(await getMe({ ...request.ctx, actor: session.actor })),
     csrfToken: csrfTokenFor(session.sessionSecret),
+    twoFactorEnrollmentRequired: mustEnrollTwoFactor(actor),
   };
+}
+
+function mustEnrollTwoFactor(actor: Actor): boolean {
+  return actor.kind === "person" && actor.mustEnrollTwoFactor === true;
 }
 
 /** A first factor accepted, a code still due: the challenge to send with it to /auth/sign-in/second-factor. */
@@ -171,7 +179,11 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
       const person = await getMe(request.ctx);
       const sessionSecret = request.cookies[sessionCookieName];
       const bySession = request.ctx.channel === "web" && sessionSecret !== undefined;
-      return { person, csrfToken: bySession ? csrfTokenFor(sessionSecret) : null };
+      return {
+        person,
+        csrfToken: bySession ? csrfTokenFor(sessionSecret) : null,
+        twoFactorEnrollmentRequired: mustEnrollTwoFactor(request.ctx.actor),
+      };
     },
   );
 

@@ -61,9 +61,15 @@ export const PersonSchema = Type.Object(
 );
 
 /** The sign-in response: the person, and the token their cookie-authenticated writes must carry. */
+const TwoFactorEnrollmentRequired = Type.Boolean({
+  description:
+    "An admin requires a second factor this person has not set up: until they enrol (POST /auth/two-factor/enrollment), the session may only enrol, read who it is and sign out",
+});
+
 export const SignedInSchema = Type.Object({
   ...PersonSchema.properties,
   csrfToken: Type.String({ description: "Send it as X-CSRF-Token with every POST, PUT, PATCH and DELETE" }),
+  twoFactorEnrollmentRequired: TwoFactorEnrollmentRequired,
 });
 
 export const SessionSchema = Type.Object({
@@ -71,6 +77,7 @@ export const SessionSchema = Type.Object({
   csrfToken: Type.Union([Type.String(), Type.Null()], {
     description: "For the session cookie's writes (X-CSRF-Token); null for a bearer token, which needs none",
   }),
+  twoFactorEnrollmentRequired: TwoFactorEnrollmentRequired,
 });
 
 export const PersonCreateBody = Type.Object(

@@ -4,6 +4,7 @@ import { Redirect } from "../redirect.js";
 import { AutomationsPage } from "./automations-page.js";
 import { OrganizationPage, OrganizationsPage } from "./organizations-page.js";
 import { PeoplePage } from "./people-page.js";
+import { SecurityPage } from "./security-page.js";
 import { SlaPage } from "./sla-page.js";
 import { TokensPage } from "./tokens-page.js";
 import { WebhooksPage } from "./webhooks-page.js";
@@ -14,6 +15,7 @@ const sections = [
   { path: "organizations", name: "Organizations" },
   { path: "sla", name: "Calendars and SLA policies" },
   { path: "tokens", name: "API tokens" },
+  { path: "security", name: "Security" },
   { path: "webhooks", name: "Webhooks" },
   { path: "automations", name: "Automations" },
   { path: "github", name: "GitHub" },
@@ -39,6 +41,7 @@ export default function AdminPages() {
         <Route path="organizations/:id" element={<OrganizationPage />} />
         <Route path="sla" element={<SlaPage />} />
         <Route path="tokens" element={<TokensPage />} />
+        <Route path="security" element={<SecurityPage />} />
         <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="automations" element={<AutomationsPage />} />
         <Route path="github" element={<GithubSettingsPage />} />

@@ -30,6 +30,12 @@ import {
 
 type Plan = OrganizationView["plan"];
 type Stage = OrganizationView["stage"];
+type TicketVisibility = OrganizationView["customerTicketVisibility"];
+
+const ticketVisibilityNames: Record<TicketVisibility, string> = {
+  organization: "Every ticket of the organization",
+  requester: "Only the tickets they requested or follow",
+};
 
 interface OrganizationDraft {
   name: string;
@@ -37,9 +43,10 @@ interface OrganizationDraft {
   plan: Plan;
   stage: Stage;
   notes: string;
+  customerTicketVisibility: TicketVisibility;
 }
 
-const organizationFields = ["name", "domains", "plan", "stage", "notes"] as const;
+const organizationFields = ["name", "domains", "plan", "stage", "notes", "customerTicketVisibility"] as const;
 
 /** Domains as typed: one per line, or separated by commas or spaces. */
 const domainsOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
@@ -79,6 +86,12 @@ function OrganizationForm({
         names={stageNames}
         {...bind("stage")}
       />
+      <SelectField
+        label="Customers see"
+        hint="In the portal and by email: whether a customer sees their colleagues' tickets, or only their own."
+        names={ticketVisibilityNames}
+        {...bind("customerTicketVisibility")}
+      />
       <TextField
         label="Notes"
         hint="For the support team only; customers never see them."
@@ -90,12 +103,20 @@ function OrganizationForm({
   );
 }
 
-const draftOf = ({ name, domains, plan, stage, notes }: OrganizationView): OrganizationDraft => ({
+const draftOf = ({
+  name,
+  domains,
+  plan,
+  stage,
+  notes,
+  customerTicketVisibility,
+}: OrganizationView): OrganizationDraft => ({
   name,
   domains: domains.join("\n"),
   plan,
   stage,
   notes,
+  customerTicketVisibility,
 });
 
 const bodyOf = (draft: OrganizationDraft) => ({ ...draft, domains: domainsOf(draft.domains) });
@@ -131,7 +152,14 @@ export function OrganizationsPage() {
         key={formKey}
         title="Add an organization"
         submitLabel="Add organization"
-        initial={{ name: "", domains: "", plan: "cloud", stage: "customer", notes: "" }}
+        initial={{
+          name: "",
+          domains: "",
+          plan: "cloud",
+          stage: "customer",
+          notes: "",
+          customerTicketVisibility: "organization",
+        }}
         save={async (draft) => {
           await api("POST", "/organizations", bodyOf(draft));
           setFormKey((key) => key + 1);

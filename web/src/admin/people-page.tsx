@@ -168,12 +168,18 @@ function RoleSelect({ person, onChanged }: { person: PersonView; onChanged(): vo
   );
 }
 
-/**
- * Deactivate or reactivate, each behind a confirmation saying what follows; a refusal (the last
- * admin, an agent's rights) is shown beside the buttons.
- */
-function DeactivationControl({ person, onChanged }: { person: PersonView; onChanged(): void }) {
-  const me = useMe();
+/** A change to someone's access behind a confirmation saying what follows; a refusal is shown beside it. */
+function ConfirmedPersonAction({
+  person,
+  action,
+  consequence,
+  run,
+}: {
+  person: PersonView;
+  action: string;
+  consequence: string;
+  run(): Promise<void>;
+}) {
   const submission = useSubmission([]);
   const [confirming, setConfirming] = useState(false);
   const confirmRef = useRef<HTMLButtonElement>(null);
@@ -181,20 +187,13 @@ function DeactivationControl({ person, onChanged }: { person: PersonView; onChan
   useEffect(() => {
     if (confirming) confirmRef.current?.focus();
   }, [confirming]);
-  if (person.id === me.id) return <span className="muted">You</span>;
-  const action = person.deactivatedAt ? "Reactivate" : "Deactivate";
-  const consequence = person.deactivatedAt
-    ? "They can sign in again; API tokens revoked when they were deactivated stay revoked."
-    : "They are signed out everywhere, their API tokens are revoked and they cannot sign in. Their name stays on their tickets.";
   const change = () =>
     submission.run(async () => {
-      await api(person.deactivatedAt ? "DELETE" : "POST", `/people/${person.id}/deactivation`);
+      await run();
       setConfirming(false);
-      onChanged();
     });
   return (
-    <div className="deactivation">
-      {person.deactivatedAt && <p>Deactivated on {new Date(person.deactivatedAt).toLocaleDateString()}</p>}
+    <>
       {confirming ? (
         <div className="row-actions">
           <p id={consequenceId} className="hint">
@@ -222,6 +221,45 @@ function DeactivationControl({ person, onChanged }: { person: PersonView; onChan
         </button>
       )}
       <FormProblems problems={submission.problems} />
+    </>
+  );
+}
+
+/**
+ * Deactivate or reactivate, and reset a second factor (someone who lost their phone and their
+ * recovery codes); a refusal (the last admin, an agent's rights) is shown beside the buttons.
+ */
+function AccessControls({ person, onChanged }: { person: PersonView; onChanged(): void }) {
+  const me = useMe();
+  if (person.id === me.id) return <span className="muted">You</span>;
+  const deactivated = Boolean(person.deactivatedAt);
+  return (
+    <div className="deactivation">
+      {person.deactivatedAt && <p>Deactivated on {new Date(person.deactivatedAt).toLocaleDateString()}</p>}
+      <ConfirmedPersonAction
+        person={person}
+        action={deactivated ? "Reactivate" : "Deactivate"}
+        consequence={
+          deactivated
+            ? "They can sign in again; API tokens revoked when they were deactivated stay revoked."
+            : "They are signed out everywhere, their API tokens are revoked and they cannot sign in. Their name stays on their tickets."
+        }
+        run={async () => {
+          await api(deactivated ? "DELETE" : "POST", `/people/${person.id}/deactivation`);
+          onChanged();
+        }}
+      />
+      {!deactivated && (
+        <ConfirmedPersonAction
+          person={person}
+          action="Reset two-factor"
+          consequence="Their authenticator app and recovery codes stop working and they are signed out everywhere; their password alone signs them in, and where two-factor sign-in is required they set it up again first."
+          run={async () => {
+            await api("DELETE", `/people/${person.id}/two-factor`);
+            onChanged();
+          }}
+        />
+      )}
     </div>
   );
 }
@@ -381,7 +419,7 @@ export function PeoplePage() {
                       .join(", ") || <span className="muted">None</span>}
                   </td>
                   <td>
-                    <DeactivationControl person={person} onChanged={team.reload} />
+                    <AccessControls person={person} onChanged={team.reload} />
                   </td>
                 </tr>
               ))}
