@@ -301,9 +301,20 @@ describe("the Slack slash command", () => {
     expect(answered.body.text).toContain(`Notifying level 1: ${first.name}.`);
     expect(answered.body.text).toContain("escalates to level 2 in 5 minutes");
 
-    const pages = (await call("GET", "/pages", admin)).json().pages as { id: string; title: string }[];
+    const pages = (await call("GET", "/pages", admin)).json().pages as {
+      id: string;
+      title: string;
+      openedBy: string | null;
+      openedByActor: string | null;
+    }[];
     const page = pages.find((p) => p.title === "Database down");
     if (!page) throw new Error("no page opened");
+    // The page names the Slack user who sent it, not "someone".
+    expect(page.openedBy).toBeNull();
+    expect(page.openedByActor).toBe("Slack /page by @alice (U0ALICE) in #support, team T0001");
+    expect((await call("GET", `/pages/${page.id}`, admin)).json()).toMatchObject({
+      openedByActor: "Slack /page by @alice (U0ALICE) in #support, team T0001",
+    });
     const opened = (await pageLog(page.id)).log[0];
     expect(opened).toMatchObject({ kind: "opened", person: null });
     expect(opened?.actor).toContain("Slack /page by @alice (U0ALICE) in #support, team T0001");

@@ -160,6 +160,9 @@ export async function startPage(tx: Context, input: NewPage): Promise<PageView> 
     ...page,
     ticket_number: input.ticket?.number ?? null,
     policy_name: input.policy.name,
+    opened_by_actor: opener.actor,
+    acknowledged_by_actor: null,
+    resolved_by_actor: null,
   });
 }
 

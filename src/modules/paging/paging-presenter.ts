@@ -31,10 +31,14 @@ export interface PageView {
   policy: { id: string; name: string };
   status: PageStatus;
   openedBy: string | null;
+  /** Who opened it when no Tend account did: `Slack /page by @ana (U1) in #ops, team T1`, a paging trigger. */
+  openedByActor: string | null;
   openedAt: string;
   acknowledgedBy: string | null;
+  acknowledgedByActor: string | null;
   acknowledgedAt: string | null;
   resolvedBy: string | null;
+  resolvedByActor: string | null;
   resolvedAt: string | null;
 }
 
@@ -67,10 +71,13 @@ export function presentPage(row: PageListRow): PageView {
     policy: { id: row.policy_id, name: row.policy_name },
     status: row.status as PageStatus,
     openedBy: row.opened_by,
+    openedByActor: row.opened_by ? null : row.opened_by_actor,
     openedAt: row.opened_at,
     acknowledgedBy: row.acknowledged_by,
+    acknowledgedByActor: row.acknowledged_by ? null : row.acknowledged_by_actor,
     acknowledgedAt: row.acknowledged_at,
     resolvedBy: row.resolved_by,
+    resolvedByActor: row.resolved_by ? null : row.resolved_by_actor,
     resolvedAt: row.resolved_at,
   };
 }

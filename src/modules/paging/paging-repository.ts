@@ -59,16 +59,41 @@ export async function insertPage(db: DbExecutor, row: PageRow): Promise<void> {
   await db.insertInto("pages").values(row).execute();
 }
 
-/** A page with what its presenter names: the ticket's number and the policy's name. */
-export type PageListRow = PageRow & { ticket_number: number | null; policy_name: string };
+/**
+ * A page with what its presenter names: the ticket's number, the policy's name, and who opened,
+ * acknowledged or resolved it when that was no Tend account (a Slack user, a paging trigger).
+ */
+export type PageListRow = PageRow & {
+  ticket_number: number | null;
+  policy_name: string;
+  opened_by_actor: string | null;
+  acknowledged_by_actor: string | null;
+  resolved_by_actor: string | null;
+};
 
 function pagesWithNames(db: DbExecutor) {
+  // The event's own record of who acted: `pages` keeps person ids only.
+  const actorOf = (eb: ExpressionBuilder<Tables, "pages">, kind: "opened" | "acknowledged" | "resolved") =>
+    eb
+      .selectFrom("page_events")
+      .select("page_events.actor")
+      .whereRef("page_events.page_id", "=", "pages.id")
+      .where("page_events.kind", "=", kind)
+      .where("page_events.person_id", "is", null)
+      .orderBy("page_events.at")
+      .limit(1);
   return db
     .selectFrom("pages")
     .innerJoin("escalation_policies", "escalation_policies.id", "pages.policy_id")
     .leftJoin("tickets", "tickets.id", "pages.ticket_id")
     .selectAll("pages")
-    .select(["tickets.number as ticket_number", "escalation_policies.name as policy_name"]);
+    .select((eb) => [
+      "tickets.number as ticket_number",
+      "escalation_policies.name as policy_name",
+      actorOf(eb, "opened").as("opened_by_actor"),
+      actorOf(eb, "acknowledged").as("acknowledged_by_actor"),
+      actorOf(eb, "resolved").as("resolved_by_actor"),
+    ]);
 }
 
 export async function findPageById(db: DbExecutor, id: string): Promise<PageListRow | undefined> {

@@ -93,10 +93,20 @@ export const PageSchema = Type.Object({
   policy: Type.Object({ id: Type.String(), name: Type.String() }),
   status: Type.Union([Type.Literal("open"), Type.Literal("acknowledged"), Type.Literal("resolved")]),
   openedBy: NullableString,
+  openedByActor: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "Who opened it when no Tend account did (openedBy null): a Slack user's /page, a paging trigger",
+  }),
   openedAt: Timestamp,
   acknowledgedBy: NullableString,
+  acknowledgedByActor: Type.Union([Type.String(), Type.Null()], {
+    description: "Who acknowledged it when no Tend account did",
+  }),
   acknowledgedAt: Type.Union([Timestamp, Type.Null()]),
   resolvedBy: NullableString,
+  resolvedByActor: Type.Union([Type.String(), Type.Null()], {
+    description: "Who resolved it when no Tend account did",
+  }),
   resolvedAt: Type.Union([Timestamp, Type.Null()]),
 });
 

@@ -53,7 +53,8 @@ export function PageDetailPage() {
       </>
     );
   const { page, policy, choices, names } = value;
-  const nameOf = (personId: string | null) => (personId && names.get(personId)) || "someone";
+  const nameOf = (personId: string | null, actor: string | null) =>
+    (personId && names.get(personId)) || actor || "someone";
   const respond = (what: "acknowledgement" | "resolution") =>
     response.run(async () => {
       await api("POST", `/pages/${page.id}/${what}`);
@@ -87,13 +88,13 @@ export function PageDetailPage() {
         </dd>
         <dt>Opened</dt>
         <dd>
-          by {nameOf(page.openedBy)} {when(page.openedAt)}
+          by {nameOf(page.openedBy, page.openedByActor)} {when(page.openedAt)}
         </dd>
         <dt>Acknowledged</dt>
         <dd>
           {page.acknowledgedAt ? (
             <>
-              by {nameOf(page.acknowledgedBy)} {when(page.acknowledgedAt)}
+              by {nameOf(page.acknowledgedBy, page.acknowledgedByActor)} {when(page.acknowledgedAt)}
             </>
           ) : (
             "Not yet"
@@ -103,7 +104,7 @@ export function PageDetailPage() {
         <dd>
           {page.resolvedAt ? (
             <>
-              by {nameOf(page.resolvedBy)} {when(page.resolvedAt)}
+              by {nameOf(page.resolvedBy, page.resolvedByActor)} {when(page.resolvedAt)}
             </>
           ) : (
             "Not yet"

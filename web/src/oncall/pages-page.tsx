@@ -110,7 +110,8 @@ export function PagesPage() {
         nextCursor: next.nextCursor,
       }));
     });
-  const nameOf = (id: string | null) => (id && value?.names.get(id)) || "someone";
+  const nameOf = (id: string | null, actor: string | null) =>
+    (id && value?.names.get(id)) || actor || "someone";
   const respond = (page: PageView, what: "acknowledgement" | "resolution") =>
     response.run(async () => {
       await api("POST", `/pages/${page.id}/${what}`);
@@ -136,15 +137,16 @@ export function PagesPage() {
               </strong>{" "}
               ({page.severity}, {page.policy.name}): {statusNames[page.status]}
               <span className="summary">
-                Sent by {nameOf(page.openedBy)} {when(page.openedAt)}
+                Sent by {nameOf(page.openedBy, page.openedByActor)} {when(page.openedAt)}
                 {page.acknowledgedAt && (
                   <>
-                    ; acknowledged by {nameOf(page.acknowledgedBy)} {when(page.acknowledgedAt)}
+                    ; acknowledged by {nameOf(page.acknowledgedBy, page.acknowledgedByActor)}{" "}
+                    {when(page.acknowledgedAt)}
                   </>
                 )}
                 {page.resolvedAt && (
                   <>
-                    ; resolved by {nameOf(page.resolvedBy)} {when(page.resolvedAt)}
+                    ; resolved by {nameOf(page.resolvedBy, page.resolvedByActor)} {when(page.resolvedAt)}
                   </>
                 )}
               </span>
