@@ -1,5 +1,8 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processInboundEmail } from "../src/modules/email/process-inbound-email.js";
+import { storeInboundEmail } from "../src/modules/email/store-inbound-email.js";
+import { systemActor } from "../src/modules/identity/actor.js";
 import {
   type Browser,
   chromiumMissing,
@@ -194,6 +197,49 @@ describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("button", { name: "Revoke Status page sync" }).click();
     await page.getByText(/^Revoked/).waitFor();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it("lists inbound mail that failed with its reason, and processes it again", async () => {
+    const { page } = browser;
+    const ctx = desk.tend.context(systemActor("e2e: inbound mail"));
+    const settings = { supportAddresses: ["support@support.example"] };
+    const arrive = async (headers: string) => {
+      const stored = await storeInboundEmail(ctx, Buffer.from(`${headers}\r\n\r\nOur exports fail.\r\n`), {
+        mailFrom: "ops@contoso.example",
+        rcptTo: ["support@support.example"],
+        remoteAddress: "127.0.0.1",
+      });
+      return processInboundEmail(ctx, stored.rawEmailId ?? "", settings);
+    };
+    const failed = await arrive(
+      "To: support@support.example\r\nSubject: Exports\r\nMessage-ID: <no-from@e2e>",
+    );
+    expect(failed).toMatchObject({ status: "failed", reason: "the message has no From address" });
+    const processed = await arrive(
+      "From: Ops <ops@contoso.example>\r\nTo: support@support.example\r\nSubject: Exports\r\nMessage-ID: <from@e2e>",
+    );
+    expect(processed.status).toBe("processed");
+
+    await openSection(page, "Inbound email");
+    const failedRow = page.locator('tr[data-status="failed"]');
+    await failedRow.getByText("the message has no From address").waitFor();
+    expect(await page.locator("tbody tr").count()).toBe(1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshot(page, "admin-inbound-email");
+    await failedRow.getByRole("button", { name: /^Process again/ }).click();
+    await page.getByText("No message has failed.").waitFor();
+
+    // Queued again (this desk runs no worker), and the processed one leads to its ticket.
+    await page.getByLabel("Show").selectOption({ label: "Waiting to be processed" });
+    await page.locator('tr[data-status="received"]').waitFor();
+    expect(page.url()).toContain("status=received");
+    await page.getByLabel("Show").selectOption({ label: "Processed" });
+    await page.getByRole("link", { name: `#${processed.ticketNumber}` }).click();
+    await page
+      .getByRole("heading", { name: /Exports/ })
+      .first()
+      .waitFor();
     expect(browser.problems).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { NavLink, Route, Routes } from "react-router";
 import { GithubSettingsPage } from "../engineering/github-settings-page.js";
 import { Redirect } from "../redirect.js";
 import { AutomationsPage } from "./automations-page.js";
+import { InboundEmailPage } from "./inbound-email-page.js";
 import { OrganizationPage, OrganizationsPage } from "./organizations-page.js";
 import { PeoplePage } from "./people-page.js";
 import { SecurityPage } from "./security-page.js";
@@ -14,6 +15,7 @@ const sections = [
   { path: "people", name: "Agents and groups" },
   { path: "organizations", name: "Organizations" },
   { path: "sla", name: "Calendars and SLA policies" },
+  { path: "email", name: "Inbound email" },
   { path: "tokens", name: "API tokens" },
   { path: "security", name: "Security" },
   { path: "webhooks", name: "Webhooks" },
@@ -40,6 +42,7 @@ export default function AdminPages() {
         <Route path="organizations" element={<OrganizationsPage />} />
         <Route path="organizations/:id" element={<OrganizationPage />} />
         <Route path="sla" element={<SlaPage />} />
+        <Route path="email" element={<InboundEmailPage />} />
         <Route path="tokens" element={<TokensPage />} />
         <Route path="security" element={<SecurityPage />} />
         <Route path="webhooks" element={<WebhooksPage />} />

@@ -1,7 +1,8 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { LoadState, useLoaded } from "../admin/form-controls.js";
-import { ApiError, api, type Page } from "../api.js";
+import { api } from "../api.js";
+import { usePagedList } from "../paged-list.js";
 import {
   type DebriefFilter,
   type DebriefStatus,
@@ -109,31 +110,12 @@ export function DebriefsPage() {
     const { schedules } = await api<{ schedules: ScheduleView[] }>("GET", "/oncall/schedules");
     return schedules;
   });
-  const [pages, setPages] = useState<{ items: DebriefView[]; nextCursor: string | null } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `query` is the filter, as a comparable string
-  useEffect(() => {
-    let current = true;
-    setPages(null);
-    setError(null);
-    api<Page<DebriefView>>("GET", debriefListPath(filter, null))
-      .then((page) => current && setPages(page))
-      .catch((caught: Error) => current && setError(caught.message));
-    return () => {
-      current = false;
-    };
-  }, [query]);
-
-  const loadMore = () => {
-    if (!pages?.nextCursor) return;
-    setLoadingMore(true);
-    api<Page<DebriefView>>("GET", debriefListPath(filter, pages.nextCursor))
-      .then((page) => setPages({ items: [...pages.items, ...page.items], nextCursor: page.nextCursor }))
-      .catch((caught: Error) => setError(caught instanceof ApiError ? caught.message : String(caught)))
-      .finally(() => setLoadingMore(false));
-  };
+  const {
+    list: pages,
+    error,
+    loadingMore,
+    loadMore,
+  } = usePagedList<DebriefView>((cursor) => debriefListPath(filter, cursor), query);
 
   const byId = new Map((schedules.value ?? []).map((schedule) => [schedule.id, schedule]));
   const filtered = Boolean(query);
