@@ -62,6 +62,8 @@ async function finishWithRecoveryCode(page: Page, enrolment: Enrolment): Promise
 }
 
 async function signIn(page: Page, email: string): Promise<void> {
+  // Off the workspace first: a live update landing after the cookie is gone would be refused (401).
+  await page.goto("about:blank");
   await browser.context.clearCookies();
   await page.goto(desk.url);
   await page.getByLabel("Email").fill(email);
@@ -112,9 +114,17 @@ describe.skipIf(chromiumMissing)("two-factor sign-in in the workspace, in Chromi
     await signIn(page, "sam@support.example");
     await finishWithRecoveryCode(page, sam);
 
-    // Their own page: on, required, and recovery codes replaced with a current code.
+    // Their own page: two-factor on, required, and recovery codes replaced with a current code.
     await page.getByRole("link", { name: "Sam Agent" }).click();
     await page.getByText("9 of your recovery codes are left").waitFor();
+    // The same page holds the mail notices: on until turned off, and saved as ticked.
+    const notices = page.getByLabel("Email me when a ticket is assigned to me", { exact: false });
+    expect(await notices.isChecked()).toBe(true);
+    await notices.uncheck();
+    await page.getByText("You will not get these mails.").waitFor();
+    await page.reload();
+    await page.getByText("9 of your recovery codes are left").waitFor();
+    expect(await notices.isChecked()).toBe(false);
     await page.getByText("An admin requires two-factor sign-in for your role, so it stays on.").waitFor();
     expect(await page.getByRole("button", { name: "Turn it off" }).count()).toBe(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);

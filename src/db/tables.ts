@@ -33,6 +33,12 @@ export interface PeopleTable {
   deactivated_at: string | null;
 }
 
+/** An agent who asked not to be mailed of assignments and requesters' replies (`notifications/`). */
+export interface StaffNotificationOptOutsTable {
+  person_id: string;
+  opted_out_at: string;
+}
+
 export interface GroupsTable {
   id: string;
   name: string;
@@ -618,6 +624,7 @@ export interface Tables {
   organizations: OrganizationsTable;
   organization_domains: OrganizationDomainsTable;
   people: PeopleTable;
+  staff_notification_opt_outs: StaffNotificationOptOutsTable;
   groups: GroupsTable;
   group_memberships: GroupMembershipsTable;
   sessions: SessionsTable;

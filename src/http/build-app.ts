@@ -38,6 +38,7 @@ import { helpCenterRoutes } from "../modules/knowledge/help-center-routes.js";
 import { knowledgeRoutes } from "../modules/knowledge/knowledge-routes.js";
 import { metricsRoutes, requestDurationMetrics } from "../modules/metrics/metrics-routes.js";
 import { TendMetrics } from "../modules/metrics/tend-metrics.js";
+import { notificationRoutes } from "../modules/notifications/notification-routes.js";
 import { handoffRoutes } from "../modules/oncall/handoff-routes.js";
 import { oncallRoutes } from "../modules/oncall/oncall-routes.js";
 import { pagingRoutes } from "../modules/paging/paging-routes.js";
@@ -289,6 +290,7 @@ export async function buildApp(deps: AppDependencies): Promise<TendApp> {
       await api.register(flowRoutes);
       await api.register(overviewRoutes);
       await api.register(peopleRoutes);
+      await api.register(notificationRoutes);
       await api.register(slaReportRoutes);
       await api.register(oncallRoutes, { publicUrl: deps.publicUrl });
       await api.register(handoffRoutes);

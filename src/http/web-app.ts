@@ -28,6 +28,7 @@ export const workspacePaths = [
   "/reports/*",
   "/reviews",
   "/chat",
+  "/account",
   "/portal",
   "/portal/*",
 ];

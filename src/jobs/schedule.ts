@@ -37,6 +37,8 @@ import {
   groupFrequentQuestions,
   groupFrequentQuestionsJob,
 } from "../modules/knowledge/group-frequent-questions.js";
+import { mailStaffNotice } from "../modules/notifications/mail-staff-notice.js";
+import { mailStaffNoticeJob, type StaffNoticePayload } from "../modules/notifications/queue-staff-notice.js";
 import { announceHandoffs, announceHandoffsJob } from "../modules/oncall/announce-handoffs.js";
 import { prepareDebriefs, prepareDebriefsJob } from "../modules/oncall/handoff-preparation.js";
 import {
@@ -212,6 +214,9 @@ export function registerJobs(
       })
       .register(notifyByEmailJob, async (ctx, payload, job) => {
         await notifyByEmail(ctx, payload as NotifyByEmailPayload, { ...email, relayUrl }, job);
+      })
+      .register(mailStaffNoticeJob, async (ctx, payload, job) => {
+        await mailStaffNotice(ctx, payload as StaffNoticePayload, { ...email, relayUrl }, job);
       });
   }
   return (

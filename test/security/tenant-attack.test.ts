@@ -141,6 +141,8 @@ const agentWrites = [
   "POST /api/v1/people/{id}/deactivation",
   "DELETE /api/v1/people/{id}/deactivation",
   "POST /api/v1/tokens",
+  // The agent's own mail notices: a setting of theirs, not A's data.
+  "PUT /api/v1/me/notifications",
   "POST /api/v1/sla/preview",
   "POST /api/v1/uploads",
   // A swap of the agent's own shift; overrides they make must have them covering (attacked below).

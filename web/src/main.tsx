@@ -23,9 +23,9 @@ const KnowledgePages = lazy(() => import("./knowledge/knowledge-pages.js"));
 const ReviewsPage = lazy(() => import("./satisfaction/reviews-page.js"));
 // Reports (charts included) are their own chunk: recharts is loaded only by those who open them.
 const ReportPages = lazy(() => import("./reports/report-pages.js"));
-// Your own sign-in security, and the enrolment an admin may require before anything else: rare, and
+// Your account (notifications, two-factor sign-in), and the enrolment an admin may require before anything else: rare, and
 // the QR code's encoder with it, so its own chunk.
-const AccountSecurityPage = lazy(() => import("./account/account-pages.js"));
+const AccountPage = lazy(() => import("./account/account-pages.js"));
 const TwoFactorEnrollmentGate = lazy(() =>
   import("./account/account-pages.js").then((pages) => ({ default: pages.TwoFactorEnrollmentGate })),
 );
@@ -121,10 +121,10 @@ function App() {
           }
         />
         <Route
-          path="account/security"
+          path="account"
           element={
             <Suspense fallback={<p className="muted">Loading your account…</p>}>
-              <AccountSecurityPage />
+              <AccountPage />
             </Suspense>
           }
         />

@@ -95,7 +95,7 @@ function Header({ onShowShortcuts }: { onShowShortcuts: () => void }) {
           <NavLink to="/chat">Chat</NavLink>
         </nav>
       )}
-      <NavLink className="who" to="/account/security" title="Your sign-in security">
+      <NavLink className="who" to="/account" title="Your account: notifications and sign-in">
         {me.name}
       </NavLink>
       <button type="button" onClick={() => void session.signOut()}>

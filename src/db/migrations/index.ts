@@ -51,6 +51,7 @@ import * as automations from "./2026-12-05T1500-automations.js";
 import * as ticketQueueStatistics from "./2026-12-05T1600-ticket-queue-statistics.js";
 import * as jobsDueByKind from "./2026-12-05T1700-jobs-due-by-kind.js";
 import * as ticketSearchByTicketNumber from "./2026-12-05T1800-ticket-search-by-ticket-number.js";
+import * as staffNotificationOptOuts from "./2026-12-06T1000-staff-notification-opt-outs.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -106,4 +107,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1600-ticket-queue-statistics": ticketQueueStatistics,
   "2026-12-05T1700-jobs-due-by-kind": jobsDueByKind,
   "2026-12-05T1800-ticket-search-by-ticket-number": ticketSearchByTicketNumber,
+  "2026-12-06T1000-staff-notification-opt-outs": staffNotificationOptOuts,
 };

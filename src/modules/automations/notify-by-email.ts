@@ -1,6 +1,6 @@
 import type { ClaimedJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
-import { deliverMail } from "../email/deliver-mail.js";
+import { deliverMail, mailDomainOf } from "../email/deliver-mail.js";
 import { escapeHtml, ticketLink } from "../email/notification-templates.js";
 import type { OutboundEmailSettings } from "../email/send-outbound-email.js";
 import { findPersonById } from "../identity/person-repository.js";
@@ -22,7 +22,7 @@ export async function notifyByEmail(
   let sent = false;
   if (person && person.deactivated_at === null) {
     const link = ticketLink(settings.publicUrl, "agent", payload.ticketNumber);
-    const domain = settings.mailFrom.slice(settings.mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
+    const domain = mailDomainOf(settings.mailFrom);
     const delivery = await deliverMail(settings.relayUrl, {
       subject: payload.subject,
       text: `${payload.body}\n\n${link}\n`,

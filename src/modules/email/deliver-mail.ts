@@ -26,10 +26,14 @@ export function oneLine(value: string): string {
   return value.replace(/[\r\n]+/g, " ").trim();
 }
 
-/** A fresh Message-ID on the domain mail is sent from (`mailFrom` may be `Name <addr>`). */
+/** The domain mail is sent from (`mailFrom` may be `Name <addr>`), for the Message-IDs Tend writes. */
+export function mailDomainOf(mailFrom: string): string {
+  return mailFrom.slice(mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
+}
+
+/** A fresh Message-ID on the domain mail is sent from. */
 export function newMessageId(mailFrom: string): string {
-  const domain = mailFrom.slice(mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
-  return `<${newId()}@${domain}>`;
+  return `<${newId()}@${mailDomainOf(mailFrom)}>`;
 }
 
 /**

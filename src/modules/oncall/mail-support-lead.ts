@@ -1,7 +1,7 @@
 import type { ClaimedJob } from "../../jobs/job-runner.js";
 import { enqueueJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
-import { deliverMail } from "../email/deliver-mail.js";
+import { deliverMail, mailDomainOf } from "../email/deliver-mail.js";
 import type { OutboundEmailSettings } from "../email/send-outbound-email.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { systemScope } from "../identity/tenant-scope.js";
@@ -38,7 +38,7 @@ export async function queueSupportLeadMail(
 
 /** The same Message-ID on every attempt: a mail sent twice after a crash is one message to clients. */
 function debriefMessageId(debriefId: string, mailFrom: string): string {
-  const domain = mailFrom.slice(mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
+  const domain = mailDomainOf(mailFrom);
   return `<debrief-${debriefId}.support-lead@${domain}>`;
 }
 

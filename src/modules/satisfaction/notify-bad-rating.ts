@@ -1,6 +1,6 @@
 import type { ClaimedJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
-import { deliverMail } from "../email/deliver-mail.js";
+import { deliverMail, mailDomainOf } from "../email/deliver-mail.js";
 import { ticketLink } from "../email/notification-templates.js";
 import type { OutboundEmailSettings } from "../email/send-outbound-email.js";
 import { findPeopleByIds, findPersonById } from "../identity/person-repository.js";
@@ -47,7 +47,7 @@ export async function notifyBadRating(
   if (survey && ticket) {
     const requester = await findPersonById(ctx.db, survey.requester_id);
     const recipients = await findPeopleByIds(ctx.db, notifyScope, await badRatingRecipients(ctx, ticket));
-    const domain = settings.mailFrom.slice(settings.mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
+    const domain = mailDomainOf(settings.mailFrom);
     for (const person of recipients) {
       const delivery = await deliverMail(settings.relayUrl, {
         ...badRatingMail({

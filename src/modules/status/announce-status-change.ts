@@ -3,7 +3,7 @@ import type { ClaimedJob } from "../../jobs/job-runner.js";
 import { enqueueJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { describeAnswer, postWebhook } from "../../shared/signed-webhook.js";
-import { deliverMail, failureAnswer } from "../email/deliver-mail.js";
+import { deliverMail, failureAnswer, mailDomainOf } from "../email/deliver-mail.js";
 import type { OutboundEmailSettings } from "../email/send-outbound-email.js";
 import { hashSecret, newSecret } from "../identity/secrets.js";
 import { type AnnouncementContent, statusAnnouncementMail } from "./status-announcement-mail.js";
@@ -185,7 +185,7 @@ export async function deliverStatusMail(
     answer: "sending",
     unsubscribe_token_hash: hashSecret(token),
   });
-  const domain = settings.mailFrom.slice(settings.mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
+  const domain = mailDomainOf(settings.mailFrom);
   let outcome: { state: string; answer: string };
   try {
     outcome = await deliverMail(settings.relayUrl, {

@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import { queueReplyEmail } from "../email/queue-reply-email.js";
 import { isStaff, requirePerson } from "../identity/identity-policy.js";
 import { systemScope, tenantScopeOf } from "../identity/tenant-scope.js";
+import { queueStaffNotice } from "../notifications/queue-staff-notice.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { createTicket } from "./create-ticket.js";
@@ -177,6 +178,18 @@ export async function addComment({
         comment: { id: commentId, bodyText: body.text, bodyHtml: body.html },
       });
     }
+    await queueStaffNotice(
+      tx,
+      ticket.id,
+      {
+        kind: "commented",
+        assigneeId: ticket.assignee_id,
+        authorId: author.personId,
+        authorIsStaff: staff,
+        visibility,
+      },
+      commentId,
+    );
     await recomputeTicketSla(tx, ticket.id);
     await publishDomainEvent(tx, "ticket.commented", ticket.id, {
       ticketNumber: ticket.number,

@@ -11,6 +11,7 @@ import { isStaff, requirePerson } from "../identity/identity-policy.js";
 import { findOrCreateCustomer } from "../identity/manage-people.js";
 import { findPersonById, type PersonRow } from "../identity/person-repository.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { queueStaffNotice } from "../notifications/queue-staff-notice.js";
 import { queuePagingTriggers } from "../paging/queue-paging-triggers.js";
 import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
@@ -194,6 +195,12 @@ export async function createTicket({
     await recomputeTicketSla(tx, row.id);
     if (row.severity === "sev1")
       await queuePagingTriggers(tx, { kind: "sev1_ticket_created", ticketId: row.id });
+    if (row.assignee_id)
+      await queueStaffNotice(tx, row.id, {
+        kind: "assigned",
+        assigneeId: row.assignee_id,
+        byPersonId: tx.actor.kind === "person" ? tx.actor.personId : null,
+      });
     await publishDomainEvent(tx, "ticket.created", row.id, {
       ticketNumber: row.number,
       subject: row.subject,

@@ -4,6 +4,7 @@ import { publishDomainEvent } from "../../shared/domain-events.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { isStaff } from "../identity/identity-policy.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { queueStaffNotice } from "../notifications/queue-staff-notice.js";
 import { queueSatisfactionSurvey } from "../satisfaction/queue-survey.js";
 import { eventRow } from "./ticket-events.js";
 import { presentTicket } from "./ticket-presenter.js";
@@ -105,6 +106,13 @@ export async function applyTicketChanges(
   if (tagsChanged && changes.tags) await replaceTicketTags(ctx.db, current.id, changes.tags);
   await insertTicketEvents(ctx.db, events);
   if (columns.status === "solved") await queueSatisfactionSurvey(ctx, current.id);
+  if (columns.assignee_id) {
+    await queueStaffNotice(ctx, current.id, {
+      kind: "assigned",
+      assigneeId: columns.assignee_id,
+      byPersonId: ctx.actor.kind === "person" ? ctx.actor.personId : null,
+    });
+  }
   if (events.length > 0)
     await publishDomainEvent(ctx, "ticket.updated", current.id, {
       ticketNumber: current.number,

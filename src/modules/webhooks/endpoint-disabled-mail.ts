@@ -1,6 +1,6 @@
 import type { ClaimedJob } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
-import { deliverMail } from "../email/deliver-mail.js";
+import { deliverMail, mailDomainOf } from "../email/deliver-mail.js";
 import { escapeHtml, type RenderedMail } from "../email/notification-templates.js";
 import type { OutboundEmailSettings } from "../email/send-outbound-email.js";
 import { findPeopleByIds } from "../identity/person-repository.js";
@@ -48,7 +48,7 @@ export async function mailEndpointDisabled(
   let mailed = 0;
   if (endpoint && endpoint.enabled === 0) {
     const admins = await findPeopleByIds(ctx.db, adminsScope, await activeAdminIds(ctx.db, adminsScope));
-    const domain = settings.mailFrom.slice(settings.mailFrom.lastIndexOf("@") + 1).replace(/>$/, "");
+    const domain = mailDomainOf(settings.mailFrom);
     const mail = endpointDisabledMail({
       url: endpoint.url,
       description: endpoint.description,

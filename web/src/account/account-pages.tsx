@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { AdminForm, LoadState, useLoaded, useSubmission } from "../admin/form-controls.js";
+import { AdminForm, FormProblems, LoadState, useLoaded, useSubmission } from "../admin/form-controls.js";
 import { api } from "../api.js";
 import { useMe, useSession } from "../session.js";
 import { OneTimeCodeField, RecoveryCodes, TwoFactorSetup } from "./two-factor-setup.js";
@@ -48,18 +48,57 @@ function CodeForm({
   );
 }
 
-/** `/account/security`: the signed-in agent's own two-factor sign-in. */
-export default function AccountSecurityPage() {
+/** Whether Tend mails this agent of assignments and requesters' replies; saved as it is ticked. */
+function NotificationSettings() {
+  const settings = useLoaded(() => api<{ emailNotices: boolean }>("GET", "/me/notifications"));
+  const submission = useSubmission([]);
+  // What the box shows: the choice just made, before the answer; a refusal puts the saved one back.
+  const [chosen, setChosen] = useState<boolean | null>(null);
+  const [saved, setSaved] = useState("");
+  if (!settings.value) return <LoadState error={settings.error} what="Your notifications" />;
+  const saveChoice = (email: boolean) => {
+    setChosen(email);
+    submission.run(async () => {
+      try {
+        await api("PUT", "/me/notifications", { emailNotices: email });
+        setSaved(email ? "You will get these mails." : "You will not get these mails.");
+      } catch (error) {
+        setChosen(null);
+        throw error;
+      }
+    });
+  };
+  return (
+    <div>
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={chosen ?? settings.value.emailNotices}
+          disabled={submission.busy}
+          onChange={(event) => saveChoice(event.target.checked)}
+        />{" "}
+        Email me when a ticket is assigned to me, and when the requester of one of my tickets replies
+      </label>
+      <p role="status">{saved}</p>
+      <FormProblems problems={submission.problems} />
+    </div>
+  );
+}
+
+/** `/account`: the signed-in agent's notifications and two-factor sign-in. */
+export default function AccountPage() {
   const me = useMe();
   const status = useLoaded(() => api<TwoFactorStatus>("GET", "/auth/two-factor"));
   const [newCodes, setNewCodes] = useState<string[] | null>(null);
   const shown = status.value;
   return (
     <section className="account-security">
-      <h1>Your sign-in security</h1>
+      <h1>Your account</h1>
       <p className="muted">
         Signed in as {me.name} ({me.email}).
       </p>
+      <h2>Email notifications</h2>
+      <NotificationSettings />
       <h2>Two-factor sign-in</h2>
       {newCodes ? (
         <RecoveryCodes
