@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processInboundEmail } from "../src/modules/email/process-inbound-email.js";
 import { storeInboundEmail } from "../src/modules/email/store-inbound-email.js";
 import { systemActor } from "../src/modules/identity/actor.js";
+import { createTicket } from "../src/modules/tickets/create-ticket.js";
 import {
   type Browser,
   chromiumMissing,
@@ -240,6 +241,51 @@ describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
       .getByRole("heading", { name: /Exports/ })
       .first()
       .waitFor();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it("sets the desk's retention, and erases a customer at their request after showing what goes", async () => {
+    const { page } = browser;
+    await page.goto(`${desk.url}/admin`);
+    await openSection(page, "Privacy");
+    await page
+      .getByLabel("Keep closed tickets")
+      .selectOption({ label: "For a number of months after closing" });
+    await page.getByLabel("Months after closing").fill("24");
+    await page.getByLabel("Then they are").selectOption("anonymize");
+    await page.getByLabel("Days to keep the raw bytes of handled inbound mail").fill("30");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    const policies = await desk.tend.database.db.selectFrom("retention_policies").selectAll().execute();
+    expect(policies).toEqual([
+      expect.objectContaining({
+        closed_ticket_months: 24,
+        closed_ticket_action: "anonymize",
+        raw_email_days: 30,
+      }),
+    ]);
+
+    const fayId = await desk.makeCustomer({
+      organization: "Fabrikam",
+      domain: "fabrikam.example",
+      name: "Fay Customer",
+      email: "fay@fabrikam.example",
+    });
+    const ticket = await createTicket({
+      ctx: desk.tend.context(systemActor("e2e: Fay writes in")),
+      input: { subject: "Delete my account", body: "Please erase my data.", requesterId: fayId },
+    });
+    await openSection(page, "Organizations");
+    await page.getByRole("link", { name: "Fabrikam" }).click();
+    const fay = page.locator("tr", { hasText: "fay@fabrikam.example" });
+    await fay.getByRole("button", { name: "Erase… Fay Customer" }).click();
+    await fay.getByText(`Their 1 ticket(s) stay, without their words: #${ticket.number}.`).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await fay.getByRole("button", { name: "Erase Fay Customer for good" }).click();
+    const erased = page.locator("tr", { hasText: "Erased person" });
+    await erased.getByText("Erased", { exact: true }).waitFor();
+    expect(await page.locator("tr", { hasText: "fay@fabrikam.example" }).count()).toBe(0);
     expect(browser.problems).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { AutomationsPage } from "./automations-page.js";
 import { InboundEmailPage } from "./inbound-email-page.js";
 import { OrganizationPage, OrganizationsPage } from "./organizations-page.js";
 import { PeoplePage } from "./people-page.js";
+import { PrivacyPage } from "./privacy-page.js";
 import { SecurityPage } from "./security-page.js";
 import { SlaPage } from "./sla-page.js";
 import { TokensPage } from "./tokens-page.js";
@@ -18,6 +19,7 @@ const sections = [
   { path: "email", name: "Inbound email" },
   { path: "tokens", name: "API tokens" },
   { path: "security", name: "Security" },
+  { path: "privacy", name: "Privacy" },
   { path: "webhooks", name: "Webhooks" },
   { path: "automations", name: "Automations" },
   { path: "github", name: "GitHub" },
@@ -45,6 +47,7 @@ export default function AdminPages() {
         <Route path="email" element={<InboundEmailPage />} />
         <Route path="tokens" element={<TokensPage />} />
         <Route path="security" element={<SecurityPage />} />
+        <Route path="privacy" element={<PrivacyPage />} />
         <Route path="webhooks" element={<WebhooksPage />} />
         <Route path="automations" element={<AutomationsPage />} />
         <Route path="github" element={<GithubSettingsPage />} />

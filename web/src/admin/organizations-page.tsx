@@ -20,6 +20,7 @@ import {
   useLoaded,
   useSubmission,
 } from "./form-controls.js";
+import { OrganizationPeople } from "./organization-people.js";
 import {
   newTargetDraft,
   type TargetDraft,
@@ -315,6 +316,7 @@ export function OrganizationPage() {
             {saved ? "Saved." : ""}
           </p>
           <Exceptions organizationId={id} />
+          <OrganizationPeople organizationId={id} />
         </>
       ) : (
         <LoadState error={organization.error} what="The organization" />
