@@ -286,6 +286,25 @@ describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
     const erased = page.locator("tr", { hasText: "Erased person" });
     await erased.getByText("Erased", { exact: true }).waitFor();
     expect(await page.locator("tr", { hasText: "fay@fabrikam.example" }).count()).toBe(0);
+
+    // Someone of no organization is found by address on the Privacy page.
+    await createTicket({
+      ctx: desk.tend.context(systemActor("e2e: Lou writes in")),
+      input: {
+        subject: "Forget me",
+        body: "Please.",
+        requester: { email: "lou@gmail.example", name: "Lou Loner" },
+      },
+    });
+    await openSection(page, "Privacy");
+    await page.getByLabel("Their email address").fill("LOU@gmail.example");
+    await page.getByRole("button", { name: "Find" }).click();
+    await page.locator(".found-person strong", { hasText: "Lou Loner" }).waitFor();
+    await page.getByRole("button", { name: "Erase… Lou Loner" }).click();
+    await page.getByRole("button", { name: "Erase Lou Loner for good" }).click();
+    await page.getByText("Lou Loner was erased.").waitFor();
+    await page.getByRole("button", { name: "Find" }).click();
+    await page.getByText("Nobody has that address.").waitFor();
     expect(browser.problems).toEqual([]);
   });
 

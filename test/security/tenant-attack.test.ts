@@ -229,6 +229,7 @@ function probesFor(route: ApiRoute): Probe[] {
     ],
     organizationId: [{ query: { organizationId: victim.organizationId }, secretFor: outsiders }],
     requesterId: [{ query: { requesterId: victim.victim.id }, secretFor: outsiders }],
+    email: [{ query: { email: victim.victim.email }, secretFor: outsiders }],
     assignee: [{ query: { assignee: victim.agent.id }, secretFor: outsiders }],
     q: [{ query: { q: victim.words.internalArticle }, secretFor: [...outsiders, "member"] }],
   };

@@ -290,6 +290,9 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
                   "true: only active people (whom tickets may be assigned to); false: only deactivated",
               }),
             ),
+            email: Type.Optional(
+              Type.String({ maxLength: 320, description: "Only the person with this address (any case)" }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -297,13 +300,14 @@ export const identityRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const { limit, cursor, organizationId, role, active } = request.query;
+      const { limit, cursor, organizationId, role, active, email } = request.query;
       return listPeople({
         ctx: request.ctx,
         filter: {
           ...(organizationId ? { organizationId } : {}),
           ...(role ? { role } : {}),
           ...(active !== undefined ? { active } : {}),
+          ...(email ? { email } : {}),
         },
         limit: limit ?? 50,
         ...(cursor ? { cursor } : {}),

@@ -155,7 +155,7 @@ export async function listPeople({
   cursor,
 }: {
   ctx: Context;
-  filter: { organizationId?: string; role?: Role; active?: boolean };
+  filter: { organizationId?: string; role?: Role; active?: boolean; email?: string };
   limit: number;
   cursor?: string;
 }): Promise<Page<PersonView>> {

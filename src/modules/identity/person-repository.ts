@@ -44,6 +44,8 @@ export interface PersonListQuery {
   role?: string;
   /** true: only active people (whom a ticket may be assigned to); false: only deactivated ones. */
   active?: boolean;
+  /** The person with this address (stored lower-case), within the scope. */
+  email?: string;
   limit: number;
   after?: CursorPosition;
 }
@@ -56,6 +58,7 @@ export async function listPersonRows(
   let select = peopleIn(db, scope).selectAll();
   if (query.organizationId) select = select.where("organization_id", "=", query.organizationId);
   if (query.role) select = select.where("role", "=", query.role);
+  if (query.email) select = select.where("email", "=", query.email.trim().toLowerCase());
   if (query.active !== undefined)
     select = select.where("deactivated_at", query.active ? "is" : "is not", null);
   if (query.after) {

@@ -8,7 +8,7 @@ import { AdminTable, everyPage, FormProblems, LoadState, useLoaded, useSubmissio
  * A customer's erasure at their request: first what would go (a dry run), then, confirmed, for good.
  * Their tickets stay, with their words and the subject replaced by a tombstone.
  */
-function Erasure({ person, onErased }: { person: PersonView; onErased(): void }) {
+export function Erasure({ person, onErased }: { person: PersonView; onErased(): void }) {
   const submission = useSubmission([]);
   const [preview, setPreview] = useState<ErasureReport | null>(null);
   const erase = (dryRun: boolean) =>

@@ -1,7 +1,8 @@
 import { useState } from "react";
+import { isErased } from "../../../src/modules/privacy/privacy-policy.js";
 import type { RetentionPolicies } from "../../../src/modules/privacy/retention.js";
 import type { RetentionAction } from "../../../src/modules/privacy/retention-policy.js";
-import { api } from "../api.js";
+import { api, type Page, type PersonView } from "../api.js";
 import {
   AdminForm,
   LoadState,
@@ -11,6 +12,7 @@ import {
   useLoaded,
   useSubmission,
 } from "./form-controls.js";
+import { Erasure } from "./organization-people.js";
 
 const actionNames: Record<RetentionAction, string> = {
   anonymize: "Anonymized: the ticket stays for the reports, its words and people go",
@@ -79,7 +81,55 @@ function DeskRetentionForm({ policies, onSaved }: { policies: RetentionPolicies;
   );
 }
 
-/** `/admin/privacy`: the desk's retention policy; a person's erasure is on their organization's page. */
+/** Finds anyone by address (a customer of no organization too) for their erasure. */
+function ErasureByEmail() {
+  const submission = useSubmission(["email"]);
+  const { draft, bind } = useDraft({ email: "" });
+  const [found, setFound] = useState<PersonView | null | undefined>(undefined);
+  const [erased, setErased] = useState("");
+  const find = async () => {
+    setErased("");
+    const page = await api<Page<PersonView>>(
+      "GET",
+      `/people?email=${encodeURIComponent(draft.email.trim())}`,
+    );
+    setFound(page.items[0] ?? null);
+  };
+  return (
+    <>
+      <AdminForm
+        submission={submission}
+        title="Erase a person at their request"
+        heading="h2"
+        submitLabel="Find"
+        onSubmit={submission.submit(find)}
+      >
+        <TextField label="Their email address" type="email" required {...bind("email")} />
+      </AdminForm>
+      <p role="status">{found === null ? "Nobody has that address." : erased}</p>
+      {found && (
+        <div className="found-person">
+          <p>
+            <strong>{found.name}</strong> ({found.email}, {found.role})
+          </p>
+          {isErased(found) ? (
+            <p className="muted">Erased.</p>
+          ) : (
+            <Erasure
+              person={found}
+              onErased={() => {
+                setErased(`${found.name} was erased.`);
+                setFound(undefined);
+              }}
+            />
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+/** `/admin/privacy`: the desk's retention policy, and anyone's erasure by address. */
 export function PrivacyPage() {
   const policies = useLoaded(() => api<RetentionPolicies>("GET", "/retention-policies"));
   return (
@@ -102,6 +152,7 @@ export function PrivacyPage() {
       ) : (
         <LoadState error={policies.error} what="The retention policy" />
       )}
+      <ErasureByEmail />
     </section>
   );
 }
