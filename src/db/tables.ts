@@ -238,6 +238,38 @@ export interface SlaClocksTable {
   updated_at: string;
 }
 
+/**
+ * An hour (Flow) or day (Times) a write touched since its rollup was last computed; written by triggers
+ * (`2026-12-07T1000-report-rollups.ts`), taken by the refresh job. Repeats are allowed.
+ */
+export interface ReportStalePeriodsTable {
+  /** flow | durations */
+  rollup: string;
+  /** YYYY-MM-DDTHH (flow) or YYYY-MM-DD (durations), UTC. */
+  period: string;
+}
+
+/** Flow's count of one figure in one UTC hour on one channel, as its own query answers it. */
+export interface FlowHourlyCountsTable {
+  figure: string;
+  /** YYYY-MM-DDTHH, UTC. */
+  hour: string;
+  channel: string;
+  count: number;
+}
+
+/** The durations of the clocks of one policy and metric that stopped on one UTC day, sorted. */
+export interface StoppedDurationDigestsTable {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  policy_id: string;
+  metric: string;
+  count: number;
+  /** Float64 little-endian, ascending. */
+  business_ms: Uint8Array;
+  calendar_ms: Uint8Array;
+}
+
 /** One row per SLA clock, in step with `sla_clocks`: what the SLA reports group, filter and count. */
 export interface SlaReportFactsTable {
   clock_id: string;
@@ -645,6 +677,9 @@ export interface Tables {
   sla_customer_exceptions: SlaCustomerExceptionsTable;
   sla_clocks: SlaClocksTable;
   sla_report_facts: SlaReportFactsTable;
+  report_stale_periods: ReportStalePeriodsTable;
+  flow_hourly_counts: FlowHourlyCountsTable;
+  stopped_duration_digests: StoppedDurationDigestsTable;
   domain_events: DomainEventsTable;
   domain_event_subscriptions: DomainEventSubscriptionsTable;
   webhook_endpoints: WebhookEndpointsTable;

@@ -63,6 +63,7 @@ import {
 } from "../modules/paging/queue-paging-triggers.js";
 import { type PageNews, replyInSlack, replyInSlackJob } from "../modules/paging/slack-replies.js";
 import { applyRawEmailRetention, applyRetentionPolicies } from "../modules/privacy/retention.js";
+import { refreshReportRollups, refreshReportRollupsJob } from "../modules/reports/refresh-report-rollups.js";
 import { notifyBadRating } from "../modules/satisfaction/notify-bad-rating.js";
 import { sendSurveyJob } from "../modules/satisfaction/queue-survey.js";
 import { notifyBadRatingJob } from "../modules/satisfaction/rate-ticket.js";
@@ -237,6 +238,10 @@ export function registerJobs(
         const { steps, segments } = await compactSearchIndex(ctx);
         if (steps > 0) ctx.logger.info({ steps, segments }, "search index segments merged");
       })
+      .register(refreshReportRollupsJob, async (ctx) => {
+        const { steps, remaining } = await refreshReportRollups(ctx);
+        if (steps > 0) ctx.logger.debug({ steps, remaining }, "report rollups refreshed");
+      })
       .register("tickets.health-scan", async (ctx) => {
         const { raised, cleared } = await scanTicketHealth(ctx);
         if (raised + cleared > 0) ctx.logger.info({ raised, cleared }, "ticket health flags changed");
@@ -311,6 +316,10 @@ export function registerJobs(
       .every({ name: "tickets.auto-close-solved", kind: "tickets.auto-close-solved", intervalMs: MINUTE })
       // Each run is a quarter of a second of work at most; a day's new segments merge in a few runs.
       .every({ name: compactSearchIndexJob, kind: compactSearchIndexJob, intervalMs: MINUTE })
+      // Reports read what is not rolled up yet live, so this only sets how much they read live: the
+      // last few seconds' hours and days on a running desk, all history for the first minutes after the
+      // upgrade that added the rollups.
+      .every({ name: refreshReportRollupsJob, kind: refreshReportRollupsJob, intervalMs: 10 * SECOND })
       // Health flags go up within a minute of the deadline they mark.
       .every({ name: "tickets.health-scan", kind: "tickets.health-scan", intervalMs: MINUTE })
       // A handoff reaches the support channel within a minute.

@@ -131,21 +131,6 @@ export async function countFigurePerHour(
   return rows.map((row) => ({ hour: row.hour, channel: row.channel, count: Number(row.count) }));
 }
 
-/** A figure's count over the whole period. */
-export async function countFigure(
-  db: DbExecutor,
-  scope: TenantScope,
-  figure: FlowFigure,
-  period: Period,
-  filters: TicketFilters,
-): Promise<number> {
-  const row = await figureRows(db, scope, figure, period, filters)
-    .clearSelect()
-    .select((eb) => eb.fn.countAll<number | string>().as("count"))
-    .executeTakeFirst();
-  return Number(row?.count ?? 0);
-}
-
 /** The backlog at `now` per status, in one age bucket or (undefined) of any age. */
 export async function countBacklogByStatus(
   db: DbExecutor,

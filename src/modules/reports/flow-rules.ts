@@ -1,4 +1,4 @@
-import { DAY_MS, formatDayNumber, localDayOf } from "../calendar/zoned-time.js";
+import { DAY_MS, formatDayNumber, localDayOf, wallToInstant } from "../calendar/zoned-time.js";
 import type { TicketStatus } from "../tickets/ticket-status.js";
 
 /**
@@ -123,17 +123,11 @@ export function dailyByChannel(
 
 /** The instants of a local date on the calendar: [start, end), for a day's drill-down link. */
 export function localDateBounds(timeZone: string, date: string): { from: string; to: string } {
-  const noonUtc = Date.parse(`${date}T12:00:00.000Z`);
-  // Walk from the UTC midnight of the date to the instant the local date begins; offsets are < 1 day.
-  const startGuess = Date.parse(`${date}T00:00:00.000Z`);
-  const start = firstInstantOfLocalDay(timeZone, startGuess, localDayOf(timeZone, noonUtc));
-  const end = firstInstantOfLocalDay(timeZone, startGuess + DAY_MS, localDayOf(timeZone, noonUtc) + 1);
-  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-}
-
-function firstInstantOfLocalDay(timeZone: string, utcMidnight: number, day: number): number {
-  const quarterHour = 15 * 60_000;
-  let instant = utcMidnight - DAY_MS;
-  while (localDayOf(timeZone, instant) < day) instant += quarterHour;
-  return instant;
+  // A local day starts when its wall clock first reads midnight; a midnight skipped by a spring-forward
+  // starts the day at the end of the gap, which is how `wallToInstant` resolves a skipped time.
+  const midnight = Date.parse(`${date}T00:00:00.000Z`);
+  return {
+    from: new Date(wallToInstant(timeZone, midnight)).toISOString(),
+    to: new Date(wallToInstant(timeZone, midnight + DAY_MS)).toISOString(),
+  };
 }

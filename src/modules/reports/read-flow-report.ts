@@ -3,9 +3,9 @@ import { findSettingsRow } from "../health/health-repository.js";
 import { loadSupportCalendar } from "../health/health-rules-in-force.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { countFigurePerHourRolledUp } from "./flow-hourly-counts.js";
 import {
   countBacklogByStatus,
-  countFigurePerHour,
   type FigureTicketRow,
   type FlowFigure,
   flowFigures,
@@ -79,7 +79,9 @@ export async function readFlowReport({
   const channels = new Set<string>();
   // Independent index ranges: on PostgreSQL they run on several pooled connections at once.
   const [hourlyPerFigure, backlog] = await Promise.all([
-    Promise.all(flowFigures.map((figure) => countFigurePerHour(ctx.db, scope, figure, period, filters))),
+    Promise.all(
+      flowFigures.map((figure) => countFigurePerHourRolledUp(ctx.db, scope, figure, period, filters)),
+    ),
     readFlowBacklog(ctx, filters),
   ]);
   for (const [index, figure] of flowFigures.entries()) {

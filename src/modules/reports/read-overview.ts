@@ -4,7 +4,7 @@ import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { listFrequentQuestions } from "../knowledge/frequent-questions-desk.js";
 import { countOpenCaseReviews } from "../satisfaction/case-reviews.js";
 import { readCsatReport } from "../satisfaction/csat-report.js";
-import { countFigure } from "./flow-repository.js";
+import { countFigureRolledUp } from "./flow-hourly-counts.js";
 import type { OverviewReport } from "./overview-view.js";
 import { readFlowBacklog } from "./read-flow-report.js";
 import { reportPeriod } from "./report-period.js";
@@ -32,7 +32,7 @@ export async function readOverview({
   const period = reportPeriod(ctx, { from: query.from ?? defaultFrom(to), to });
   const scope = tenantScopeOf(ctx.actor);
   const healthFigure = (figure: "unacknowledged" | "idle" | "autoSolved" | "reopened") =>
-    countFigure(ctx.db, scope, figure, period, {});
+    countFigureRolledUp(ctx.db, scope, figure, period, {});
   const [csat, sla, times, unacknowledged, idle, autoSolved, reopened, backlog, reviewsOpen, questions] =
     await Promise.all([
       readCsatReport({ ctx, query: period }),

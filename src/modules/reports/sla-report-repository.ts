@@ -291,6 +291,41 @@ export async function stoppedDurations(
   }));
 }
 
+export interface StoppedDurationRow {
+  policy_id: string;
+  metric: string;
+  stopped_at: string;
+  business_ms: number;
+  calendar_ms: number;
+}
+
+/**
+ * Every clock stopped in [from, to), of `metrics` and `policyId` when given and unfiltered otherwise:
+ * what the duration digests hold.
+ */
+export async function stoppedDurationRows(
+  db: DbExecutor,
+  period: { from: string; to: string },
+  only: { metrics?: readonly string[]; policyId?: string | undefined },
+): Promise<StoppedDurationRow[]> {
+  const { metrics, policyId } = only;
+  const rows = await db
+    .selectFrom("sla_report_facts")
+    .select(["policy_id", "metric", "stopped_at", "business_ms", "calendar_ms"])
+    .where("stopped_at", ">=", period.from)
+    .where("stopped_at", "<", period.to)
+    .$if(metrics !== undefined, (query) => query.where("metric", "in", metrics ?? []))
+    .$if(policyId !== undefined, (query) => query.where("policy_id", "=", policyId ?? ""))
+    .execute();
+  return rows.map((row) => ({
+    policy_id: row.policy_id,
+    metric: row.metric,
+    stopped_at: row.stopped_at ?? "",
+    business_ms: Number(row.business_ms),
+    calendar_ms: Number(row.calendar_ms),
+  }));
+}
+
 export interface TicketAttributesForFacts {
   id: string;
   number: number;

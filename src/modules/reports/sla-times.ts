@@ -4,6 +4,7 @@ import { type SlaReportQuery, slaReportFilters } from "./sla-attainment.js";
 import { drillDownQuery, groupingLabels, metricLabel } from "./sla-report-labels.js";
 import { stoppedDurations } from "./sla-report-repository.js";
 import type { DurationFigures } from "./sla-report-rules.js";
+import { stoppedDurationsRolledUp } from "./stopped-duration-digests.js";
 
 const timedMetrics = ["first_response", "next_response", "resolution"] as const;
 const dayMs = 24 * 60 * 60 * 1000;
@@ -54,7 +55,18 @@ export async function readSlaTimes(
   requireStaff(ctx.actor);
   const { resolutionGoalDays, ...rest } = query;
   const filters = slaReportFilters(ctx, rest);
-  const stopped = await stoppedDurations(ctx.db, ctx.dialect, filters, timedMetrics);
+  const { severity, plan, groupId, agentId } = filters;
+  // The digests hold every clock of a policy and metric; the ticket attributes narrow only the facts.
+  const stopped = [severity, plan, groupId, agentId].every((filter) => filter === undefined)
+    ? await stoppedDurationsRolledUp(
+        ctx.db,
+        filters,
+        filters.metric === undefined
+          ? timedMetrics
+          : timedMetrics.filter((metric) => metric === filters.metric),
+        filters.policyId,
+      )
+    : await stoppedDurations(ctx.db, ctx.dialect, filters, timedMetrics);
   const names = await groupingLabels(ctx, "policy", [...new Set(stopped.map((entry) => entry.policyId))]);
   const metricOrder = (metric: string) => timedMetrics.indexOf(metric as (typeof timedMetrics)[number]);
   const rows = stopped

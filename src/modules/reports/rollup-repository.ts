@@ -1,0 +1,153 @@
+import type { DbExecutor } from "../../db/database.js";
+
+/**
+ * The rollups' SQL (`2026-12-07T1000-report-rollups.ts`): the stale hours and days the triggers note,
+ * Flow's hourly counts and the Times report's daily duration digests. Staff reports only read them;
+ * the refresh job alone writes them. None holds anything of an organization but counts and durations.
+ */
+
+export type RollupName = "flow" | "durations";
+
+/** The distinct stale keys of a rollup in [fromKey, toKey). */
+export async function staleKeysWithin(
+  db: DbExecutor,
+  rollup: RollupName,
+  fromKey: string,
+  toKey: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("report_stale_periods")
+    .select("period")
+    .distinct()
+    .where("rollup", "=", rollup)
+    .where("period", ">=", fromKey)
+    .where("period", "<", toKey)
+    .execute();
+  return rows.map((row) => row.period);
+}
+
+/** The earliest stale keys of a rollup, repeats included, for the refresh job to pick a range from. */
+export async function earliestStaleKeys(
+  db: DbExecutor,
+  rollup: RollupName,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("report_stale_periods")
+    .select("period")
+    .where("rollup", "=", rollup)
+    .orderBy("period")
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.period);
+}
+
+/**
+ * Takes the stale notes of [fromKey, toKey] before their recomputation, in the same transaction: a
+ * write that commits after this delete notes its period again, so it is never lost between the two.
+ */
+export async function clearStaleKeys(
+  db: DbExecutor,
+  rollup: RollupName,
+  fromKey: string,
+  toKey: string,
+): Promise<void> {
+  await db
+    .deleteFrom("report_stale_periods")
+    .where("rollup", "=", rollup)
+    .where("period", ">=", fromKey)
+    .where("period", "<=", toKey)
+    .execute();
+}
+
+export interface FlowHourlyCount {
+  figure: string;
+  hour: string;
+  channel: string;
+  count: number;
+}
+
+export async function flowHourlyCounts(
+  db: DbExecutor,
+  figure: string,
+  fromHour: string,
+  toHour: string,
+  channel: string | undefined,
+): Promise<FlowHourlyCount[]> {
+  const rows = await db
+    .selectFrom("flow_hourly_counts")
+    .select(["figure", "hour", "channel", "count"])
+    .where("figure", "=", figure)
+    .where("hour", ">=", fromHour)
+    .where("hour", "<", toHour)
+    .$if(channel !== undefined, (query) => query.where("channel", "=", channel ?? ""))
+    .execute();
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}
+
+/** Replaces the hourly counts of [fromHour, toHour] with `counts`. */
+export async function replaceFlowHourlyCounts(
+  db: DbExecutor,
+  fromHour: string,
+  toHour: string,
+  counts: FlowHourlyCount[],
+): Promise<void> {
+  await db
+    .deleteFrom("flow_hourly_counts")
+    .where("hour", ">=", fromHour)
+    .where("hour", "<=", toHour)
+    .execute();
+  for (let start = 0; start < counts.length; start += 500) {
+    await db
+      .insertInto("flow_hourly_counts")
+      .values(counts.slice(start, start + 500))
+      .execute();
+  }
+}
+
+export interface DurationDigestRow {
+  day: string;
+  policy_id: string;
+  metric: string;
+  count: number;
+  business_ms: Uint8Array;
+  calendar_ms: Uint8Array;
+}
+
+export async function durationDigests(
+  db: DbExecutor,
+  fromDay: string,
+  toDay: string,
+  metrics: readonly string[],
+  policyId: string | undefined,
+): Promise<DurationDigestRow[]> {
+  const rows = await db
+    .selectFrom("stopped_duration_digests")
+    .selectAll()
+    .where("day", ">=", fromDay)
+    .where("day", "<", toDay)
+    .where("metric", "in", metrics)
+    .$if(policyId !== undefined, (query) => query.where("policy_id", "=", policyId ?? ""))
+    .execute();
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
+}
+
+/** Replaces the digests of [fromDay, toDay] with `digests`. */
+export async function replaceDurationDigests(
+  db: DbExecutor,
+  fromDay: string,
+  toDay: string,
+  digests: DurationDigestRow[],
+): Promise<void> {
+  await db
+    .deleteFrom("stopped_duration_digests")
+    .where("day", ">=", fromDay)
+    .where("day", "<=", toDay)
+    .execute();
+  for (let start = 0; start < digests.length; start += 100) {
+    await db
+      .insertInto("stopped_duration_digests")
+      .values(digests.slice(start, start + 100))
+      .execute();
+  }
+}
