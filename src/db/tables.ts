@@ -258,6 +258,15 @@ export interface FlowHourlyCountsTable {
   count: number;
 }
 
+/** The People report's grouped counts of one source (solves, replies, CSAT, SLA) on one UTC day. */
+export interface PeopleDailyCellsTable {
+  source: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  /** JSON, as `reports/people-rollup.ts` writes it. */
+  cells: string;
+}
+
 /** The durations of the clocks of one policy and metric that stopped on one UTC day, sorted. */
 export interface StoppedDurationDigestsTable {
   /** YYYY-MM-DD, UTC. */
@@ -680,6 +689,7 @@ export interface Tables {
   report_stale_periods: ReportStalePeriodsTable;
   flow_hourly_counts: FlowHourlyCountsTable;
   stopped_duration_digests: StoppedDurationDigestsTable;
+  people_daily_cells: PeopleDailyCellsTable;
   domain_events: DomainEventsTable;
   domain_event_subscriptions: DomainEventSubscriptionsTable;
   webhook_endpoints: WebhookEndpointsTable;

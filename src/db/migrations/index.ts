@@ -53,6 +53,7 @@ import * as jobsDueByKind from "./2026-12-05T1700-jobs-due-by-kind.js";
 import * as ticketSearchByTicketNumber from "./2026-12-05T1800-ticket-search-by-ticket-number.js";
 import * as staffNotificationOptOuts from "./2026-12-06T1000-staff-notification-opt-outs.js";
 import * as reportRollups from "./2026-12-07T1000-report-rollups.js";
+import * as peopleReportRollup from "./2026-12-07T1100-people-report-rollup.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -110,4 +111,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1800-ticket-search-by-ticket-number": ticketSearchByTicketNumber,
   "2026-12-06T1000-staff-notification-opt-outs": staffNotificationOptOuts,
   "2026-12-07T1000-report-rollups": reportRollups,
+  "2026-12-07T1100-people-report-rollup": peopleReportRollup,
 };

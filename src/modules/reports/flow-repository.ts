@@ -237,12 +237,13 @@ export async function countFigurePerOwner(
     .select((eb) => [
       "tickets.assignee_id",
       "tickets.group_id",
+      "tickets.channel",
       eb.fn.countAll<number | string>().as("count"),
     ])
-    .groupBy(["tickets.assignee_id", "tickets.group_id"])
+    .groupBy(["tickets.assignee_id", "tickets.group_id", "tickets.channel"])
     .execute();
   return rows.map((row) => ({
-    by: { agent: row.assignee_id, group: row.group_id },
+    by: { agent: row.assignee_id, group: row.group_id, channel: row.channel },
     counts: { count: Number(row.count) },
   }));
 }

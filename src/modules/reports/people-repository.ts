@@ -10,8 +10,8 @@ import type { Period, TicketFilters } from "./flow-repository.js";
  */
 
 /**
- * Public replies by staff in the period, per author and the ticket's group together: one scan that
- * `countsPer` reads per agent and per group. A ticket's description is recorded as a public reply at
+ * Public replies by staff in the period, per author, the ticket's group and its channel together: one
+ * scan that `countsPer` reads per agent and per group. A ticket's description is recorded as a public reply at
  * its creation; it is a request, not a reply, so it is left out. Tend's own messages have no author
  * person and drop out with the join.
  */
@@ -33,11 +33,16 @@ export async function countStaffReplies(
     .$if(filters.groupId !== undefined, (query) =>
       query.where("tickets.group_id", "=", filters.groupId ?? ""),
     )
-    .select((eb) => ["e.actor_id", "tickets.group_id", eb.fn.countAll<number | string>().as("count")])
-    .groupBy(["e.actor_id", "tickets.group_id"])
+    .select((eb) => [
+      "e.actor_id",
+      "tickets.group_id",
+      "tickets.channel",
+      eb.fn.countAll<number | string>().as("count"),
+    ])
+    .groupBy(["e.actor_id", "tickets.group_id", "tickets.channel"])
     .execute();
   return rows.map((row) => ({
-    by: { agent: row.actor_id, group: row.group_id },
+    by: { agent: row.actor_id, group: row.group_id, channel: row.channel },
     counts: { count: Number(row.count) },
   }));
 }

@@ -1,6 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { refreshFlowHourlyCounts } from "./flow-hourly-counts.js";
+import { refreshPeopleDailyCells } from "./people-rollup.js";
 import { dayUnit, hourUnit, nextRefreshRange, type RollupUnit } from "./rollup-periods.js";
 import { clearStaleKeys, earliestStaleKeys, type RollupName } from "./rollup-repository.js";
 import { refreshDurationDigests } from "./stopped-duration-digests.js";
@@ -15,10 +16,12 @@ interface Rollup {
   refresh: typeof refreshFlowHourlyCounts;
 }
 
-// A step reads a day of Flow's sources or two days of stopped clocks: 10–40 ms at a million tickets.
+// A step reads a day of Flow's or People's sources, or two days of stopped clocks: 10–40 ms at a
+// million tickets.
 const rollups: Rollup[] = [
   { name: "flow", unit: hourUnit, span: 24, refresh: refreshFlowHourlyCounts },
   { name: "durations", unit: dayUnit, span: 2, refresh: refreshDurationDigests },
+  { name: "people", unit: dayUnit, span: 1, refresh: refreshPeopleDailyCells },
 ];
 const staleKeysRead = 2_000;
 

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
 
 /**
@@ -6,7 +7,7 @@ import type { DbExecutor } from "../../db/database.js";
  * the refresh job alone writes them. None holds anything of an organization but counts and durations.
  */
 
-export type RollupName = "flow" | "durations";
+export type RollupName = "flow" | "durations" | "people";
 
 /** The distinct stale keys of a rollup in [fromKey, toKey). */
 export async function staleKeysWithin(
@@ -148,6 +149,61 @@ export async function replaceDurationDigests(
     await db
       .insertInto("stopped_duration_digests")
       .values(digests.slice(start, start + 100))
+      .execute();
+  }
+}
+
+/**
+ * Empties every rollup and notes every period of the history stale, for the refresh job to roll up
+ * again: after a restore, whose rows arrive without their rollups.
+ */
+export async function rollUpAllHistoryAgain(db: DbExecutor): Promise<void> {
+  for (const table of [
+    "report_stale_periods",
+    "flow_hourly_counts",
+    "stopped_duration_digests",
+    "people_daily_cells",
+  ] as const) {
+    await db.deleteFrom(table).execute();
+  }
+  await sql`INSERT INTO report_stale_periods (rollup, period)
+    SELECT DISTINCT 'flow', substr(created_at, 1, 13) FROM tickets
+    UNION SELECT DISTINCT 'flow', substr(created_at, 1, 13) FROM ticket_events WHERE field = 'status'
+    UNION SELECT DISTINCT 'flow', substr(raised_at, 1, 13) FROM ticket_health_flags
+    UNION SELECT DISTINCT 'durations', substr(stopped_at, 1, 10) FROM sla_report_facts WHERE stopped_at IS NOT NULL
+    UNION SELECT DISTINCT 'people', substr(created_at, 1, 10) FROM ticket_events
+      WHERE field = 'status' OR kind = 'public_reply_added'
+    UNION SELECT DISTINCT 'people', substr(settled_at, 1, 10) FROM sla_report_facts WHERE settled_at IS NOT NULL
+    UNION SELECT DISTINCT 'people', substr(solved_at, 1, 10) FROM satisfaction_surveys`.execute(db);
+}
+
+export async function peopleDailyCells(
+  db: DbExecutor,
+  source: string,
+  fromDay: string,
+  toDay: string,
+): Promise<{ day: string; cells: string }[]> {
+  return db
+    .selectFrom("people_daily_cells")
+    .select(["day", "cells"])
+    .where("source", "=", source)
+    .where("day", ">=", fromDay)
+    .where("day", "<", toDay)
+    .execute();
+}
+
+/** Replaces the cells of [fromDay, toDay] with `rows`. */
+export async function replacePeopleDailyCells(
+  db: DbExecutor,
+  fromDay: string,
+  toDay: string,
+  rows: { source: string; day: string; cells: string }[],
+): Promise<void> {
+  await db.deleteFrom("people_daily_cells").where("day", ">=", fromDay).where("day", "<=", toDay).execute();
+  for (let start = 0; start < rows.length; start += 100) {
+    await db
+      .insertInto("people_daily_cells")
+      .values(rows.slice(start, start + 100))
       .execute();
   }
 }

@@ -1,5 +1,6 @@
 import type { Context } from "../../shared/context.js";
 import { decodeCursor, encodeCursor, type Page } from "../../shared/cursor.js";
+import type { CountCell } from "../../shared/grouped-counts.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { reportPeriod } from "./report-period.js";
 import {
@@ -19,6 +20,7 @@ import {
   attainmentOf,
   bucketPeriod,
   type SettledCount,
+  type SettledCounts,
   type SlaOutcome,
   sumSettled,
 } from "./sla-report-rules.js";
@@ -140,18 +142,13 @@ export async function readSlaAttainmentSummary(
   };
 }
 
-/**
- * Attainment per agent and per group (the ticket's owners as they stand now), from one scan: what
- * the People report shows beside each person and team. Staff only.
- */
-export async function readSlaAttainmentPerOwner(
-  ctx: Context,
-  query: SlaReportQuery,
-): Promise<{ agents: Map<string | null, AttainmentFigures>; groups: Map<string | null, AttainmentFigures> }> {
-  requireStaff(ctx.actor);
-  const settled = await countSettled(ctx.db, slaReportFilters(ctx, query), ["agent", "group"]);
+/** SLA attainment per agent and per group (the owners now) from counts grouped by both: the People report's. */
+export function attainmentPerOwner(cells: readonly CountCell<SettledCounts>[]): {
+  agents: Map<string | null, AttainmentFigures>;
+  groups: Map<string | null, AttainmentFigures>;
+} {
   const per = (grouping: "agent" | "group") =>
-    new Map(sumSettled(settled, grouping).map((row) => [row.key, figures(row.met, row.breached)]));
+    new Map(sumSettled(cells, grouping).map((row) => [row.key, figures(row.met, row.breached)]));
   return { agents: per("agent"), groups: per("group") };
 }
 

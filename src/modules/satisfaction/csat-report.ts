@@ -1,12 +1,12 @@
 import { ValidationError } from "../../errors.js";
 import type { Context } from "../../shared/context.js";
-import { countsPer, sumCells } from "../../shared/grouped-counts.js";
+import { type CountCell, countsPer, sumCells } from "../../shared/grouped-counts.js";
 import { listGroupRows } from "../identity/group-repository.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { findPeopleByIds } from "../identity/person-repository.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { periodOf } from "./case-reviews.js";
-import { type CsatFigures, csatFigures } from "./csat-rules.js";
+import { type CsatCounts, type CsatFigures, csatFigures } from "./csat-rules.js";
 import { type CsatGrouping, countSurveys, organizationNames } from "./satisfaction-repository.js";
 
 const defaultPeriodMs = 30 * 24 * 60 * 60 * 1000;
@@ -69,15 +69,13 @@ export async function readCsatReport({
 }
 
 /**
- * CSAT per agent and per group (the owners at the solve), from one scan: what the People report shows
- * beside each person and team. Staff only.
+ * CSAT per agent and per group (the owners at the solve) from counts grouped by both: what the People
+ * report shows beside each person and team.
  */
-export async function readCsatPerOwner(
-  ctx: Context,
-  period: { from: string; to: string },
-): Promise<{ agents: Map<string | null, CsatFigures>; groups: Map<string | null, CsatFigures> }> {
-  requireStaff(ctx.actor);
-  const cells = await countSurveys(ctx.db, periodOf(period), ["agent", "group"]);
+export function csatPerOwner(cells: readonly CountCell<CsatCounts>[]): {
+  agents: Map<string | null, CsatFigures>;
+  groups: Map<string | null, CsatFigures>;
+} {
   const per = (grouping: "agent" | "group") =>
     new Map([...countsPer(cells, grouping)].map(([key, counts]) => [key, csatFigures(counts)]));
   return { agents: per("agent"), groups: per("group") };

@@ -1,0 +1,133 @@
+import type { DbExecutor } from "../../db/database.js";
+import type { CountCell } from "../../shared/grouped-counts.js";
+import { systemScope } from "../identity/tenant-scope.js";
+import { countSurveys } from "../satisfaction/satisfaction-repository.js";
+import { countFigurePerOwner, type Period } from "./flow-repository.js";
+import { countStaffReplies } from "./people-repository.js";
+import { dayUnit, planRollupRead, unitKeyOf, unitStartOf } from "./rollup-periods.js";
+import { peopleDailyCells, replacePeopleDailyCells, staleKeysWithin } from "./rollup-repository.js";
+import { countSettled } from "./sla-report-repository.js";
+
+/**
+ * The People report's rollup: per UTC day, each of its four sources counted per owner as its own query
+ * counts them — solves and public replies per agent, group and channel (the filters People offers),
+ * CSAT per agent and group at the solve, SLA attainment per agent and group now. A quarter reads 90
+ * short rows per source instead of every solve, reply, survey and settled clock in it. Days a write
+ * touched since the last refresh, and the period's ragged ends, are counted live.
+ */
+
+export const peopleSources = ["solved", "replies", "csat", "sla"] as const;
+export type PeopleSource = (typeof peopleSources)[number];
+type Cell = CountCell<Record<string, number>>;
+
+async function countLive(db: DbExecutor, source: PeopleSource, period: Period): Promise<Cell[]> {
+  const scope = systemScope("reports: the People rollup counts every ticket");
+  switch (source) {
+    case "solved":
+      return countFigurePerOwner(db, scope, "solved", period, {});
+    case "replies":
+      return countStaffReplies(db, scope, period, {});
+    case "csat":
+      return asCells(await countSurveys(db, period, ["agent", "group"]));
+    case "sla":
+      return asCells(await countSettled(db, period, ["agent", "group"]));
+  }
+}
+
+// The sources' counts are interfaces of numbers; the rollup stores and sums them by name.
+const asCells = <Counts extends object>(cells: CountCell<Counts>[]) => cells as unknown as Cell[];
+
+/**
+ * A day's cells as JSON with each owner's id written once: `keys` names what a cell is grouped by,
+ * `ids` the values (an index into it per key, -1 for none), `names` the counts; a cell is
+ * [index per key…, count per name…].
+ */
+export function encodeCells(cells: readonly Cell[]): string {
+  const keys = [...new Set(cells.flatMap((cell) => Object.keys(cell.by)))].sort();
+  const names = [...new Set(cells.flatMap((cell) => Object.keys(cell.counts)))].sort();
+  const ids: string[] = [];
+  const indexOf = new Map<string, number>();
+  const idIndex = (value: string | null | undefined) => {
+    if (value === null || value === undefined) return -1;
+    let index = indexOf.get(value);
+    if (index === undefined) {
+      index = ids.push(value) - 1;
+      indexOf.set(value, index);
+    }
+    return index;
+  };
+  const rows = cells.map((cell) => [
+    ...keys.map((key) => idIndex(cell.by[key])),
+    ...names.map((name) => cell.counts[name] ?? 0),
+  ]);
+  return JSON.stringify({ keys, names, ids, cells: rows });
+}
+
+export function decodeCells(text: string): Cell[] {
+  const { keys, names, ids, cells } = JSON.parse(text) as {
+    keys: string[];
+    names: string[];
+    ids: string[];
+    cells: number[][];
+  };
+  return cells.map((row) => ({
+    by: Object.fromEntries(keys.map((key, index) => [key, ids[row[index] ?? -1] ?? null])),
+    counts: Object.fromEntries(names.map((name, index) => [name, row[keys.length + index] ?? 0])),
+  }));
+}
+
+/** Recomputes every source's cells for the UTC days [fromDay, toDay]. */
+export async function refreshPeopleDailyCells(
+  db: DbExecutor,
+  range: { fromKey: string; toKey: string; from: string; to: string },
+): Promise<void> {
+  const rows: { source: string; day: string; cells: string }[] = [];
+  for (
+    let start = unitStartOf(range.fromKey, dayUnit);
+    start < Date.parse(range.to);
+    start += dayUnit.lengthMs
+  ) {
+    const day = { from: new Date(start).toISOString(), to: new Date(start + dayUnit.lengthMs).toISOString() };
+    for (const source of peopleSources) {
+      const cells = await countLive(db, source, day);
+      if (cells.length > 0) rows.push({ source, day: unitKeyOf(start, dayUnit), cells: encodeCells(cells) });
+    }
+  }
+  await replacePeopleDailyCells(db, range.fromKey, range.toKey, rows);
+}
+
+/** Cells with the same owners (and channel) added up. */
+function summed(cells: readonly Cell[]): Cell[] {
+  const sums = new Map<string, Cell>();
+  for (const cell of cells) {
+    const id = `${cell.by.agent}\u0000${cell.by.group}\u0000${cell.by.channel}`;
+    const sum = sums.get(id);
+    if (!sum) {
+      sums.set(id, { by: cell.by, counts: { ...cell.counts } });
+      continue;
+    }
+    for (const [name, value] of Object.entries(cell.counts))
+      sum.counts[name] = (sum.counts[name] ?? 0) + value;
+  }
+  return [...sums.values()];
+}
+
+/** A source's cells over the period: from the rollup where it can answer, live elsewhere. */
+export async function peopleCells(db: DbExecutor, source: PeopleSource, period: Period): Promise<Cell[]> {
+  const stale = await staleKeysWithin(
+    db,
+    "people",
+    unitKeyOf(period.from, dayUnit),
+    unitKeyOf(period.to, dayUnit),
+  );
+  const plan = planRollupRead(period, dayUnit, stale);
+  const cells: Cell[] = [];
+  if (plan.rolledUp) {
+    const { from, to, stale: staleDays } = plan.rolledUp;
+    for (const row of await peopleDailyCells(db, source, from, to)) {
+      if (!staleDays.has(row.day)) cells.push(...decodeCells(row.cells));
+    }
+  }
+  for (const range of plan.live) cells.push(...(await countLive(db, source, range)));
+  return summed(cells);
+}
