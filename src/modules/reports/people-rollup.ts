@@ -1,17 +1,20 @@
 import type { DbExecutor } from "../../db/database.js";
 import type { CountCell } from "../../shared/grouped-counts.js";
 import { systemScope } from "../identity/tenant-scope.js";
+import type { CsatCounts } from "../satisfaction/csat-rules.js";
 import { countSurveys } from "../satisfaction/satisfaction-repository.js";
 import { countFigurePerOwner, type Period } from "./flow-repository.js";
 import { countStaffReplies } from "./people-repository.js";
 import { dayUnit, planRollupRead, unitKeyOf, unitStartOf } from "./rollup-periods.js";
 import { peopleDailyCells, replacePeopleDailyCells, staleKeysWithin } from "./rollup-repository.js";
 import { countSettled } from "./sla-report-repository.js";
+import type { SettledCounts } from "./sla-report-rules.js";
 
 /**
  * The People report's rollup: per UTC day, each of its four sources counted per owner as its own query
  * counts them — solves and public replies per agent, group and channel (the filters People offers),
- * CSAT per agent and group at the solve, SLA attainment per agent and group now. A quarter reads 90
+ * CSAT per agent and group at the solve, SLA attainment per agent, group and metric now. The CSAT
+ * report by agent or group and the overview's CSAT and attainment add up the same cells. A quarter reads 90
  * short rows per source instead of every solve, reply, survey and settled clock in it. Days a write
  * touched since the last refresh, and the period's ragged ends, are counted live.
  */
@@ -19,6 +22,14 @@ import { countSettled } from "./sla-report-repository.js";
 export const peopleSources = ["solved", "replies", "csat", "sla"] as const;
 export type PeopleSource = (typeof peopleSources)[number];
 type Cell = CountCell<Record<string, number>>;
+
+/** What each source counts per cell. */
+interface SourceCounts {
+  solved: { count: number };
+  replies: { count: number };
+  csat: CsatCounts;
+  sla: SettledCounts;
+}
 
 async function countLive(db: DbExecutor, source: PeopleSource, period: Period): Promise<Cell[]> {
   const scope = systemScope("reports: the People rollup counts every ticket");
@@ -30,7 +41,8 @@ async function countLive(db: DbExecutor, source: PeopleSource, period: Period): 
     case "csat":
       return asCells(await countSurveys(db, period, ["agent", "group"]));
     case "sla":
-      return asCells(await countSettled(db, period, ["agent", "group"]));
+      // Per metric too: the overview's attainment per metric reads the same cells.
+      return asCells(await countSettled(db, period, ["agent", "group", "metric"]));
   }
 }
 
@@ -136,7 +148,11 @@ class CellSums {
 }
 
 /** A source's cells over the period: from the rollup where it can answer, live elsewhere. */
-export async function peopleCells(db: DbExecutor, source: PeopleSource, period: Period): Promise<Cell[]> {
+export async function peopleCells<Source extends PeopleSource>(
+  db: DbExecutor,
+  source: Source,
+  period: Period,
+): Promise<CountCell<SourceCounts[Source]>[]> {
   const stale = await staleKeysWithin(
     db,
     "people",
@@ -152,5 +168,5 @@ export async function peopleCells(db: DbExecutor, source: PeopleSource, period: 
     }
   }
   for (const range of plan.live) for (const cell of await countLive(db, source, range)) sums.add(cell);
-  return sums.cells();
+  return sums.cells() as unknown as CountCell<SourceCounts[Source]>[];
 }

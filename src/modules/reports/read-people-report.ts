@@ -1,19 +1,18 @@
 import type { Context } from "../../shared/context.js";
-import { type CountCell, countsPer } from "../../shared/grouped-counts.js";
+import { countsPer } from "../../shared/grouped-counts.js";
 import { listGroupRows } from "../identity/group-repository.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { listScheduleRows } from "../oncall/oncall-repository.js";
 import { loadSchedule } from "../oncall/read-schedules.js";
 import { finalShifts } from "../oncall/rotation.js";
 import { csatPerOwner } from "../satisfaction/csat-report.js";
-import type { CsatCounts, CsatFigures } from "../satisfaction/csat-rules.js";
+import type { CsatFigures } from "../satisfaction/csat-rules.js";
 import type { TicketFilters } from "./flow-repository.js";
 import { countPagesReceivedPerPerson, listActiveStaff } from "./people-repository.js";
-import { peopleCells, peopleSources } from "./people-rollup.js";
+import { peopleCells } from "./people-rollup.js";
 import { onCallHoursPerPerson } from "./people-rules.js";
 import { reportPeriod } from "./report-period.js";
 import { type AttainmentFigures, attainmentPerOwner } from "./sla-attainment.js";
-import type { SettledCounts } from "./sla-report-rules.js";
 
 export interface PeopleReportQuery extends TicketFilters {
   from?: string | undefined;
@@ -69,23 +68,26 @@ export async function readPeopleReport({
   };
 
   // Each source is counted per owner once (from the daily rollup), and read both ways.
-  const [solvedCells, replyCells, csatCells, slaCells] = await Promise.all(
-    peopleSources.map((source) => peopleCells(ctx.db, source, period)),
-  );
+  const [solvedCells, replyCells, csatCells, slaCells] = await Promise.all([
+    peopleCells(ctx.db, "solved", period),
+    peopleCells(ctx.db, "replies", period),
+    peopleCells(ctx.db, "csat", period),
+    peopleCells(ctx.db, "sla", period),
+  ]);
   const inFilters = (cell: { by: Readonly<Record<string, string | null>> }) =>
     (query.channel === undefined || cell.by.channel === query.channel) &&
     (query.groupId === undefined || cell.by.group === query.groupId);
   const inGroup = (cell: { by: Readonly<Record<string, string | null>> }) =>
     query.groupId === undefined || cell.by.group === query.groupId;
-  const solved = (solvedCells ?? []).filter(inFilters);
-  const replies = (replyCells ?? []).filter(inFilters);
+  const solved = solvedCells.filter(inFilters);
+  const replies = replyCells.filter(inFilters);
   const solvedByAgent = countsPer(solved, "agent");
   const solvedByGroup = countsPer(solved, "group");
   const repliesByAgent = countsPer(replies, "agent");
   const repliesByGroup = countsPer(replies, "group");
   // CSAT counts by the owners at the solve, whatever the filters; attainment by the group filter.
-  const csat = csatPerOwner((csatCells ?? []) as unknown as CountCell<CsatCounts>[]);
-  const sla = attainmentPerOwner(((slaCells ?? []) as unknown as CountCell<SettledCounts>[]).filter(inGroup));
+  const csat = csatPerOwner(csatCells);
+  const sla = attainmentPerOwner(slaCells.filter(inGroup));
   const onCallHours = await onCallHoursIn(ctx, period);
   const pagesReceived = await countPagesReceivedPerPerson(ctx.db, period);
 

@@ -5,6 +5,7 @@ import { listGroupRows } from "../identity/group-repository.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { findPeopleByIds } from "../identity/person-repository.js";
 import { tenantScopeOf } from "../identity/tenant-scope.js";
+import { peopleCells } from "../reports/people-rollup.js";
 import { periodOf } from "./case-reviews.js";
 import { type CsatCounts, type CsatFigures, csatFigures } from "./csat-rules.js";
 import { type CsatGrouping, countSurveys, organizationNames } from "./satisfaction-repository.js";
@@ -45,8 +46,12 @@ export async function readCsatReport({
     to: to.toISOString(),
   });
   const groupBy = query.groupBy ?? null;
-  // One scan: the total is the grouped cells summed.
-  const cells = await countSurveys(ctx.db, period, groupBy ? [groupBy] : []);
+  // One scan: the total is the grouped cells summed. In all, per agent or per group, the People
+  // report's daily rollup holds the same counts (per agent and group at the solve).
+  const cells =
+    groupBy === null || groupBy === "agent" || groupBy === "group"
+      ? await peopleCells(ctx.db, "csat", period)
+      : await countSurveys(ctx.db, period, [groupBy]);
   const [total] = sumCells(cells, []);
   const grouped = groupBy ? [...countsPer(cells, groupBy)] : [];
   const labels = await labelsOf(
