@@ -26,14 +26,15 @@ const rollups: Rollup[] = [
 const staleKeysRead = 2_000;
 
 /**
- * Rolls up the hours and days writes made stale, earliest first, for about `workMs` of work. Each step
- * takes the stale notes of its range and recomputes the range in one transaction. Reports never wait
+ * Rolls up the hours and days writes made stale, earliest first, for about `workMs` of work (each step
+ * is its own short transaction, and other work runs between steps). Each step takes the stale notes of
+ * its range and recomputes the range in one transaction. Reports never wait
  * for this: until a period is rolled up again they read it live. A desk upgraded with years of history
  * is rolled up over the first minutes of running; `untilDone` does it at once (the bench, tests).
  */
 export async function refreshReportRollups(
   ctx: Context,
-  { workMs = 500, untilDone = false }: { workMs?: number; untilDone?: boolean } = {},
+  { workMs = 2_000, untilDone = false }: { workMs?: number; untilDone?: boolean } = {},
 ): Promise<{ steps: number; remaining: boolean }> {
   const started = performance.now();
   let steps = 0;
