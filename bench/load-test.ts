@@ -7,9 +7,9 @@ import nodemailer from "nodemailer";
 import { loadConfig } from "../src/config.js";
 import { createTend } from "../src/main.js";
 import { seedDesk } from "../src/modules/demo/seed-desk.js";
-import { refreshReportRollups } from "../src/modules/reports/refresh-report-rollups.js";
 import { issueApiToken } from "../src/modules/identity/manage-api-tokens.js";
 import { createPerson } from "../src/modules/identity/manage-people.js";
+import { refreshReportRollups } from "../src/modules/reports/refresh-report-rollups.js";
 import {
   type BenchDatabase,
   createPostgresBenchDatabase,
