@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
+import type { FlowHourlyCountsTable, StoppedDurationDigestsTable } from "../../db/tables.js";
 
 /**
  * The rollups' SQL (`2026-12-07T1000-report-rollups.ts`): the stale hours and days the triggers note,
@@ -61,12 +62,7 @@ export async function clearStaleKeys(
     .execute();
 }
 
-export interface FlowHourlyCount {
-  figure: string;
-  hour: string;
-  channel: string;
-  count: number;
-}
+export type FlowHourlyCount = FlowHourlyCountsTable;
 
 export async function flowHourlyCounts(
   db: DbExecutor,
@@ -106,14 +102,7 @@ export async function replaceFlowHourlyCounts(
   }
 }
 
-export interface DurationDigestRow {
-  day: string;
-  policy_id: string;
-  metric: string;
-  count: number;
-  business_ms: Uint8Array;
-  calendar_ms: Uint8Array;
-}
+export type DurationDigestRow = StoppedDurationDigestsTable;
 
 export async function durationDigests(
   db: DbExecutor,
