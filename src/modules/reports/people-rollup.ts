@@ -14,13 +14,13 @@ import type { SettledCounts } from "./sla-report-rules.js";
  * The People report's rollup: per UTC day, each of its four sources counted per owner as its own query
  * counts them — solves and public replies per agent, group and channel (the filters People offers),
  * CSAT per agent and group at the solve, SLA attainment per agent, group and metric now. The CSAT
- * report by agent or group and the overview's CSAT and attainment add up the same cells. A quarter reads 90
- * short rows per source instead of every solve, reply, survey and settled clock in it. Days a write
- * touched since the last refresh, and the period's ragged ends, are counted live.
+ * report by agent or group and the overview's CSAT and attainment add up the same cells. A quarter
+ * reads 90 short rows per source instead of every solve, reply, survey and settled clock in it. Days a
+ * write touched since the last refresh, and the period's ragged ends, are counted live.
  */
 
-export const peopleSources = ["solved", "replies", "csat", "sla"] as const;
-export type PeopleSource = (typeof peopleSources)[number];
+const peopleSources = ["solved", "replies", "csat", "sla"] as const;
+type PeopleSource = (typeof peopleSources)[number];
 type Cell = CountCell<Record<string, number>>;
 
 /** What each source counts per cell. */
