@@ -1,5 +1,7 @@
+import { createRequire } from "node:module";
 import { performance } from "node:perf_hooks";
-import { setImmediate as nextTurn } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { systemScope } from "../identity/tenant-scope.js";
@@ -13,8 +15,8 @@ import {
   insertRun,
   recentQuestions,
 } from "./frequent-question-repository.js";
-import { groupQuestions, type QuestionDocument, type QuestionGroup } from "./frequent-questions.js";
-import { questionTerms } from "./question-terms.js";
+import type { QuestionGroup } from "./frequent-questions.js";
+import type { QuestionGroupingInput } from "./question-grouping-worker.js";
 
 /**
  * The `knowledge.group-frequent-questions` job (daily, and on demand): groups the recent tickets by
@@ -29,19 +31,38 @@ export const storedGroupLimit = 50;
 
 const jobScope = systemScope("the frequent-question job reads every organization's recent tickets");
 
-// Tokenizing 50k tickets takes seconds of CPU: yielding now and then lets the worker's other jobs
-// and its health checks through.
-const ticketsPerTurn = 500;
+/**
+ * Tokenizing 50k tickets is about 25 s of CPU and the English model about 16 MB: both go to a thread
+ * of their own, so the process's event loop keeps answering meanwhile, and the memory is returned
+ * when the thread ends instead of staying with a process that groups questions once a day.
+ */
+function groupQuestionsInThread(tickets: QuestionGroupingInput["tickets"]): Promise<QuestionGroup[]> {
+  return new Promise((resolve, reject) => {
+    const thread = startGroupingThread({ tickets });
+    thread.once("message", resolve);
+    thread.once("error", reject);
+    thread.once("exit", (code) => reject(new Error(`the question-grouping thread exited with code ${code}`)));
+  });
+}
 
-async function questionDocuments(
-  rows: { id: string; subject: string; first_message: string | null }[],
-): Promise<QuestionDocument[]> {
-  const documents: QuestionDocument[] = [];
-  for (const [index, row] of rows.entries()) {
-    if (index > 0 && index % ticketsPerTurn === 0) await nextTurn();
-    documents.push({ id: row.id, terms: questionTerms(row.subject, row.first_message ?? "") });
-  }
-  return documents;
+function startGroupingThread(workerData: QuestionGroupingInput): Worker {
+  if (!import.meta.url.endsWith(".ts"))
+    return new Worker(new URL("./question-grouping-worker.js", import.meta.url), { workerData });
+  // Run from the TypeScript sources (tests, tsx), the thread registers tsx's loader before its entry.
+  // Its ESM entry, as its package exports it: the CommonJS one cannot register from a thread.
+  const require = createRequire(import.meta.url);
+  const tsxPackage = require("tsx/package.json") as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  const loader = new URL(
+    tsxPackage.exports["./esm/api"]?.import.default ?? "",
+    pathToFileURL(require.resolve("tsx/package.json")),
+  ).href;
+  const entry = new URL("./question-grouping-worker.ts", import.meta.url).href;
+  return new Worker(
+    `import(${JSON.stringify(loader)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`,
+    { eval: true, workerData },
+  );
 }
 
 /** Of a group's telling terms, how many a published article must match to cover it. */
@@ -93,7 +114,7 @@ export async function groupFrequentQuestions(
   const now = ctx.clock.now();
   const windowStart = new Date(now.getTime() - windowDays * 86_400_000).toISOString();
   const rows = await recentQuestions(ctx.db, jobScope, windowStart);
-  const groups = groupQuestions(await questionDocuments(rows)).slice(0, storedGroupLimit);
+  const groups = (await groupQuestionsInThread(rows)).slice(0, storedGroupLimit);
   const drafted = await draftedGroupMembers(ctx.db);
 
   const runId = newId();
