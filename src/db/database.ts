@@ -14,8 +14,8 @@ import {
   sql,
   type Transaction,
 } from "kysely";
-import pg from "pg";
 import { migrations } from "./migrations/index.js";
+import { postgresDriver } from "./postgres-driver.js";
 import type { Tables } from "./tables.js";
 
 export type DialectKind = "sqlite" | "postgres";
@@ -39,13 +39,9 @@ export interface OpenDatabaseOptions {
   onIdleConnectionLost?: (error: Error) => void;
 }
 
-// PostgreSQL's bigint (durations in ms, counts) arrives as a string by default; every value Tend stores
-// in one stays far below 2^53, so a plain number is exact.
-pg.types.setTypeParser(pg.types.builtins.INT8, Number);
-
 export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Database {
   if (target.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new (postgresDriver().Pool)({ connectionString: target.url, max: target.poolSize ?? 10 });
     // The pool discards the broken client and connects anew on next use; without a listener,
     // node-postgres would rethrow the error and bring the whole process down.
     pool.on("error", (error) => options.onIdleConnectionLost?.(error));

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "pino";
 import type { Db } from "./database.js";
+import { postgresDriver } from "./postgres-driver.js";
 
 export type NotificationHandler = (payload: string) => void;
 
@@ -77,7 +78,7 @@ export class PostgresNotifications {
   }
 
   async #open(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.listenUrl });
+    const client = new (postgresDriver().Client)({ connectionString: this.listenUrl });
     client.on("notification", (message) => {
       for (const handler of this.#handlers.get(message.channel) ?? []) {
         try {
@@ -113,7 +114,7 @@ export class PostgresNotifications {
   async #listenOn(client: pg.Client, channel: string): Promise<void> {
     if (this.#listening.has(channel)) return;
     this.#listening.add(channel);
-    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    await client.query(`LISTEN ${postgresDriver().escapeIdentifier(channel)}`);
   }
 
   #lost(client: pg.Client, error: unknown): void {

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
-import winkNLP, { type ItsFunction, type Model, type WinkMethods } from "wink-nlp";
+import type winkNLP from "wink-nlp";
+import type { ItsFunction, Model, WinkMethods } from "wink-nlp";
 
 /**
  * The words a ticket is about, by wink-nlp's English model: its tokenizer, stop words and lemmas
@@ -8,16 +9,19 @@ import winkNLP, { type ItsFunction, type Model, type WinkMethods } from "wink-nl
  * for nothing here, and 50k tickets must be read within the job's minute.
  */
 
-const requireModel = createRequire(import.meta.url);
+const requirePackage = createRequire(import.meta.url);
 let english: WinkMethods | undefined;
 
 /**
- * The English model weighs about 16 MB in memory, so it is loaded when the frequent-question job
- * first reads a ticket, not by every process that imports this module. Its `its` helpers also read
- * the BM25 vectorizer's outputs.
+ * wink-nlp and its English model (about 16 MB in memory) are loaded when the frequent-question job
+ * first reads a ticket, in its own thread, not by every process that imports this module for
+ * `questionTextLimit`. Its `its` helpers also read the BM25 vectorizer's outputs.
  */
 export function englishNlp(): WinkMethods {
-  english ??= winkNLP(requireModel("wink-eng-lite-web-model") as Model, ["pos"]);
+  english ??= (requirePackage("wink-nlp") as typeof winkNLP)(
+    requirePackage("wink-eng-lite-web-model") as Model,
+    ["pos"],
+  );
   return english;
 }
 
