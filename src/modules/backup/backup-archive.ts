@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { copyFile, mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import * as tar from "tar";
 import { ValidationError } from "../../errors.js";
+import { onFirstUse } from "../../shared/on-first-use.js";
 import type { BackupManifest } from "./backup-manifest.js";
 
 /**
@@ -14,7 +14,12 @@ import type { BackupManifest } from "./backup-manifest.js";
 export const manifestFile = "manifest.json";
 export const attachmentsFolder = "attachments";
 
+// Loaded when a backup is made or restored: 1.2 MB of heap that a serving process would otherwise
+// carry for nothing.
+const tarArchiver = onFirstUse(() => import("tar"));
+
 export async function packArchive(staging: string, archiveFile: string): Promise<void> {
+  const tar = await tarArchiver();
   const members = await readdir(staging);
   await mkdir(dirname(archiveFile), { recursive: true });
   await tar.create({ gzip: true, file: archiveFile, cwd: staging, portable: true }, members.sort());
@@ -22,6 +27,7 @@ export async function packArchive(staging: string, archiveFile: string): Promise
 
 /** Unpacks into an empty staging folder; only files and folders, never links or devices. */
 export async function unpackArchive(archiveFile: string, staging: string): Promise<void> {
+  const tar = await tarArchiver();
   try {
     await tar.extract({
       file: archiveFile,

@@ -1,5 +1,6 @@
 import EmailReplyParser from "email-reply-parser";
 import type { AddressObject, HeaderValue, ParsedMail, SimpleParserOptions } from "mailparser";
+import { onFirstUse } from "../../shared/on-first-use.js";
 import { htmlToText, maxCommentLength, sanitizeCommentHtml } from "../tickets/comment-body.js";
 import { type DeliveryReport, readDeliveryReport } from "./delivery-report.js";
 import { attachedMessage, type ForwardedOriginal, findInlineForward } from "./forwarded-message.js";
@@ -106,13 +107,10 @@ function visibleReply(fullText: string): string {
  * process parses, so a web-only process, or one that never receives mail, does without them.
  */
 async function simpleParser(raw: Buffer, options: SimpleParserOptions): Promise<ParsedMail> {
-  // Kept: each import() goes through the module loader's resolution again, and through a loader
-  // hook's thread when one is registered (tsx), 0.25 ms a message.
-  mailparserModule ??= import("mailparser");
-  return (await mailparserModule).simpleParser(raw, options);
+  return (await mailparser()).simpleParser(raw, options);
 }
 
-let mailparserModule: Promise<typeof import("mailparser")> | undefined;
+const mailparser = onFirstUse(() => import("mailparser"));
 
 /** An attached original ("forward as attachment") first, else one forwarded inline in the text. */
 async function forwardedOriginal(raw: Buffer, fullText: string): Promise<ForwardedOriginal | null> {

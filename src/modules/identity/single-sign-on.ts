@@ -1,8 +1,9 @@
-import * as openid from "openid-client";
+import type { Configuration } from "openid-client";
 import type { SingleSignOnConfig } from "../../config.js";
 import { type DomainError, ForbiddenError, UnauthorizedError } from "../../errors.js";
 import { MINUTE } from "../../shared/clock.js";
 import { type Context, inTransaction, withActor } from "../../shared/context.js";
+import { onFirstUse } from "../../shared/on-first-use.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { type Actor, systemActor } from "./actor.js";
 import { findGroupByName } from "./group-repository.js";
@@ -29,8 +30,12 @@ export const loginAttemptLifetimeMs = 10 * MINUTE;
 /** The configured provider, its metadata discovered on first use and kept. */
 export interface SingleSignOnProvider {
   settings: SingleSignOnConfig;
-  configuration(): Promise<openid.Configuration>;
+  configuration(): Promise<Configuration>;
 }
+
+// The client and its JOSE library load with the first sign-in through the provider, as discovery
+// does: on a desk that signs in with passwords they would be 1.8 MB of heap in every process.
+const openidClient = onFirstUse(() => import("openid-client"));
 
 /**
  * Discovery waits for the first sign-in rather than start-up, so an identity provider that is down
@@ -38,19 +43,21 @@ export interface SingleSignOnProvider {
  * is not kept: the next sign-in tries again.
  */
 export function singleSignOnProvider(settings: SingleSignOnConfig): SingleSignOnProvider {
-  let discovered: Promise<openid.Configuration> | undefined;
+  let discovered: Promise<Configuration> | undefined;
   return {
     settings,
     configuration() {
-      discovered ??= openid
-        .discovery(
-          new URL(settings.issuer),
-          settings.clientId,
-          undefined,
-          // Basic is the token endpoint's default authentication (RFC 6749 §2.3.1, OIDC Core §9).
-          settings.clientSecret ? openid.ClientSecretBasic(settings.clientSecret) : openid.None(),
-          // Config allows plain HTTP only for a loopback issuer or by TEND_OIDC_ALLOW_INSECURE_ISSUER.
-          { execute: settings.allowInsecureRequests ? [openid.allowInsecureRequests] : [] },
+      discovered ??= openidClient()
+        .then((openid) =>
+          openid.discovery(
+            new URL(settings.issuer),
+            settings.clientId,
+            undefined,
+            // Basic is the token endpoint's default authentication (RFC 6749 §2.3.1, OIDC Core §9).
+            settings.clientSecret ? openid.ClientSecretBasic(settings.clientSecret) : openid.None(),
+            // Config allows plain HTTP only for a loopback issuer or by TEND_OIDC_ALLOW_INSECURE_ISSUER.
+            { execute: settings.allowInsecureRequests ? [openid.allowInsecureRequests] : [] },
+          ),
         )
         .catch((error: unknown) => {
           discovered = undefined;
@@ -74,6 +81,7 @@ export async function startSingleSignOn({
   provider: SingleSignOnProvider;
 }): Promise<{ authorizationUrl: string; state: string }> {
   const configuration = await provider.configuration();
+  const openid = await openidClient();
   const state = openid.randomState();
   const nonce = openid.randomNonce();
   const codeVerifier = openid.randomPKCECodeVerifier();
@@ -180,6 +188,7 @@ async function verifiedClaims(
   attempt: LoginAttemptRow,
 ): Promise<Record<string, unknown>> {
   const configuration = await provider.configuration();
+  const openid = await openidClient();
   try {
     const tokens = await openid.authorizationCodeGrant(configuration, callbackUrl, {
       pkceCodeVerifier: attempt.code_verifier,
