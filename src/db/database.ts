@@ -95,6 +95,37 @@ export async function withoutWaitingForDisk<T>(db: Db, work: (connection: Db) =>
 }
 
 /**
+ * Runs a page query (an index walk in the list's order that stops at LIMIT) with no parallel workers
+ * on PostgreSQL. The planner splits such a walk between workers whose merged output must still be
+ * sorted, and each walks and checks rows the page never needs: on the million-ticket desk a search
+ * for a word in 7,000 tickets took 200 ms with the default two workers and 42 ms without, a word in
+ * 30,000 tickets 100 against 12 ms. A local setting holds for one transaction, so it works behind
+ * PgBouncer in transaction mode; inside the caller's transaction the caller's setting is put back.
+ */
+export async function withoutParallelWorkers<T>(
+  db: DbExecutor,
+  dialect: DialectKind,
+  work: (db: DbExecutor) => Promise<T>,
+): Promise<T> {
+  if (dialect !== "postgres") return work(db);
+  const setWorkers = (db: DbExecutor, workers: string) =>
+    sql`SELECT set_config('max_parallel_workers_per_gather', ${workers}, true)`.execute(db);
+  if (!db.isTransaction)
+    return db.transaction().execute(async (trx) => {
+      await setWorkers(trx, "0");
+      return work(trx);
+    });
+  const { rows } = await sql<{ workers: string }>`SELECT
+    current_setting('max_parallel_workers_per_gather') AS workers`.execute(db);
+  await setWorkers(db, "0");
+  try {
+    return await work(db);
+  } finally {
+    await setWorkers(db, rows[0]?.workers ?? "2");
+  }
+}
+
+/**
  * SQLite transactions begin IMMEDIATE. A deferred one that reads and then writes fails at once with
  * SQLITE_BUSY when another process (a `tend` command beside `tend serve`) committed in between;
  * an immediate one takes the write lock first and waits its turn (busy_timeout). A reader that

@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { DbExecutor, DialectKind } from "../../db/database.js";
+import { type DbExecutor, type DialectKind, withoutParallelWorkers } from "../../db/database.js";
 import type { CommentsTable, TicketEventsTable, TicketsTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
@@ -311,12 +311,9 @@ export async function listTicketRows(
       ]),
     );
   }
-  const rows = await select
-    .orderBy(column, direction)
-    .orderBy("tickets.id", direction)
-    .limit(query.limit)
-    .execute();
-  return withNames(db, rows);
+  const page = select.orderBy(column, direction).orderBy("tickets.id", direction).limit(query.limit);
+  const rows = await withoutParallelWorkers(db, dialect, (serialDb) => serialDb.executeQuery(page.compile()));
+  return withNames(db, rows.rows);
 }
 
 export async function listCommentRows(
