@@ -1,7 +1,7 @@
 import SqliteDatabase from "better-sqlite3";
 import { CompiledQuery, type Dialect, Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import type { DatabaseTarget } from "../src/db/database.js";
+import { type DatabaseTarget, withoutParallelWorkers } from "../src/db/database.js";
 import type { Tables } from "../src/db/tables.js";
 import { systemScope } from "../src/modules/identity/tenant-scope.js";
 import { listTicketRows, type TicketListQuery } from "../src/modules/tickets/ticket-repository.js";
@@ -34,9 +34,10 @@ export async function explainTicketLists(
   let recorded: CompiledQuery | undefined;
   const db = new Kysely<Tables>({
     dialect: dialectFor(target),
-    // The page query comes first; the name lookups that follow it are primary-key probes.
+    // The page query, which reads the tickets' rows: not a search's count of its documents before it,
+    // the transaction around it on PostgreSQL, or the name lookups after it (primary-key probes).
     log: (event) => {
-      recorded ??= event.query;
+      if (/^select "tickets"\.\*/.test(event.query.sql)) recorded ??= event.query;
     },
   });
   const explain = target.kind === "postgres" ? "EXPLAIN (COSTS OFF)" : "EXPLAIN QUERY PLAN";
@@ -47,8 +48,11 @@ export async function explainTicketLists(
       await listTicketRows(db, target.kind, benchScope, list.query);
       const pageQuery = recorded as CompiledQuery | undefined;
       if (!pageQuery) throw new Error("the list query was not recorded");
-      const { rows } = await db.executeQuery<Record<string, string>>(
-        CompiledQuery.raw(`${explain} ${pageQuery.sql}`, [...pageQuery.parameters]),
+      // As the repository runs it: on PostgreSQL without parallel workers.
+      const { rows } = await withoutParallelWorkers(db, target.kind, (serialDb) =>
+        serialDb.executeQuery<Record<string, string>>(
+          CompiledQuery.raw(`${explain} ${pageQuery.sql}`, [...pageQuery.parameters]),
+        ),
       );
       const steps = rows.map((row) => String(row["QUERY PLAN"] ?? row.detail ?? ""));
       plans.push({ name: list.name, summary: summarizePlan(steps) });
