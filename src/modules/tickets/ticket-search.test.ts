@@ -1,11 +1,19 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { testDialect } from "../../../test/support/test-database.js";
 import { useTestDesk } from "../../../test/support/test-desk.js";
 import { insertInBatches } from "../demo/insert-in-batches.js";
 import { addComment } from "./add-comment.js";
 import { createTicket } from "./create-ticket.js";
 import { listTickets } from "./read-tickets.js";
-import { documentsPerTicket, frequentDocuments, searchIsFrequent, ticketIdMatches } from "./ticket-search.js";
+import {
+  documentsPerTicket,
+  frequentDocuments,
+  frequentInSample,
+  sampledFrequencyMargin,
+  searchIsFrequent,
+  ticketIdMatches,
+} from "./ticket-search.js";
 
 const desk = useTestDesk();
 
@@ -102,6 +110,63 @@ describe("search picks its plan by how many documents match", () => {
     const expected = [tickets[2]?.number, tickets[0]?.number];
     expect(await searched("zanzibarite")).toEqual(expected);
   });
+
+  it("takes a single word PostgreSQL's sample holds frequent by a wide margin as frequent, without counting", () => {
+    const documents = 1_000_000;
+    const above = (sampledFrequencyMargin * frequentDocuments.postgres) / documents + 0.001;
+    const sample = {
+      lexemes: ["invoic"],
+      commonLexemes: ["login", "invoic"],
+      shares: [0.5, above],
+      documents,
+    };
+    expect(frequentInSample(sample)).toBe(true);
+    expect(frequentInSample({ ...sample, shares: [0.5, above / 2] })).toBe(false);
+    // Each of two words may be frequent while few documents hold both: they are counted.
+    expect(frequentInSample({ ...sample, lexemes: ["invoic", "login"] })).toBe(false);
+    expect(frequentInSample({ ...sample, lexemes: ["kraken"] })).toBe(false);
+    expect(frequentInSample({ ...sample, lexemes: [] })).toBe(false);
+    // Before the first ANALYZE there is no sample.
+    expect(frequentInSample({ ...sample, commonLexemes: null, shares: null })).toBe(false);
+    expect(frequentInSample(undefined)).toBe(false);
+  });
+
+  it.runIf(testDialect === "postgres")(
+    "reads PostgreSQL's sample for staff, and counts for a customer",
+    async () => {
+      const { db, dialect } = desk.database;
+      if (dialect !== "postgres") return;
+      const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
+      const ticket = await createTicket({
+        ctx: desk.as(customer.actor),
+        input: { subject: "Quixotry", body: "See subject." },
+      });
+      const { id } = await db
+        .selectFrom("tickets")
+        .select("id")
+        .where("number", "=", ticket.number)
+        .executeTakeFirstOrThrow();
+      const notes = Array.from(
+        { length: sampledFrequencyMargin * frequentDocuments.postgres + 2_000 },
+        (_, n) => ({ n }),
+      );
+      await insertInBatches(notes, async (batch) => {
+        const values = batch.map(
+          ({ n }) => sql`(${id}, 'internal', to_tsvector('english', ${`quixotry note ${n}`}))`,
+        );
+        await sql`INSERT INTO ticket_search (ticket_id, visibility, document) VALUES ${sql.join(values)}`.execute(
+          db,
+        );
+      });
+      await sql`ANALYZE ticket_search`.execute(db);
+      // Gone again, but the sample still holds them: only a reading of the sample says frequent now.
+      await sql`DELETE FROM ticket_search WHERE ticket_id = ${id} AND visibility = 'internal'`.execute(db);
+      expect(await searchIsFrequent(db, dialect, "quixotry", ["public", "internal"])).toBe(true);
+      expect(await searchIsFrequent(db, dialect, "quixotry note", ["public", "internal"])).toBe(false);
+      expect(await searchIsFrequent(db, dialect, "quixotry", ["public"])).toBe(false);
+      await sql`ANALYZE ticket_search`.execute(db);
+    },
+  );
 
   it("files a ticket's documents under its number on SQLite, and one filed otherwise counts for no other ticket", async () => {
     const { db, dialect } = desk.database;
