@@ -55,13 +55,24 @@ export async function markJobSucceeded(
   owner: string,
   at: string,
 ): Promise<boolean> {
+  return (await markJobsSucceeded(db, [id], owner, at)) === 1;
+}
+
+/** `markJobSucceeded` for several jobs in one statement; returns how many were still this owner's. */
+export async function markJobsSucceeded(
+  db: DbExecutor,
+  ids: readonly string[],
+  owner: string,
+  at: string,
+): Promise<number> {
+  if (ids.length === 0) return 0;
   const result = await db
     .updateTable("jobs")
     .set({ status: "succeeded", finished_at: at, locked_by: null, locked_until: null })
-    .where("id", "=", id)
+    .where("id", "in", ids)
     .where("locked_by", "=", owner)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return Number(result.numUpdatedRows);
 }
 
 export async function markJobFailed(

@@ -169,6 +169,45 @@ describe("durable job runner", () => {
     expect(await markers()).toHaveLength(1);
   });
 
+  it("hands a batch handler its kind's jobs together, retrying only those it reports failed", async () => {
+    const batchKind = `batch-${desk.unique()}`;
+    const singleKind = `single-${desk.unique()}`;
+    const batches: number[][] = [];
+    const singles: number[] = [];
+    const runner = new JobRunner({ ...desk.system, logger: silent }, { concurrency: 1 })
+      .registerBatch(batchKind, async (_ctx, jobs) => {
+        batches.push(jobs.map((job) => (job.payload as { n: number }).n));
+        return new Map(
+          jobs.filter((job) => (job.payload as { n: number }).n === 2).map((job) => [job.id, "refused"]),
+        );
+      })
+      .register(singleKind, async (_ctx, payload) => {
+        singles.push((payload as { n: number }).n);
+      });
+    const ids: string[] = [];
+    for (let n = 0; n < 4; n += 1) ids.push(await enqueueJob(desk.system, batchKind, { n }));
+    await enqueueJob(desk.system, singleKind, { n: 9 });
+
+    expect(await runner.runDueJobs()).toBe(5);
+    expect(batches).toEqual([[0, 1, 2, 3]]);
+    expect(singles).toEqual([9]);
+    const statuses = await Promise.all(ids.map(async (id) => (await findJob(desk.database.db, id))?.status));
+    expect(statuses).toEqual(["succeeded", "succeeded", "queued", "succeeded"]);
+    expect(await findJob(desk.database.db, ids[2] as string)).toMatchObject({ last_error: "refused" });
+
+    // A handler that throws fails its whole batch, to be retried.
+    desk.clock.advance(10_000);
+    const failing = new JobRunner({ ...desk.system, logger: silent }).registerBatch(batchKind, async () => {
+      throw new Error("relay down");
+    });
+    await failing.runDueJobs();
+    expect(await findJob(desk.database.db, ids[2] as string)).toMatchObject({
+      status: "queued",
+      attempts: 2,
+      last_error: "relay down",
+    });
+  });
+
   it("hands a job whose worker died to another worker once the lock expires", async () => {
     const kind = `crashy-${desk.unique()}`;
     const id = await enqueueJob(desk.system, kind, {});

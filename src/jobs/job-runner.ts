@@ -3,6 +3,7 @@ import type { DbExecutor } from "../db/database.js";
 import { systemActor } from "../modules/identity/actor.js";
 import { type Context, withActor } from "../shared/context.js";
 import { newId } from "../shared/ids.js";
+import type { Logger } from "../shared/logger.js";
 import {
   advanceSchedule,
   claimDueJobs,
@@ -11,6 +12,7 @@ import {
   listSchedules,
   markJobFailed,
   markJobSucceeded,
+  markJobsSucceeded,
   upsertSchedule,
 } from "./job-repository.js";
 import { scheduleTiming } from "./schedule-timing.js";
@@ -26,6 +28,22 @@ export interface ClaimedJob {
 }
 
 export type JobHandler = (ctx: Context, payload: unknown, job: ClaimedJob) => Promise<void>;
+
+/** One of the jobs a batch handler runs together. */
+export interface BatchedJob extends ClaimedJob {
+  id: string;
+  payload: unknown;
+}
+
+/**
+ * Runs claimed jobs of one kind together, in one transaction: for a steady stream of small jobs
+ * (inbound mail) a commit each, with its wait for the disk, is most of the cost. Returns the jobs
+ * that failed, with the reason, to be retried as any failed job is; every other job succeeded.
+ */
+export type BatchJobHandler = (
+  ctx: Context,
+  jobs: readonly BatchedJob[],
+) => Promise<ReadonlyMap<string, string>>;
 
 export interface RecurringJob {
   name: string;
@@ -91,6 +109,7 @@ export async function enqueueJob(
  */
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly batchHandlers = new Map<string, BatchJobHandler>();
   private readonly recurring: RecurringJob[] = [];
   private readonly owner = `${hostname()}:${process.pid}:${newId().slice(-8)}`;
   private readonly lockMs: number;
@@ -118,7 +137,9 @@ export class JobRunner {
     this.lockMs = options.lockMs ?? 5 * 60_000;
     this.pollMs = options.pollMs ?? 1000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
-    this.batchSize = Math.max(options.batchSize ?? 10, this.concurrency);
+    // A claim is a lease on its jobs: large enough that batch handlers get batches worth a commit,
+    // small enough that other workers find work while this one is busy.
+    this.batchSize = Math.max(options.batchSize ?? 8 * this.concurrency, this.concurrency);
     this.loadHandlers = options.loadHandlers;
   }
 
@@ -129,6 +150,11 @@ export class JobRunner {
 
   register(kind: string, handler: JobHandler): this {
     this.handlers.set(kind, handler);
+    return this;
+  }
+
+  registerBatch(kind: string, handler: BatchJobHandler): this {
+    this.batchHandlers.set(kind, handler);
     return this;
   }
 
@@ -201,69 +227,141 @@ export class JobRunner {
         this.ctx.db,
         this.ctx.dialect,
         this.owner,
-        [...this.handlers.keys()],
+        [...this.handlers.keys(), ...this.batchHandlers.keys()],
         now.toISOString(),
         new Date(now.getTime() + this.lockMs).toISOString(),
         this.batchSize,
       );
-      await this.runConcurrently(jobs);
+      await this.runConcurrently(this.tasksFor(jobs));
       ran += jobs.length;
       if (jobs.length < this.batchSize) return ran;
     }
   }
 
-  private async runConcurrently(jobs: readonly JobRow[]): Promise<void> {
+  /**
+   * A task per job, and per batch of a batch handler's kind. On PostgreSQL a kind's jobs are split
+   * over the lanes, whose transactions run side by side on the pool; SQLite has one writer and one
+   * connection, where batches side by side would only queue for it and each cost its own commit.
+   */
+  private tasksFor(jobs: readonly JobRow[]): Array<() => Promise<void>> {
+    const tasks: Array<() => Promise<void>> = [];
+    const byKind = new Map<string, JobRow[]>();
+    for (const job of jobs) {
+      const batch = byKind.get(job.kind);
+      if (!this.batchHandlers.has(job.kind)) tasks.push(() => this.runOne(job));
+      else if (batch) batch.push(job);
+      else byKind.set(job.kind, [job]);
+    }
+    for (const [kind, batch] of byKind) {
+      const lanes = this.ctx.dialect === "postgres" ? this.concurrency : 1;
+      const size = Math.ceil(batch.length / lanes);
+      for (let start = 0; start < batch.length; start += size)
+        tasks.push(() => this.runBatch(kind, batch.slice(start, start + size)));
+    }
+    return tasks;
+  }
+
+  private async runConcurrently(tasks: ReadonlyArray<() => Promise<void>>): Promise<void> {
     let next = 0;
     const lane = async () => {
-      while (next < jobs.length) {
-        const job = jobs[next];
+      while (next < tasks.length) {
+        const task = tasks[next];
         next += 1;
-        if (job) await this.runOne(job);
+        if (task) await task();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, tasks.length) }, lane));
+  }
+
+  private jobLogger(job: JobRow) {
+    return this.ctx.logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
+  }
+
+  private async fail(job: JobRow, message: string): Promise<void> {
+    const now = this.ctx.clock.now();
+    const giveUp = job.attempts >= job.max_attempts;
+    const attempt: FailedAttempt = {
+      status: giveUp ? "failed" : "queued",
+      runAt: new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(),
+      error: message,
+      at: now.toISOString(),
+    };
+    const logger = this.jobLogger(job);
+    logger.warn({ error: message, willRetry: !giveUp }, "job failed");
+    try {
+      await markJobFailed(this.ctx.db, job.id, this.owner, attempt);
+    } catch (error) {
+      // The rest of the claimed batch still runs (or fails the same way), instead of waiting out its lock.
+      this.unrecordedFailures.set(job.id, attempt);
+      logger.warn({ err: error }, "could not record the job's failure; recording it at the next tick");
+    }
+  }
+
+  /** For a handler finishing its job in its own transaction: only while the job is still ours. */
+  private completion(job: JobRow): ClaimedJob {
+    return {
+      markSucceededIn: async (db) => {
+        // Past its lock the job is another worker's: this work must not commit beside theirs.
+        if (!(await markJobSucceeded(db, job.id, this.owner, this.ctx.clock.now().toISOString())))
+          throw new Error("the job's lock expired and another worker took it over");
+      },
+    };
+  }
+
+  private handlerContext(logger: Logger, kind: string): Context {
+    return withActor({ ...this.ctx, logger }, systemActor(`job ${kind}`), "system");
   }
 
   private async runOne(job: JobRow): Promise<void> {
-    const logger = this.ctx.logger.child({ jobId: job.id, kind: job.kind, attempt: job.attempts });
     const handler = this.handlers.get(job.kind);
-    const fail = async (message: string) => {
-      const now = this.ctx.clock.now();
-      const giveUp = job.attempts >= job.max_attempts;
-      const attempt: FailedAttempt = {
-        status: giveUp ? "failed" : "queued",
-        runAt: new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(),
-        error: message,
-        at: now.toISOString(),
-      };
-      logger.warn({ error: message, willRetry: !giveUp }, "job failed");
-      try {
-        await markJobFailed(this.ctx.db, job.id, this.owner, attempt);
-      } catch (error) {
-        // The rest of the claimed batch still runs (or fails the same way), instead of waiting out its lock.
-        this.unrecordedFailures.set(job.id, attempt);
-        logger.warn({ err: error }, "could not record the job's failure; recording it at the next tick");
-      }
-    };
     // `claimDueJobs` takes only the kinds registered here.
     if (!handler) throw new Error(`claimed a job of unregistered kind "${job.kind}"`);
-    if (job.attempts > job.max_attempts) return fail("gave up: attempts exhausted (the worker died mid-job)");
+    if (job.attempts > job.max_attempts)
+      return this.fail(job, "gave up: attempts exhausted (the worker died mid-job)");
     try {
-      const ctx = withActor({ ...this.ctx, logger }, systemActor(`job ${job.kind}`), "system");
-      const markSucceeded = (db: DbExecutor) =>
-        markJobSucceeded(db, job.id, this.owner, this.ctx.clock.now().toISOString());
-      await handler(ctx, JSON.parse(job.payload), {
-        markSucceededIn: async (db) => {
-          // Past its lock the job is another worker's: this work must not commit beside theirs.
-          if (!(await markSucceeded(db)))
-            throw new Error("the job's lock expired and another worker took it over");
-        },
-      });
+      await handler(
+        this.handlerContext(this.jobLogger(job), job.kind),
+        JSON.parse(job.payload),
+        this.completion(job),
+      );
       // A no-op when the handler completed the job with its work: the job no longer names its owner.
-      await markSucceeded(this.ctx.db);
+      await markJobSucceeded(this.ctx.db, job.id, this.owner, this.ctx.clock.now().toISOString());
     } catch (error) {
-      await fail(error instanceof Error ? error.message : String(error));
+      await this.fail(job, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  private async runBatch(kind: string, jobs: readonly JobRow[]): Promise<void> {
+    const handler = this.batchHandlers.get(kind);
+    if (!handler) throw new Error(`claimed a job of unregistered kind "${kind}"`);
+    const runnable: JobRow[] = [];
+    for (const job of jobs) {
+      if (job.attempts > job.max_attempts)
+        await this.fail(job, "gave up: attempts exhausted (the worker died mid-job)");
+      else runnable.push(job);
+    }
+    if (runnable.length === 0) return;
+    let failures: ReadonlyMap<string, string>;
+    try {
+      failures = await handler(
+        this.handlerContext(this.ctx.logger.child({ kind, jobs: runnable.length }), kind),
+        runnable.map((job) => ({ id: job.id, payload: JSON.parse(job.payload), ...this.completion(job) })),
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      failures = new Map(runnable.map((job) => [job.id, message]));
+    }
+    for (const job of runnable) {
+      const failure = failures.get(job.id);
+      if (failure !== undefined) await this.fail(job, failure);
+    }
+    // Those the handler completed with its work no longer name this owner: a no-op for them.
+    await markJobsSucceeded(
+      this.ctx.db,
+      runnable.filter((job) => !failures.has(job.id)).map((job) => job.id),
+      this.owner,
+      this.ctx.clock.now().toISOString(),
+    );
   }
 
   private async recordFailures(): Promise<void> {

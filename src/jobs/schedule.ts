@@ -22,7 +22,7 @@ import {
   pollImapMailbox,
   pollImapMailboxJob,
 } from "../modules/email/poll-imap-mailbox.js";
-import { type InboundEmailSettings, processInboundEmail } from "../modules/email/process-inbound-email.js";
+import { type InboundEmailSettings, processInboundEmails } from "../modules/email/process-inbound-email.js";
 import { sendOutboundEmailJob } from "../modules/email/queue-reply-email.js";
 import { type OutboundEmailSettings, sendOutboundEmail } from "../modules/email/send-outbound-email.js";
 import { processInboundEmailJob } from "../modules/email/store-inbound-email.js";
@@ -147,9 +147,20 @@ export function registerJobs(
   }
   if (email) {
     runner
-      .register(processInboundEmailJob, async (ctx, payload, job) => {
-        const { rawEmailId } = payload as { rawEmailId: string };
-        await processInboundEmail(ctx, rawEmailId, email, (db) => job.markSucceededIn(db));
+      .registerBatch(processInboundEmailJob, async (ctx, jobs) => {
+        const results = await processInboundEmails(
+          ctx,
+          jobs.map((job) => ({
+            rawEmailId: (job.payload as { rawEmailId: string }).rawEmailId,
+            commitsWithTicket: (db) => job.markSucceededIn(db),
+          })),
+          email,
+        );
+        return new Map(
+          results.flatMap((result, index) =>
+            "retry" in result ? [[jobs[index]?.id ?? "", result.retry.message] as const] : [],
+          ),
+        );
       })
       .register(sendUnlockEmailJob, async (ctx, payload) => {
         const { personId } = payload as { personId: string };

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db, DialectKind } from "../db/database.js";
 import type { Actor } from "../modules/identity/actor.js";
 import type { Clock } from "./clock.js";
@@ -103,4 +104,54 @@ export async function inTransaction<T>(ctx: Context, work: (trxCtx: Context) => 
     );
   }
   return result;
+}
+
+/**
+ * The transaction could not be rolled back to a savepoint: it has ended (SQLite ends it itself on a
+ * full disk) or its connection is gone, so nothing more can run in it.
+ */
+export class TransactionLostError extends Error {}
+
+/**
+ * Runs `work` inside the caller's transaction under a savepoint: if it throws, its writes are rolled
+ * back and the transaction goes on, so several units of work (a batch of inbound messages) share one
+ * commit without one's failure taking the others down. What `work` queued for the commit (ticket
+ * changes, audit records, jobs, in-process notices) is kept only if it succeeds.
+ */
+export async function inSavepoint<T>(tx: Context, work: (savepointCtx: Context) => Promise<T>): Promise<T> {
+  if (!tx.db.isTransaction) throw new Error("inSavepoint needs a transaction begun by inTransaction");
+  const changedTickets = new Map<string, string | null>();
+  const beforeCommit: Array<() => Promise<void>> = [];
+  const enqueuedJobs = { any: false };
+  const afterCommit: Array<() => void> = [];
+  await sql`savepoint unit_of_work`.execute(tx.db);
+  let result: T;
+  try {
+    result = await work({ ...tx, changedTickets, beforeCommit, enqueuedJobs, afterCommit });
+    await sql`release savepoint unit_of_work`.execute(tx.db);
+  } catch (error) {
+    try {
+      await sql`rollback to savepoint unit_of_work`.execute(tx.db);
+      await sql`release savepoint unit_of_work`.execute(tx.db);
+    } catch (rollbackError) {
+      throw new TransactionLostError(
+        `the transaction ended under a failed unit of work: ${errorMessage(error)}`,
+        { cause: rollbackError },
+      );
+    }
+    throw error;
+  }
+  for (const [ticketId, changedById] of changedTickets) {
+    // As `markTicketChanged`: Tend's own follow-up does not take the change from the person who made it.
+    if (changedById === null && tx.changedTickets?.get(ticketId)) continue;
+    tx.changedTickets?.set(ticketId, changedById);
+  }
+  tx.beforeCommit?.push(...beforeCommit);
+  tx.afterCommit?.push(...afterCommit);
+  if (enqueuedJobs.any && tx.enqueuedJobs) tx.enqueuedJobs.any = true;
+  return result;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

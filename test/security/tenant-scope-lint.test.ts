@@ -109,7 +109,7 @@ const allowList: Record<string, string> = {
   "email/email-repository.ts:insertRawEmail": write,
   "email/email-repository.ts:updateRawEmailStatus": write,
   "email/email-repository.ts:insertEmailMessage": write,
-  "email/email-repository.ts:findRawEmail": inboundMail,
+  "email/email-repository.ts:findRawEmails": inboundMail,
   "email/email-repository.ts:findRawEmailSummary": inboundMail,
   "email/email-repository.ts:listRawEmailSummaries": inboundMail,
   "email/email-repository.ts:findEmailMessageByMessageId": inboundMail,

@@ -18,8 +18,9 @@ export async function insertRawEmail(db: DbExecutor, row: RawEmailRow): Promise<
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function findRawEmail(db: DbExecutor, id: string): Promise<RawEmailRow | undefined> {
-  return db.selectFrom("raw_emails").selectAll().where("id", "=", id).executeTakeFirst();
+export async function findRawEmails(db: DbExecutor, ids: readonly string[]): Promise<RawEmailRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom("raw_emails").selectAll().where("id", "in", ids).execute();
 }
 
 export type RawEmailSummaryRow = Omit<RawEmailRow, "raw"> & { ticket_number: number | null };

@@ -1,6 +1,12 @@
 import type { DbExecutor } from "../../db/database.js";
 import { ConflictError, DomainError } from "../../errors.js";
-import { type Context, inTransaction, withActor } from "../../shared/context.js";
+import {
+  type Context,
+  inSavepoint,
+  inTransaction,
+  TransactionLostError,
+  withActor,
+} from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { insertAttachments } from "../attachments/attachment-repository.js";
 import {
@@ -34,7 +40,7 @@ import { supportRecipient, ticketNumberInSubject } from "./email-addresses.js";
 import {
   findEmailMessageByMessageId,
   findLatestFollowUpId,
-  findRawEmail,
+  findRawEmails,
   findTicketIdOfMessages,
   insertEmailMessage,
   type RawEmailRow,
@@ -67,51 +73,118 @@ const maxFollowUpHops = 20;
 // one it finds is asked of the ticket policy (`canViewTicket`), not of the query.
 const threadingScope = systemScope("inbound mail threading");
 
+export interface InboundEmailWork {
+  rawEmailId: string;
+  /** Work that must commit with the message's ticket, or not at all: its job's completion. */
+  commitsWithTicket?: (db: DbExecutor) => Promise<void>;
+}
+
 /**
- * Turns a stored raw message into a new ticket or a reply on the ticket it continues. Runs as the
- * `email.process-inbound` job after the SMTP 250, so a crash here loses nothing: the raw row and its
- * job remain. Running it again on a processed or ignored message does nothing.
+ * What became of a message, or the error to try it again for: an outage, a full disk, a conflict
+ * with a worker beside it (the same new sender created by a concurrent message, a lost race on a
+ * unique Message-ID, which is "duplicate" next time).
  */
+export type InboundResult = { outcome: InboundOutcome } | { retry: Error };
+
+/** One message, as `processInboundEmails` takes a batch; an error to retry it for is thrown. */
 export async function processInboundEmail(
   ctx: Context,
   rawEmailId: string,
   settings: InboundEmailSettings,
-  /** Work that must commit with the ticket, or not at all: the job's own completion. */
-  commitsWithTicket?: (db: DbExecutor) => Promise<void>,
 ): Promise<InboundOutcome> {
-  const raw = await findRawEmail(ctx.db, rawEmailId);
-  if (!raw) return { status: "failed", reason: `no stored email ${rawEmailId}`, ticketNumber: null };
+  const [result] = await processInboundEmails(ctx, [{ rawEmailId }], settings);
+  if (!result || "retry" in result) throw result?.retry ?? new Error(`${rawEmailId} was not processed`);
+  return result.outcome;
+}
+
+/** A message parsed, checked and with its files stored, to be threaded. */
+interface ReadyMessage {
+  work: InboundEmailWork;
+  raw: RawEmailRow;
+  email: ParsedEmail;
+  files: StoredFiles;
+}
+
+/**
+ * Turns stored raw messages into new tickets or replies on the tickets they continue. Runs as the
+ * `email.process-inbound` jobs after the SMTP 250, so a crash here loses nothing: the raw rows and
+ * their jobs remain. A processed or ignored message is not processed again. The messages are taken
+ * in the order they were received, so a reply in the batch comes after what it answers, and threaded
+ * in one transaction with a savepoint each: one commit for the batch (a commit's wait for the disk
+ * was most of a message's cost), and a message that fails leaves the others' tickets standing.
+ * Returns a result per item of `work`, in its order.
+ */
+export async function processInboundEmails(
+  ctx: Context,
+  work: readonly InboundEmailWork[],
+  settings: InboundEmailSettings,
+): Promise<InboundResult[]> {
+  const raws = new Map(
+    (await findRawEmails(ctx.db, [...new Set(work.map((item) => item.rawEmailId))])).map((raw) => [
+      raw.id,
+      raw,
+    ]),
+  );
+  const received = (item: InboundEmailWork) => {
+    const raw = raws.get(item.rawEmailId);
+    return raw ? `${raw.received_at} ${raw.id}` : "";
+  };
+  // The same message queued twice (an admin's reprocess beside its first job) is processed once.
+  const unique = [...new Map(work.map((item) => [item.rawEmailId, item])).values()].sort((a, b) =>
+    received(a).localeCompare(received(b)),
+  );
+  const results = new Map<string, InboundResult>();
+  const ready: ReadyMessage[] = [];
+  for (const item of unique) {
+    try {
+      const prepared = await prepareMessage(ctx, item, raws.get(item.rawEmailId), settings, ready);
+      if ("outcome" in prepared) results.set(item.rawEmailId, prepared);
+      else ready.push(prepared);
+    } catch (error) {
+      results.set(item.rawEmailId, { retry: asError(error) });
+    }
+  }
+  const threaded = await threadMessages(ctx, ready, settings);
+  for (const [index, message] of ready.entries()) {
+    const result = threaded[index];
+    if (result) results.set(message.raw.id, result);
+  }
+  return work.map(
+    (item) => results.get(item.rawEmailId) ?? { retry: new Error(`${item.rawEmailId} was not processed`) },
+  );
+}
+
+/**
+ * Everything before the ticket's transaction: parsing, the noise check, waiting for an earlier
+ * message this one answers, and the attachments' files. A message that makes no ticket is settled here.
+ */
+async function prepareMessage(
+  ctx: Context,
+  work: InboundEmailWork,
+  raw: RawEmailRow | undefined,
+  settings: InboundEmailSettings,
+  earlierInBatch: readonly ReadyMessage[],
+): Promise<ReadyMessage | { outcome: InboundOutcome }> {
+  if (!raw)
+    return {
+      outcome: { status: "failed", reason: `no stored email ${work.rawEmailId}`, ticketNumber: null },
+    };
   if (raw.status === "processed" || raw.status === "ignored") {
     return {
-      status: raw.status,
-      reason: raw.status_reason ?? "",
-      ticketNumber: raw.ticket_id ? await ticketNumberOf(ctx, raw.ticket_id) : null,
+      outcome: {
+        status: raw.status,
+        reason: raw.status_reason ?? "",
+        ticketNumber: raw.ticket_id ? await ticketNumberOf(ctx, raw.ticket_id) : null,
+      },
     };
   }
-  const finish = async (
-    status: "ignored" | "failed",
-    reason: string,
-    messageId?: string | null,
-    ticketId?: string,
-  ): Promise<InboundOutcome> => {
-    await updateRawEmailStatus(ctx.db, raw.id, {
-      status,
-      reason,
-      at: ctx.clock.now().toISOString(),
-      ...(messageId !== undefined ? { messageId } : {}),
-      ...(ticketId ? { ticketId } : {}),
-    });
-    ctx.logger.info({ rawEmailId: raw.id, status, reason }, "inbound email made no ticket");
-    return { status, reason, ticketNumber: ticketId ? await ticketNumberOf(ctx, ticketId) : null };
-  };
-
   let email: ParsedEmail;
   try {
     email = await parseEmail(raw.raw);
   } catch (error) {
     const reason =
       error instanceof UnprocessableEmailError ? error.message : `unparseable: ${errorText(error)}`;
-    return finish("failed", reason);
+    return { outcome: await recordUnthreaded(ctx, raw, { status: "failed", reason }) };
   }
   const noise = noiseReason(
     { ...email.noise, nullSender: raw.mail_from === null },
@@ -124,14 +197,26 @@ export async function processInboundEmail(
       : undefined;
     const concerns =
       bounced ?? (await findTicketIdOfMessages(ctx.db, email.referencedIds.slice(-maxReferencedIds)));
-    return finish("ignored", noise, email.messageId, concerns);
+    return {
+      outcome: await recordUnthreaded(ctx, raw, {
+        status: "ignored",
+        reason: noise,
+        messageId: email.messageId,
+        ...(concerns ? { ticketId: concerns } : {}),
+      }),
+    };
   }
 
-  await awaitEarlierMessages(ctx, raw, email.referencedIds.slice(-maxReferencedIds));
+  // What it answers earlier in this batch is threaded before it, in the same transaction.
+  const inBatch = new Set(earlierInBatch.map((message) => message.raw.message_id));
+  await awaitEarlierMessages(
+    ctx,
+    raw,
+    email.referencedIds.slice(-maxReferencedIds).filter((id) => !inBatch.has(id)),
+  );
 
-  let files: StoredFiles;
   try {
-    files = await storeAttachmentFiles(ctx, email, settings);
+    return { work, raw, email, files: await storeAttachmentFiles(ctx, email, settings) };
   } catch (error) {
     // The disk, not the message: the job retries. Recorded as failed too, so a disk full for longer
     // than the job's attempts leaves the message on the admins' list to process again, not stuck.
@@ -139,26 +224,92 @@ export async function processInboundEmail(
       { err: error, rawEmailId: raw.id },
       "attachments of an inbound email could not be stored",
     );
-    await finish("failed", `attachments could not be stored: ${errorText(error)}`, email.messageId);
+    await recordUnthreaded(ctx, raw, {
+      status: "failed",
+      reason: `attachments could not be stored: ${errorText(error)}`,
+      messageId: email.messageId,
+    });
     throw error;
   }
+}
 
+/**
+ * Threads the messages in one transaction. Should the transaction itself fail (the disk filled,
+ * which ends a SQLite transaction; the connection was lost), each message is tried again alone, so
+ * one message's failure cannot keep the others from their tickets.
+ */
+async function threadMessages(
+  ctx: Context,
+  messages: readonly ReadyMessage[],
+  settings: InboundEmailSettings,
+): Promise<InboundResult[]> {
+  if (messages.length === 0) return [];
   try {
     return await inTransaction(ctx, async (tx) => {
-      const outcome = await threadIntoTicket(tx, raw, email, settings, files);
-      await commitsWithTicket?.(tx.db);
-      return outcome;
+      const results: InboundResult[] = [];
+      for (const message of messages) results.push(await threadInSavepoint(tx, message, settings));
+      return results;
     });
   } catch (error) {
-    // Recorded for the admins' list either way. A refusal no retry can change (invalid, forbidden,
-    // not found) is final until an admin reprocesses; anything else is rethrown so the job retries:
-    // a conflict is state that moved under us (the same new sender created by a concurrent message,
-    // a lost race on a unique Message-ID, which is "duplicate" next time), an outage ends.
-    await finish("failed", errorText(error), email.messageId);
-    if (error instanceof DomainError && !(error instanceof ConflictError))
-      return { status: "failed", reason: errorText(error), ticketNumber: null };
-    throw error;
+    if (messages.length > 1) {
+      const results: InboundResult[] = [];
+      for (const message of messages) results.push(...(await threadMessages(ctx, [message], settings)));
+      return results;
+    }
+    const [message] = messages as [ReadyMessage];
+    try {
+      await recordUnthreaded(ctx, message.raw, {
+        status: "failed",
+        reason: errorText(error),
+        messageId: message.email.messageId,
+      });
+    } catch (recordError) {
+      ctx.logger.warn({ err: recordError, rawEmailId: message.raw.id }, "could not record the failure");
+    }
+    return [{ retry: asError(error) }];
   }
+}
+
+async function threadInSavepoint(
+  tx: Context,
+  message: ReadyMessage,
+  settings: InboundEmailSettings,
+): Promise<InboundResult> {
+  try {
+    const outcome = await inSavepoint(tx, async (unit) => {
+      const threaded = await threadIntoTicket(unit, message.raw, message.email, settings, message.files);
+      await message.work.commitsWithTicket?.(unit.db);
+      return threaded;
+    });
+    return { outcome };
+  } catch (error) {
+    if (error instanceof TransactionLostError) throw error;
+    // Recorded for the admins' list either way. A refusal no retry can change (invalid, forbidden,
+    // not found) is final until an admin reprocesses; anything else is tried again.
+    const reason = errorText(error);
+    await recordUnthreaded(tx, message.raw, { status: "failed", reason, messageId: message.email.messageId });
+    if (error instanceof DomainError && !(error instanceof ConflictError))
+      return { outcome: { status: "failed", reason, ticketNumber: null } };
+    return { retry: asError(error) };
+  }
+}
+
+/** Files a message that made no ticket as ignored or failed, with the reason. */
+async function recordUnthreaded(
+  ctx: Context,
+  raw: RawEmailRow,
+  unthreaded: { status: "ignored" | "failed"; reason: string; messageId?: string | null; ticketId?: string },
+): Promise<InboundOutcome> {
+  const { status, reason, messageId, ticketId } = unthreaded;
+  await updateRawEmailStatus(ctx.db, raw.id, {
+    status,
+    reason,
+    at: ctx.clock.now().toISOString(),
+    ...(messageId !== undefined ? { messageId } : {}),
+    ...(ticketId ? { ticketId } : {}),
+  });
+  ctx.logger.info({ rawEmailId: raw.id, status, reason }, "inbound email made no ticket");
+  return { status, reason, ticketNumber: ticketId ? await ticketNumberOf(ctx, ticketId) : null };
 }
 
 async function threadIntoTicket(
@@ -417,4 +568,8 @@ async function ticketNumberOf(ctx: Context, ticketId: string): Promise<number> {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
