@@ -6,7 +6,7 @@ import { isStorageFull } from "../../shared/storage-full.js";
 import type { InboundMailObserver } from "../metrics/tend-metrics.js";
 import { supportRecipient } from "./email-addresses.js";
 import { countMessagesFromSender } from "./email-repository.js";
-import { storeInboundEmail } from "./store-inbound-email.js";
+import { GroupCommittedInboundStore } from "./store-inbound-email.js";
 
 export interface SmtpListenerOptions {
   host: string;
@@ -62,7 +62,7 @@ async function readMessage(stream: SMTPServerDataStream, maxBytes: number): Prom
 
 /**
  * Tend's own MX: accepts mail for the support addresses and their plus-addresses, and answers 250
- * only after the message is committed (see `storeInboundEmail`). A full disk is a 452, any other
+ * only after the message is committed (see `GroupCommittedInboundStore`). A full disk is a 452, any other
  * failure to store a 451, so the sending server keeps the message and tries again.
  */
 export async function startSmtpListener(ctx: Context, options: SmtpListenerOptions): Promise<SmtpListener> {
@@ -70,6 +70,7 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
   const senderLimit = options.senderLimit ?? defaultSenderLimit;
   const logger = ctx.logger.child({ role: "smtp" });
   const observer = options.observer;
+  const inbound = new GroupCommittedInboundStore(ctx);
   const server = new SMTPServer({
     name: "tend",
     banner: "Tend help desk",
@@ -128,7 +129,7 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
           const mailFrom = session.envelope.mailFrom
             ? session.envelope.mailFrom.address.toLowerCase() || null
             : null;
-          const { rawEmailId, duplicate } = await storeInboundEmail(ctx, raw, {
+          const { rawEmailId, duplicate } = await inbound.store(raw, {
             mailFrom,
             rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address.toLowerCase()),
             remoteAddress: session.remoteAddress ?? null,

@@ -16,6 +16,11 @@ export interface InboundEnvelope {
   remoteAddress: string | null;
 }
 
+export interface StoredInbound {
+  rawEmailId: string | null;
+  duplicate: boolean;
+}
+
 /**
  * Raw first: the message and its envelope are committed, with the job that will process them, in
  * one transaction. The SMTP listener answers 250 only after this returns, so a crash at any later
@@ -29,13 +34,90 @@ export async function storeInboundEmail(
   ctx: Context,
   raw: Buffer,
   envelope: InboundEnvelope,
-): Promise<{ rawEmailId: string | null; duplicate: boolean }> {
+): Promise<StoredInbound> {
+  const message = await admitted(ctx, raw, envelope);
+  return inTransaction(ctx, async (tx) => (await insertInboundMessages(tx, [message]))[0] as StoredInbound);
+}
+
+/**
+ * `storeInboundEmail` for a listener taking mail on many connections at once. Messages that arrive
+ * while an earlier one waits for the database, or for its commit, are stored together in the next
+ * transaction: one commit, and its wait for the disk, for all of them, and still none answered
+ * before its own commit. Should a group's transaction fail, each of its messages is stored alone,
+ * so that one message cannot fail its neighbours.
+ */
+export class GroupCommittedInboundStore {
+  private queue: Array<{
+    message: AdmittedMessage;
+    resolve: (stored: StoredInbound) => void;
+    reject: (error: unknown) => void;
+  }> = [];
+  private flushing = false;
+
+  constructor(private readonly ctx: Context) {}
+
+  async store(raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
+    const message = await admitted(this.ctx, raw, envelope);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ message, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      let group: typeof this.queue = [];
+      try {
+        const stored = await inTransaction(this.ctx, async (tx) => {
+          // Taken once the transaction holds the database: whatever queued while it waited joins.
+          group = this.queue;
+          this.queue = [];
+          return insertInboundMessages(
+            tx,
+            group.map((pending) => pending.message),
+          );
+        });
+        for (const [index, pending] of group.entries()) pending.resolve(stored[index] as StoredInbound);
+      } catch (error) {
+        if (group.length <= 1) {
+          group[0]?.reject(error);
+          // Failed before it took the queue (the database unreachable): those waiting fail alike.
+          if (group.length === 0) for (const pending of this.queue.splice(0)) pending.reject(error);
+          continue;
+        }
+        for (const pending of group) {
+          await inTransaction(this.ctx, (tx) => insertInboundMessages(tx, [pending.message])).then(
+            (stored) => pending.resolve(stored[0] as StoredInbound),
+            pending.reject,
+          );
+        }
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+interface AdmittedMessage {
+  raw: Buffer;
+  sha256: string;
+  envelope: InboundEnvelope;
+}
+
+async function admitted(ctx: Context, raw: Buffer, envelope: InboundEnvelope): Promise<AdmittedMessage> {
   if (ctx.attachmentsDir && !(await storeHasRoomFor(ctx.attachmentsDir, raw.length)))
     throw new StorageFullError(`the attachment store has no room for a message of ${raw.length} bytes`);
-  const sha256 = createHash("sha256").update(raw).digest("hex");
-  return inTransaction(ctx, async (tx) => {
+  return { raw, envelope, sha256: createHash("sha256").update(raw).digest("hex") };
+}
+
+async function insertInboundMessages(
+  tx: Context,
+  messages: readonly AdmittedMessage[],
+): Promise<StoredInbound[]> {
+  const stored: StoredInbound[] = [];
+  for (const { raw, sha256, envelope } of messages) {
     const id = newId();
-    const stored = await insertRawEmail(tx.db, {
+    const inserted = await insertRawEmail(tx.db, {
       id,
       sha256,
       raw,
@@ -51,8 +133,12 @@ export async function storeInboundEmail(
       ticket_id: null,
       processed_at: null,
     });
-    if (!stored) return { rawEmailId: null, duplicate: true };
+    if (!inserted) {
+      stored.push({ rawEmailId: null, duplicate: true });
+      continue;
+    }
     await enqueueJob(tx, processInboundEmailJob, { rawEmailId: id });
-    return { rawEmailId: id, duplicate: false };
-  });
+    stored.push({ rawEmailId: id, duplicate: false });
+  }
+  return stored;
 }
