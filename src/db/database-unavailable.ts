@@ -15,7 +15,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     // The socket to the server.
     if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND"].includes(code))
       return true;
-    // better-sqlite3: another connection holds the write lock beyond `busy_timeout`.
+    // better-sqlite3: another connection held the write lock for all of `waitingForTheLock`'s wait.
     if (code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_")) return true;
   }
   // node-postgres and its pool say these in words, with no code.

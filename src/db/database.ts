@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import SqliteDatabase from "better-sqlite3";
 import {
   CompiledQuery,
@@ -19,6 +20,9 @@ import { postgresDriver } from "./postgres-driver.js";
 import type { Tables } from "./tables.js";
 
 export type DialectKind = "sqlite" | "postgres";
+
+/** How long a SQLite statement or transaction waits for another process's write lock before failing. */
+const sqliteBusyTimeoutMs = 5000;
 export type Db = Kysely<Tables>;
 export type DbTransaction = Transaction<Tables>;
 /** Either the database or an open transaction: repositories accept both. */
@@ -54,12 +58,12 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
     return { db, dialect: "postgres", destroy: () => db.destroy() };
   }
   if (target.file !== ":memory:") fs.mkdirSync(path.dirname(target.file), { recursive: true });
-  const sqlite = new SqliteDatabase(target.file);
+  // No wait inside SQLite for another process's lock: `waitingForTheLock` waits without stopping the process.
+  const sqlite = new SqliteDatabase(target.file, { timeout: 0 });
   // WAL lets readers proceed during a write; synchronous=FULL makes a committed write survive power loss.
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
   // An erasure must not leave the erased bytes in free pages or cells: deleted content is zeroed.
   sqlite.pragma("secure_delete = ON");
   const db = new Kysely<Tables>({
@@ -142,6 +146,14 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const { sqlite } = this;
     return new (class extends SqliteDriver {
+      private waiting: DatabaseConnection | undefined;
+
+      override async acquireConnection(): Promise<DatabaseConnection> {
+        const connection = await super.acquireConnection();
+        this.waiting ??= waitingForTheLock(connection, sqlite);
+        return this.waiting;
+      }
+
       override async beginTransaction(connection: DatabaseConnection): Promise<void> {
         await connection.executeQuery(CompiledQuery.raw("begin immediate"));
       }
@@ -153,6 +165,37 @@ class ImmediateSqliteDialect extends SqliteDialect {
       }
     })(this.sqliteConfig);
   }
+}
+
+/**
+ * SQLite's own wait for another process's write lock (`busy_timeout`) sleeps inside the call, and
+ * better-sqlite3's calls are synchronous: the whole process stopped, up to 100 ms a sleep, while
+ * another process held the lock (an SMTP listener behind the worker's batch, `tend serve` behind a
+ * CLI command), and between such long sleeps it seldom found the lock free. So SQLite does not wait:
+ * a statement refused with SQLITE_BUSY outside a transaction (an autocommit write, or the BEGIN
+ * IMMEDIATE that takes the lock) is tried again here after a pause that lets the event loop run,
+ * 1 ms doubling to 10 ms, for up to `sqliteBusyTimeoutMs`. A refused statement did nothing, so
+ * trying it again is safe; inside a transaction the lock is already ours.
+ */
+function waitingForTheLock(
+  connection: DatabaseConnection,
+  sqlite: SqliteDatabase.Database,
+): DatabaseConnection {
+  return {
+    async executeQuery(query) {
+      const deadline = performance.now() + sqliteBusyTimeoutMs;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await connection.executeQuery(query);
+        } catch (error) {
+          const busy = (error as { code?: string }).code === "SQLITE_BUSY";
+          if (!busy || sqlite.inTransaction || performance.now() >= deadline) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, 10)));
+      }
+    },
+    streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
+  };
 }
 
 /**

@@ -93,4 +93,46 @@ describe.skipIf(testDialect !== "sqlite")("a write while another process holds S
     expect(retried.statusCode).toBe(201);
     expect(Number(await count())).toBe(1);
   });
+
+  it("keeps serving while it waits for the lock, and writes once the other process lets go", async () => {
+    const agent = await desk.makeAgent();
+    const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
+    const target = desk.database.target;
+    if (target.kind !== "sqlite") throw new Error("SQLite only");
+    const require = createRequire(import.meta.url);
+    const BetterSqlite = require("better-sqlite3") as new (
+      file: string,
+    ) => {
+      exec(sql: string): void;
+      close(): void;
+    };
+    const other = new BetterSqlite(target.file);
+    other.exec("BEGIN IMMEDIATE");
+    // Released by this process's own event loop: a wait that stopped the process would never see it.
+    let ticks = 0;
+    const ticking = setInterval(() => {
+      ticks += 1;
+    }, 10);
+    try {
+      const waiting = desk.app.inject({
+        method: "POST",
+        url: "/api/v1/tickets",
+        headers: agent.auth,
+        payload: {
+          subject: "Written after the lock",
+          body: "Queued behind a CLI command.",
+          requesterId: customer.id,
+        },
+      });
+      const health = await desk.app.inject({ method: "GET", url: "/healthz" });
+      expect(health.statusCode).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      other.exec("ROLLBACK");
+      expect((await waiting).statusCode).toBe(201);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      clearInterval(ticking);
+      other.close();
+    }
+  });
 });
