@@ -176,7 +176,8 @@ describe("durable job runner", () => {
     const singles: number[] = [];
     const runner = new JobRunner({ ...desk.system, logger: silent }, { concurrency: 1 })
       .registerBatch(batchKind, async (_ctx, jobs) => {
-        batches.push(jobs.map((job) => (job.payload as { n: number }).n));
+        // In no particular order: a handler that cares orders them itself.
+        batches.push(jobs.map((job) => (job.payload as { n: number }).n).sort());
         return new Map(
           jobs.filter((job) => (job.payload as { n: number }).n === 2).map((job) => [job.id, "refused"]),
         );
