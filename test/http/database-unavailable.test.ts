@@ -50,12 +50,12 @@ describe("a request while the database is out of reach", () => {
 });
 
 describe.skipIf(testDialect !== "sqlite")("a write while another process holds SQLite's write lock", () => {
-  it("waits out the busy timeout, then answers 503 and saves nothing; the next try succeeds", async () => {
+  /** An agent, a customer, and another process on the desk's file, as `tend` commands beside `tend serve` are. */
+  async function anotherProcessBeside() {
     const agent = await desk.makeAgent();
     const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
     const target = desk.database.target;
     if (target.kind !== "sqlite") throw new Error("SQLite only");
-    // Another process on the same file, as `tend` commands beside `tend serve` are, mid-transaction.
     const require = createRequire(import.meta.url);
     const BetterSqlite = require("better-sqlite3") as new (
       file: string,
@@ -63,7 +63,11 @@ describe.skipIf(testDialect !== "sqlite")("a write while another process holds S
       exec(sql: string): void;
       close(): void;
     };
-    const other = new BetterSqlite(target.file);
+    return { agent, customer, other: new BetterSqlite(target.file) };
+  }
+
+  it("waits out the busy timeout, then answers 503 and saves nothing; the next try succeeds", async () => {
+    const { agent, customer, other } = await anotherProcessBeside();
     const payload = {
       subject: "Held by another writer",
       body: "Written while the file is locked.",
@@ -95,18 +99,7 @@ describe.skipIf(testDialect !== "sqlite")("a write while another process holds S
   });
 
   it("keeps serving while it waits for the lock, and writes once the other process lets go", async () => {
-    const agent = await desk.makeAgent();
-    const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
-    const target = desk.database.target;
-    if (target.kind !== "sqlite") throw new Error("SQLite only");
-    const require = createRequire(import.meta.url);
-    const BetterSqlite = require("better-sqlite3") as new (
-      file: string,
-    ) => {
-      exec(sql: string): void;
-      close(): void;
-    };
-    const other = new BetterSqlite(target.file);
+    const { agent, customer, other } = await anotherProcessBeside();
     other.exec("BEGIN IMMEDIATE");
     // Released by this process's own event loop: a wait that stopped the process would never see it.
     let ticks = 0;
