@@ -209,6 +209,41 @@ describe("durable job runner", () => {
     });
   });
 
+  it("leases ordinary jobs ten at a time, and a batch kind's eight a lane", async () => {
+    const batchKind = `leased-batch-${desk.unique()}`;
+    const singleKind = `leased-single-${desk.unique()}`;
+    const batchSizes: number[] = [];
+    const leasedWhileRunning: number[] = [];
+    const leased = async (kind: string) =>
+      Number(
+        (
+          await desk.database.db
+            .selectFrom("jobs")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where("kind", "=", kind)
+            .where("status", "=", "running")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const runner = new JobRunner({ ...desk.system, logger: silent }, { concurrency: 2 })
+      .registerBatch(batchKind, async (_ctx, jobs) => {
+        batchSizes.push(jobs.length);
+        return new Map();
+      })
+      .register(singleKind, async () => {
+        leasedWhileRunning.push(await leased(singleKind));
+      });
+    for (let n = 0; n < 40; n += 1) await enqueueJob(desk.system, batchKind, { n });
+    for (let n = 0; n < 12; n += 1) await enqueueJob(desk.system, singleKind, { n });
+
+    expect(await runner.runDueJobs()).toBe(52);
+    // 16 a claim at two lanes; on PostgreSQL each claim is split over the lanes.
+    expect(batchSizes.reduce((sum, size) => sum + size, 0)).toBe(40);
+    expect(Math.max(...batchSizes)).toBe(desk.database.dialect === "postgres" ? 8 : 16);
+    // The first ordinary claim holds 10 of the 12; the rest wait for the next claim.
+    expect(Math.max(...leasedWhileRunning)).toBe(10);
+  });
+
   it("hands a job whose worker died to another worker once the lock expires", async () => {
     const kind = `crashy-${desk.unique()}`;
     const id = await enqueueJob(desk.system, kind, {});

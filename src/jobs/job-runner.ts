@@ -115,6 +115,8 @@ export class JobRunner {
   private readonly lockMs: number;
   private readonly pollMs: number;
   private readonly batchSize: number;
+  /** Jobs of batch kinds taken by one claim (see `runDueJobs`). */
+  private readonly batchKindClaim: number;
   private readonly concurrency: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -137,9 +139,8 @@ export class JobRunner {
     this.lockMs = options.lockMs ?? 5 * 60_000;
     this.pollMs = options.pollMs ?? 1000;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
-    // A claim is a lease on its jobs: large enough that batch handlers get batches worth a commit,
-    // small enough that other workers find work while this one is busy.
-    this.batchSize = Math.max(options.batchSize ?? 8 * this.concurrency, this.concurrency);
+    this.batchSize = Math.max(options.batchSize ?? 10, this.concurrency);
+    this.batchKindClaim = 8 * this.concurrency;
     this.loadHandlers = options.loadHandlers;
   }
 
@@ -222,19 +223,19 @@ export class JobRunner {
     await this.recordFailures();
     let ran = 0;
     for (;;) {
-      const now = this.ctx.clock.now();
-      const jobs = await claimDueJobs(
-        this.ctx.db,
-        this.ctx.dialect,
-        this.owner,
-        [...this.handlers.keys(), ...this.batchHandlers.keys()],
-        now.toISOString(),
-        new Date(now.getTime() + this.lockMs).toISOString(),
-        this.batchSize,
-      );
-      await this.runConcurrently(this.tasksFor(jobs));
-      ran += jobs.length;
-      if (jobs.length < this.batchSize) return ran;
+      const instant = this.ctx.clock.now();
+      const now = instant.toISOString();
+      const lockedUntil = new Date(instant.getTime() + this.lockMs).toISOString();
+      const claim = (kinds: string[], limit: number) =>
+        claimDueJobs(this.ctx.db, this.ctx.dialect, this.owner, kinds, now, lockedUntil, limit);
+      // A claim is a lease on its jobs. Batch kinds are claimed apart and many at a time, since a
+      // batch is worth its commit only when it is large; other jobs a few at a time, so that other
+      // workers find work while this one is busy.
+      const batched = await claim([...this.batchHandlers.keys()], this.batchKindClaim);
+      const single = await claim([...this.handlers.keys()], this.batchSize);
+      await this.runConcurrently(this.tasksFor([...batched, ...single]));
+      ran += batched.length + single.length;
+      if (batched.length < this.batchKindClaim && single.length < this.batchSize) return ran;
     }
   }
 
