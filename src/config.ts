@@ -50,6 +50,13 @@ const environmentSchema = z.object({
     .max(200)
     .optional()
     .describe("PostgreSQL connections per process; default from its roles (db/pool-size.ts)"),
+  TEND_SQLITE_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .optional()
+    .describe("SQLite's page cache in the process, in MB; default 2 (db/database.ts)"),
   TEND_DB_REPLICA_POOL_SIZE: z.coerce
     .number()
     .int()
@@ -305,7 +312,7 @@ export interface Config {
   host: string;
   dataDir: string;
   database:
-    | { kind: "sqlite"; file: string }
+    | { kind: "sqlite"; file: string; cacheMb?: number | undefined }
     /**
      * `listenUrl`: where processes hear each other's changes (`db/postgres-notifications.ts`); `replica`:
      * where lag-tolerant reads go (`db/read-replica.ts`). Pool sizes unset follow the roles (`db/pool-size.ts`).
@@ -468,7 +475,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
               }
             : undefined,
         }
-      : { kind: "sqlite", file: path.join(dataDir, "tend.sqlite") },
+      : { kind: "sqlite", file: path.join(dataDir, "tend.sqlite"), cacheMb: env.TEND_SQLITE_CACHE_MB },
     workerConcurrency: env.TEND_WORKER_CONCURRENCY,
     workerPollMs: env.TEND_WORKER_POLL_MS,
     jobLockMs: env.TEND_JOB_LOCK_SECONDS * 1000,
