@@ -18,6 +18,7 @@ import {
 import {
   countTicketRows,
   findTicketByNumber,
+  findTicketOwnershipByNumber,
   listCommentRows,
   listTicketEventRows,
   listTicketRows,
@@ -150,7 +151,11 @@ export async function listComments({
   number: number;
 }): Promise<CommentView[]> {
   const scope = tenantScopeOf(ctx.actor);
-  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, scope, number), number);
+  const ticket = assertCanViewTicket(
+    ctx.actor,
+    await findTicketOwnershipByNumber(ctx.db, scope, number),
+    number,
+  );
   const rows = await listCommentRows(ctx.db, scope, ticket.id, visibleCommentKinds(ctx.actor));
   // The relay's answers are the desk's business, not the customer's.
   const deliveries = isStaff(ctx.actor)
@@ -181,7 +186,11 @@ export async function listTicketEvents({
   number: number;
 }): Promise<TicketEventView[]> {
   const scope = tenantScopeOf(ctx.actor);
-  const ticket = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, scope, number), number);
+  const ticket = assertCanViewTicket(
+    ctx.actor,
+    await findTicketOwnershipByNumber(ctx.db, scope, number),
+    number,
+  );
   const rows = await listTicketEventRows(ctx.db, scope, ticket.id);
   const visible = isStaff(ctx.actor)
     ? rows

@@ -69,6 +69,21 @@ export async function findTicketByNumber(
   return row && (await withNames(db, [row]))[0];
 }
 
+/**
+ * Whose ticket it is, for a read that needs nothing more of it than the access check (its comments,
+ * its history): none of the names and clocks `findTicketByNumber` adds for the ticket's own view.
+ */
+export async function findTicketOwnershipByNumber(
+  db: DbExecutor,
+  scope: TenantScope,
+  number: number,
+): Promise<Pick<TicketRow, "id" | "number" | "organization_id" | "requester_id"> | undefined> {
+  return ticketsIn(db, scope)
+    .select(["id", "number", "organization_id", "requester_id"])
+    .where("number", "=", number)
+    .executeTakeFirst();
+}
+
 export async function findTicketById(
   db: DbExecutor,
   scope: TenantScope,
