@@ -1,7 +1,7 @@
 import type { Db } from "../db/database.js";
 import { enqueueJob } from "../jobs/job-runner.js";
 import type { Actor } from "../modules/identity/actor.js";
-import type { Context } from "./context.js";
+import { type Context, readOncePerBatch } from "./context.js";
 import { newId } from "./ids.js";
 
 /**
@@ -74,11 +74,13 @@ export async function publishDomainEvent(
   payload: Record<string, unknown>,
 ): Promise<void> {
   const id = await recordDomainEvent(ctx, kind, ticketId, payload);
-  const consumers = await ctx.db
-    .selectFrom("domain_event_subscriptions")
-    .select("job_kind")
-    .where("event_kind", "in", [kind, "*"])
-    .execute();
+  const consumers = await readOncePerBatch(ctx, `subscriptions to ${kind}`, () =>
+    ctx.db
+      .selectFrom("domain_event_subscriptions")
+      .select("job_kind")
+      .where("event_kind", "in", [kind, "*"])
+      .execute(),
+  );
   for (const jobKind of new Set(consumers.map((row) => row.job_kind)))
     await enqueueJob(ctx, jobKind, { eventId: id });
 }

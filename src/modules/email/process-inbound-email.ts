@@ -246,8 +246,9 @@ async function threadMessages(
   if (messages.length === 0) return [];
   try {
     return await inTransaction(ctx, async (tx) => {
+      const batch: Context = { ...tx, batchReads: new Map() };
       const results: InboundResult[] = [];
-      for (const message of messages) results.push(await threadInSavepoint(tx, message, settings));
+      for (const message of messages) results.push(await threadInSavepoint(batch, message, settings));
       return results;
     });
   } catch (error) {

@@ -1,4 +1,4 @@
-import { type Context, withActor } from "../../shared/context.js";
+import { type Context, readOncePerBatch, withActor } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { queueAcknowledgementEmail } from "../email/queue-reply-email.js";
@@ -38,10 +38,12 @@ export async function acknowledgeIfSupportClosed(
 ): Promise<boolean> {
   if (ctx.actor.kind === "person" && ctx.actor.role !== "customer") return false;
   if (ticket.status !== "new") return false;
-  const settings = await findSettingsRow(ctx.db);
+  const settings = await readOncePerBatch(ctx, "ticket health settings", () => findSettingsRow(ctx.db));
   const authorId = settings.closed_ack_author_id;
   if (settings.closed_ack_enabled !== 1 || authorId === null) return false;
-  const { calendar } = await loadSupportCalendar(ctx.db, settings.calendar_id);
+  const { calendar } = await readOncePerBatch(ctx, `support calendar ${settings.calendar_id}`, () =>
+    loadSupportCalendar(ctx.db, settings.calendar_id),
+  );
   if (calendar === null) return false;
 
   const arrivedAt = new Date(ticket.created_at);

@@ -1,5 +1,5 @@
 import { ValidationError } from "../../errors.js";
-import type { Context } from "../../shared/context.js";
+import { type Context, readOncePerBatch } from "../../shared/context.js";
 import { BusinessCalendar } from "../calendar/index.js";
 import { requireStaff } from "../identity/identity-policy.js";
 import { findOrganizationById } from "../identity/organization-repository.js";
@@ -63,12 +63,12 @@ export function toMatchableException(row: ExceptionRow): MatchableException {
  * exceptions in force, each target's calendar built (null for calendar time). For the clock engine.
  */
 export async function resolveTargets(
-  ctx: Pick<Context, "db" | "clock" | "logger">,
+  ctx: Pick<Context, "db" | "clock" | "logger" | "batchReads">,
   ticket: TicketAttributes,
   now: Date = ctx.clock.now(),
 ): Promise<ResolvedTarget[]> {
   const [policies, exceptions] = await Promise.all([
-    listPolicyRows(ctx.db, { onlyActive: true }),
+    readOncePerBatch(ctx, "active SLA policies", () => listPolicyRows(ctx.db, { onlyActive: true })),
     ticket.organizationId === null
       ? Promise.resolve([])
       : listExceptionsInForce(ctx.db, ticket.organizationId, now.toISOString()),
@@ -84,7 +84,11 @@ export async function resolveTargets(
   for (const set of applicable) {
     for (const target of set.targets) if (target.calendarId !== null) calendarIds.add(target.calendarId);
   }
-  const calendars = new Map((await findCalendarsByIds(ctx.db, [...calendarIds])).map((row) => [row.id, row]));
+  const ids = [...calendarIds].sort();
+  const calendarRows = await readOncePerBatch(ctx, `calendars ${ids.join(" ")}`, () =>
+    findCalendarsByIds(ctx.db, ids),
+  );
+  const calendars = new Map(calendarRows.map((row) => [row.id, row]));
 
   const resolved: ResolvedTarget[] = [];
   for (const set of applicable) {

@@ -1,5 +1,5 @@
 import { UnauthorizedError, UnprocessableContentError, ValidationError } from "../../errors.js";
-import { type Context, inTransaction } from "../../shared/context.js";
+import { type Context, inTransaction, readOncePerBatch } from "../../shared/context.js";
 import { publishDomainEvent } from "../../shared/domain-events.js";
 import { newId } from "../../shared/ids.js";
 import { attachClaimedUploads, claimUploads } from "../attachments/attach-uploads.js";
@@ -139,7 +139,10 @@ export async function createTicket({
     if (input.assigneeId) await assertAssignable(tx, input.assigneeId);
     let groupId = input.groupId ?? null;
     if (groupId) await assertGroupExists(tx, groupId);
-    else groupId = (await findGroupByName(tx.db, defaultGroupName))?.id ?? null;
+    else
+      groupId =
+        (await readOncePerBatch(tx, "default group", () => findGroupByName(tx.db, defaultGroupName)))?.id ??
+        null;
 
     const now = tx.clock.now().toISOString();
     const status = input.status ?? "new";
