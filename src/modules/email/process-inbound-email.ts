@@ -22,7 +22,7 @@ import type { CustomerTicketVisibility } from "../identity/organization.js";
 import { findOrganizationById } from "../identity/organization-repository.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { addComment } from "../tickets/add-comment.js";
-import { createTicket } from "../tickets/create-ticket.js";
+import { openTicket } from "../tickets/create-ticket.js";
 import { eventRow } from "../tickets/ticket-events.js";
 import { isFollowing } from "../tickets/ticket-follower-repository.js";
 import { followTicket, type NewFollower } from "../tickets/ticket-followers.js";
@@ -31,7 +31,6 @@ import {
   findTicketById,
   findTicketByNumber,
   insertTicketEvents,
-  listCommentRows,
   type TicketListRow,
 } from "../tickets/ticket-repository.js";
 import { awaitEarlierMessages } from "./await-earlier-messages.js";
@@ -439,21 +438,17 @@ async function threadIntoTicket(
     const requester = original
       ? await findOrCreateCustomer(tx, original.from.address, original.from.name ?? undefined)
       : sender;
-    const ticket = await createTicket({
-      ctx: withActor(tx, systemActor("inbound email"), "email"),
-      input: {
-        subject:
-          (original ? original.subject?.trim() || withoutForwardPrefix(email.subject) : email.subject) ||
-          "(no subject)",
-        body: original
-          ? [original.text || "(empty message)", files.notice].filter(Boolean).join("\n\n")
-          : body,
-        requesterId: requester.id,
-        channel: "email",
-        followers: await followersBesides(requester.email),
-      },
+    const opened = await openTicket(withActor(tx, systemActor("inbound email"), "email"), {
+      subject:
+        (original ? original.subject?.trim() || withoutForwardPrefix(email.subject) : email.subject) ||
+        "(no subject)",
+      body: original ? [original.text || "(empty message)", files.notice].filter(Boolean).join("\n\n") : body,
+      requesterId: requester.id,
+      channel: "email",
+      followers: await followersBesides(requester.email),
     });
-    ({ id: ticketId, number: ticketNumber } = ticket);
+    ({ id: ticketId, number: ticketNumber } = opened.ticket);
+    commentId = opened.commentId;
     if (original) {
       await insertTicketEvents(tx.db, [
         eventRow(withActor(tx, senderActor, "email"), ticketId, now, {
@@ -464,9 +459,6 @@ async function threadIntoTicket(
         }),
       ]);
     }
-    const [description] = await listCommentRows(tx.db, threadingScope, ticketId, ["public"]);
-    if (!description) throw new Error(`ticket #${ticketNumber} has no description`);
-    commentId = description.id;
   }
 
   await insertAttachments(
