@@ -72,6 +72,9 @@ export interface JobRunnerOptions {
 type FailedAttempt = Parameters<typeof markJobFailed>[3];
 
 /** 1 s, 2 s, 4 s … capped at one hour: a failing dependency gets room to recover. */
+/** Why a job claimed once more than it may run is failed unrun: each claim counts an attempt. */
+const attemptsExhausted = "gave up: attempts exhausted (the worker died mid-job)";
+
 export function retryDelayMs(attempts: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 }
@@ -318,7 +321,7 @@ export class JobRunner {
     // `claimDueJobs` takes only the kinds registered here.
     if (!handler) throw new Error(`claimed a job of unregistered kind "${job.kind}"`);
     if (job.attempts > job.max_attempts)
-      return this.fail(job, "gave up: attempts exhausted (the worker died mid-job)");
+      return this.fail(job, attemptsExhausted);
     try {
       await handler(
         this.handlerContext(this.jobLogger(job), job.kind),
@@ -338,7 +341,7 @@ export class JobRunner {
     const runnable: JobRow[] = [];
     for (const job of jobs) {
       if (job.attempts > job.max_attempts)
-        await this.fail(job, "gave up: attempts exhausted (the worker died mid-job)");
+        await this.fail(job, attemptsExhausted);
       else runnable.push(job);
     }
     if (runnable.length === 0) return;
