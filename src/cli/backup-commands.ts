@@ -2,8 +2,6 @@ import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { type Config, loadConfig } from "../config.js";
 import { openDatabase } from "../db/database.js";
-import { createBackup } from "../modules/backup/create-backup.js";
-import { restoreBackup } from "../modules/backup/restore-backup.js";
 import { systemActor } from "../modules/identity/actor.js";
 import { systemClock } from "../shared/clock.js";
 import type { Context } from "../shared/context.js";
@@ -11,7 +9,8 @@ import { createLogger } from "../shared/logger.js";
 
 /**
  * `tend backup` and `tend restore`. Neither starts Tend: a backup must not migrate or install
- * defaults into the desk it copies, and a restore chooses the schema itself (the backup's).
+ * defaults into the desk it copies, and a restore chooses the schema itself (the backup's). Their
+ * modules are imported when the command runs: `tend serve` would otherwise carry them (3.5 MB of heap).
  */
 async function withOperatorContext<T>(work: (ctx: Context, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -50,6 +49,7 @@ export function registerBackupCommands(program: Command): void {
     )
     .action((archive: string) =>
       withOperatorContext(async (ctx, config) => {
+        const { createBackup } = await import("../modules/backup/create-backup.js");
         const summary = await createBackup(ctx, {
           file: resolve(archive),
           attachmentsDir: attachmentsDir(config),
@@ -72,6 +72,7 @@ export function registerBackupCommands(program: Command): void {
     )
     .action((archive: string, options: { force?: boolean }) =>
       withOperatorContext(async (ctx, config) => {
+        const { restoreBackup } = await import("../modules/backup/restore-backup.js");
         const report = await restoreBackup(ctx, {
           file: resolve(archive),
           attachmentsDir: attachmentsDir(config),

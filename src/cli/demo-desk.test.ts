@@ -15,7 +15,8 @@ import type { TicketView } from "../modules/tickets/ticket-presenter.js";
 import { ticketStatuses } from "../modules/tickets/ticket-status.js";
 import { DAY, ManualClock } from "../shared/clock.js";
 import type { Context } from "../shared/context.js";
-import { buildDemoDesk, type DemoDeskSummary, deskIsEmpty } from "./demo-desk.js";
+import { buildDemoDesk, type DemoDeskSummary } from "./demo-desk.js";
+import { deskIsEmpty } from "./empty-desk.js";
 
 const desk = useTestDesk();
 

@@ -10,7 +10,6 @@ import { findPersonByEmail } from "../modules/identity/person-repository.js";
 import { addComment } from "../modules/tickets/add-comment.js";
 import { createTicket } from "../modules/tickets/create-ticket.js";
 import { autoCloseSolvedTickets, autoSolvePendingTickets } from "../modules/tickets/lifecycle-rules.js";
-import { listTickets } from "../modules/tickets/read-tickets.js";
 import type { Category, Severity } from "../modules/tickets/ticket.js";
 import type { TicketView } from "../modules/tickets/ticket-presenter.js";
 import { updateTicket } from "../modules/tickets/update-ticket.js";
@@ -1220,14 +1219,6 @@ async function playTicket(
         break;
     }
   }
-}
-
-/** A fresh install: nobody has added an organization or opened a ticket yet. */
-export async function deskIsEmpty(ctx: Context): Promise<boolean> {
-  const organizations = await listOrganizations({ ctx, limit: 1 });
-  if (organizations.items.length > 0) return false;
-  const tickets = await listTickets({ ctx, filter: {}, limit: 1 });
-  return tickets.items.length === 0;
 }
 
 /**

@@ -1,11 +1,7 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { readCsvExport } from "../modules/imports/csv-export.js";
-import { importHistory } from "../modules/imports/import-history.js";
 import type { ImportPlan } from "../modules/imports/import-plan.js";
-import { importReportText } from "../modules/imports/import-report-text.js";
-import { readZendeskExport } from "../modules/imports/zendesk-export.js";
 import type { Context } from "../shared/context.js";
 
 type WithContext = <T>(work: (ctx: Context) => Promise<T>) => Promise<T>;
@@ -21,8 +17,11 @@ export function registerImportCommands(program: Command, withContext: WithContex
     .command("import")
     .description("Bring a desk's history from another help desk: a dry-run report first, --apply to write");
 
-  const run = (plan: ImportPlan, apply: boolean) =>
+  const run = (readPlan: () => Promise<ImportPlan>, apply: boolean) =>
     withContext(async (ctx) => {
+      const plan = await readPlan();
+      const { importHistory } = await import("../modules/imports/import-history.js");
+      const { importReportText } = await import("../modules/imports/import-report-text.js");
       const report = await importHistory(ctx, plan, { apply });
       for (const line of importReportText(report)) console.log(line);
       if (report.problems.length > 0) process.exitCode = 1;
@@ -42,15 +41,15 @@ export function registerImportCommands(program: Command, withContext: WithContex
         tickets: string,
         options: { users?: string; organizations?: string; groups?: string; apply?: boolean },
       ) =>
-        run(
-          readZendeskExport({
+        run(async () => {
+          const { readZendeskExport } = await import("../modules/imports/zendesk-export.js");
+          return readZendeskExport({
             tickets: fileOf(tickets),
             ...(options.users ? { users: fileOf(options.users) } : {}),
             ...(options.organizations ? { organizations: fileOf(options.organizations) } : {}),
             ...(options.groups ? { groups: fileOf(options.groups) } : {}),
-          }),
-          options.apply === true,
-        ),
+          });
+        }, options.apply === true),
     );
 
   importCommand
@@ -59,13 +58,13 @@ export function registerImportCommands(program: Command, withContext: WithContex
     .option("--comments <file>", "a CSV of comments naming their tickets")
     .option("--apply", "write the import (without it, a dry run)")
     .action((tickets: string, options: { comments?: string; apply?: boolean }) =>
-      run(
-        readCsvExport({
+      run(async () => {
+        const { readCsvExport } = await import("../modules/imports/csv-export.js");
+        return readCsvExport({
           tickets: fileOf(tickets),
           ...(options.comments ? { comments: fileOf(options.comments) } : {}),
           now: new Date().toISOString(),
-        }),
-        options.apply === true,
-      ),
+        });
+      }, options.apply === true),
     );
 }

@@ -6,7 +6,6 @@ import { migrateToLatest } from "../db/database.js";
 import { DomainError, ValidationError } from "../errors.js";
 import { allRoles, createTend, type Role, startRoles, type Tend } from "../main.js";
 import { exportAudit, verifyAuditTrail } from "../modules/audit/read-audit.js";
-import { buildBulkDemoDesk } from "../modules/demo/bulk-demo-desk.js";
 import { formatReturnTime } from "../modules/health/closed-hours-acknowledgement.js";
 import { systemActor } from "../modules/identity/actor.js";
 import { issueApiToken } from "../modules/identity/manage-api-tokens.js";
@@ -17,11 +16,10 @@ import { type TokenScope, tokenScopes } from "../modules/identity/token-scopes.j
 import { whoIsOnCallByName } from "../modules/oncall/read-schedules.js";
 import { openPage, type PageSeverity, pageSeverities } from "../modules/paging/manage-pages.js";
 import { type ErasureReport, erasePerson } from "../modules/privacy/erase-person.js";
-import { exportSlaConfiguration, importSlaConfiguration } from "../modules/sla/sla-configuration-file.js";
 import { getTicketSla } from "../modules/sla/ticket-sla.js";
 import { withActor } from "../shared/context.js";
 import { registerBackupCommands } from "./backup-commands.js";
-import { buildDemoDesk, deskIsEmpty } from "./demo-desk.js";
+import { deskIsEmpty } from "./empty-desk.js";
 import { registerImportCommands } from "./import-commands.js";
 
 // The story demo plays every ticket through the use cases, a few milliseconds each: beyond this many the
@@ -29,7 +27,11 @@ import { registerImportCommands } from "./import-commands.js";
 const largestStoryDemo = 5_000;
 const formatTicketCount = (count: number) => count.toLocaleString("en-US");
 
-/** `tend <command>`: the operator's door. Each command calls the same use cases as the API. */
+/**
+ * `tend <command>`: the operator's door. Each command calls the same use cases as the API. What only
+ * one command needs (the demo desks, SLA files, backups, imports) is imported when that command runs,
+ * so `tend serve` does not carry it: 6.5 MB of an idle server's heap.
+ */
 
 function generatedPassword(): string {
   return randomBytes(15).toString("base64url");
@@ -113,6 +115,7 @@ program
   .action(async (options: { roles: Role[]; demoIfEmpty?: boolean }) => {
     const tend = await createTend(loadConfig(), { roles: options.roles });
     if (options.demoIfEmpty && (await deskIsEmpty(tend.context()))) {
+      const { buildDemoDesk } = await import("./demo-desk.js");
       const summary = await buildDemoDesk(tend.context(), {});
       const { admin, password } = await createAdmin(tend, { email: "admin@tend.local", name: "Desk Admin" });
       const customer = await givePortalPassword(tend, admin.id, summary.busiestCustomerEmail);
@@ -208,6 +211,7 @@ sla
   .option("--file <path>", "where to write")
   .action((options: { file?: string }) =>
     withTend(async (tend) => {
+      const { exportSlaConfiguration } = await import("../modules/sla/sla-configuration-file.js");
       const json = `${JSON.stringify(await exportSlaConfiguration(tend.context()), null, 2)}\n`;
       if (options.file) {
         writeFileSync(options.file, json);
@@ -220,6 +224,7 @@ sla
   .description("Make calendars and policies match a file written by `tend sla export` (all or nothing)")
   .action((file: string) =>
     withTend(async (tend) => {
+      const { importSlaConfiguration } = await import("../modules/sla/sla-configuration-file.js");
       const { calendars, policies } = await importSlaConfiguration(
         tend.context(),
         readFileSync(file, "utf8"),
@@ -375,6 +380,7 @@ program
   .action((options: { tickets: number; seed: number; bulk?: boolean }) =>
     withTend(async (tend) => {
       if (options.bulk || options.tickets > largestStoryDemo) {
+        const { buildBulkDemoDesk } = await import("../modules/demo/bulk-demo-desk.js");
         const desk = await buildBulkDemoDesk(tend.context(), {
           tickets: options.tickets,
           seed: options.seed,
@@ -385,6 +391,7 @@ program
         );
         return;
       }
+      const { buildDemoDesk } = await import("./demo-desk.js");
       const summary = await buildDemoDesk(tend.context(), { tickets: options.tickets, seed: options.seed });
       console.log(
         `Demo desk ready: ${summary.organizations} organizations, ${summary.customers} customers, ` +
