@@ -320,8 +320,7 @@ export class JobRunner {
     const handler = this.handlers.get(job.kind);
     // `claimDueJobs` takes only the kinds registered here.
     if (!handler) throw new Error(`claimed a job of unregistered kind "${job.kind}"`);
-    if (job.attempts > job.max_attempts)
-      return this.fail(job, attemptsExhausted);
+    if (job.attempts > job.max_attempts) return this.fail(job, attemptsExhausted);
     try {
       await handler(
         this.handlerContext(this.jobLogger(job), job.kind),
@@ -340,8 +339,7 @@ export class JobRunner {
     if (!handler) throw new Error(`claimed a job of unregistered kind "${kind}"`);
     const runnable: JobRow[] = [];
     for (const job of jobs) {
-      if (job.attempts > job.max_attempts)
-        await this.fail(job, attemptsExhausted);
+      if (job.attempts > job.max_attempts) await this.fail(job, attemptsExhausted);
       else runnable.push(job);
     }
     if (runnable.length === 0) return;
