@@ -53,11 +53,7 @@ async function seedInto(
     // Bench seeding only: a crash mid-load loses nothing a rerun would not rebuild, and the durable
     // setting (FULL) would make every commit of the load wait for the disk.
     if (dialect === "sqlite") await sql`PRAGMA synchronous = OFF`.execute(db);
-    const desk = await seedDesk(db, dialect, { tickets });
-    // The planner's statistics and PostgreSQL's visibility map (for index-only scans), as a desk that
-    // has run a while has them; Tend never runs ANALYZE on SQLite, so neither does the bench.
-    if (dialect === "postgres") await sql`VACUUM ANALYZE`.execute(db);
-    return desk;
+    return await seedDesk(db, dialect, { tickets });
   } finally {
     await tend.stop();
   }

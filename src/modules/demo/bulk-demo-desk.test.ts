@@ -86,6 +86,15 @@ describe("a bulk demo desk of 500 tickets", () => {
     expect(replyBeforeMet).toBe(0);
   });
 
+  it("leaves PostgreSQL's planner statistics on every table it loaded", async () => {
+    if (desk.database.dialect !== "postgres") return;
+    const { rows } = await sql<{ relname: string }>`
+      SELECT relname FROM pg_stat_user_tables
+      WHERE relname IN ('tickets', 'comments', 'ticket_events', 'sla_clocks', 'people')
+        AND last_analyze IS NULL AND last_autoanalyze IS NULL`.execute(desk.database.db);
+    expect(rows.map((row) => row.relname)).toEqual([]);
+  });
+
   it("refuses to load onto a desk that already has tickets", async () => {
     await expect(buildBulkDemoDesk(desk.system, { tickets: 10, seed: 1 })).rejects.toBeInstanceOf(
       ConflictError,
