@@ -17,8 +17,8 @@ import {
 } from "./ticket-presenter.js";
 import {
   countTicketRows,
-  findTicketByNumber,
   findTicketOwnershipByNumber,
+  findTicketWithTagsByNumber,
   listCommentRows,
   listTicketEventRows,
   listTicketRows,
@@ -30,8 +30,9 @@ import {
 
 export async function getTicket({ ctx, number }: { ctx: Context; number: number }): Promise<TicketView> {
   const scope = tenantScopeOf(ctx.actor);
-  const row = assertCanViewTicket(ctx.actor, await findTicketByNumber(ctx.db, scope, number), number);
-  return presentTicket(row, (await tagsByTicket(ctx.db, scope, [row.id])).get(row.id) ?? [], ctx.actor);
+  const found = await findTicketWithTagsByNumber(ctx.db, scope, number);
+  const row = assertCanViewTicket(ctx.actor, found?.ticket, number);
+  return presentTicket(row, found?.tags ?? [], ctx.actor);
 }
 
 export interface TicketListFilter {

@@ -65,8 +65,27 @@ export async function findTicketByNumber(
   scope: TenantScope,
   number: number,
 ): Promise<TicketListRow | undefined> {
-  const row = await ticketsIn(db, scope).selectAll().where("number", "=", number).executeTakeFirst();
+  const row = await ticketRowByNumber(db, scope, number);
   return row && (await withNames(db, [row]))[0];
+}
+
+/**
+ * The ticket's own view: `findTicketByNumber` with its tags, read beside the names rather than after
+ * them, which on PostgreSQL spares the ticket page a round trip.
+ */
+export async function findTicketWithTagsByNumber(
+  db: DbExecutor,
+  scope: TenantScope,
+  number: number,
+): Promise<{ ticket: TicketListRow; tags: string[] } | undefined> {
+  const row = await ticketRowByNumber(db, scope, number);
+  if (!row) return undefined;
+  const [[ticket], tags] = await Promise.all([withNames(db, [row]), tagsByTicket(db, scope, [row.id])]);
+  return ticket && { ticket, tags: tags.get(row.id) ?? [] };
+}
+
+function ticketRowByNumber(db: DbExecutor, scope: TenantScope, number: number) {
+  return ticketsIn(db, scope).selectAll().where("number", "=", number).executeTakeFirst();
 }
 
 /**
