@@ -1,5 +1,6 @@
 import os from "node:os";
 import { loadConfig } from "../src/config.js";
+import type { DialectKind } from "../src/db/database.js";
 import { createTend, type Tend } from "../src/main.js";
 import { benchCalendar } from "../src/modules/calendar/calendar.bench.js";
 import type { SeededDesk } from "../src/modules/demo/seed-desk.js";
@@ -43,6 +44,7 @@ import { measureWebBundle } from "./web-bundle.js";
  *   BENCH_ONLY=status   only the status page: monitor check timing; 90-day availability of 100 components and the
  *                       public page's requests/s on each dialect
  *   BENCH_POSTGRES_URL  a server to create a scratch database on (default the local one, trust auth)
+ *   BENCH_DIALECTS      the databases to measure on: sqlite, postgres or both (the default), comma-separated
  *   BENCH_CHILD_NODE_ARGS  node flags for the servers the bench starts, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  */
 const quick = process.env.BENCH_QUICK === "1";
@@ -61,6 +63,30 @@ const sections = [
 if (only !== undefined && !sections.includes(only))
   throw new Error(`BENCH_ONLY must be ${sections.join(", ")} or unset`);
 const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+const dialects = readDialects();
+
+function readDialects(): ReadonlySet<DialectKind> {
+  const named = (process.env.BENCH_DIALECTS || "sqlite,postgres").split(",").map((name) => name.trim());
+  if (named.some((name) => name !== "sqlite" && name !== "postgres"))
+    throw new Error("BENCH_DIALECTS must name sqlite, postgres or both, comma-separated");
+  return new Set(named as DialectKind[]);
+}
+
+/** A fresh scratch database for each dialect measured, created when its turn comes. */
+function scratchDatabases(): Array<() => Promise<BenchDatabase | undefined>> {
+  return [
+    ...(dialects.has("sqlite") ? [async () => createSqliteBenchDatabase()] : []),
+    ...(dialects.has("postgres") ? [() => createPostgresBenchDatabase(postgresServerUrl)] : []),
+  ];
+}
+
+async function onEachScratchDatabase(
+  measure: (database: BenchDatabase) => Promise<Figure[]>,
+): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const create of scratchDatabases()) figures.push(...(await measureAndDrop(await create(), measure)));
+  return figures;
+}
 
 function positiveWholeNumber(name: string, fallback: number): number {
   const value = Number(process.env[name] || fallback);
@@ -118,10 +144,7 @@ async function onEachDialect(
     });
     return recorded;
   };
-  return [
-    ...(await measureAndDrop(createSqliteBenchDatabase(), measureOne)),
-    ...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measureOne)),
-  ];
+  return onEachScratchDatabase(measureOne);
 }
 
 /** Runs `measure` on the cached big desk of each dialect (building it first if need be), read-only. */
@@ -130,7 +153,10 @@ async function onEachBigDesk(
   measure: (tend: Tend, desk: SeededDesk, record: RecordFigure, database: BenchDatabase) => Promise<void>,
 ): Promise<Figure[]> {
   const recorded: Figure[] = [];
-  const opened = [() => openSqliteBigDesk(tickets), () => openPostgresBigDesk(postgresServerUrl, tickets)];
+  const opened = [
+    ...(dialects.has("sqlite") ? [() => openSqliteBigDesk(tickets)] : []),
+    ...(dialects.has("postgres") ? [() => openPostgresBigDesk(postgresServerUrl, tickets)] : []),
+  ];
   for (const open of opened) {
     const bigDesk = await open();
     if (!bigDesk) {
@@ -171,8 +197,7 @@ const figures: Figure[] = [];
 
 if (only === undefined) {
   const measure = (database: BenchDatabase) => measureDialect(database, settings);
-  figures.push(...(await measureAndDrop(createSqliteBenchDatabase(), measure)));
-  figures.push(...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measure)));
+  figures.push(...(await onEachScratchDatabase(measure)));
 
   console.log("\n== calendar");
   for (const calendarFigure of await benchCalendar()) {
@@ -270,8 +295,7 @@ if (only === undefined || only === "sla") {
   }
 
   const measureScan = (database: BenchDatabase) => measureBreachScan(database, breachScan);
-  figures.push(...(await measureAndDrop(createSqliteBenchDatabase(), measureScan)));
-  figures.push(...(await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), measureScan)));
+  figures.push(...(await onEachScratchDatabase(measureScan)));
 }
 
 if (only === undefined || only === "knowledge" || only === "reports" || only === "big-desk-tickets") {
