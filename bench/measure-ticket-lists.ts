@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { sql } from "kysely";
 import { buildApp } from "../src/http/build-app.js";
 import type { Tend } from "../src/main.js";
 import type { SeededDesk } from "../src/modules/demo/seed-desk.js";
@@ -66,18 +67,25 @@ export async function measureTicketLists(
       });
     }
 
-    if (database.dialect === "sqlite") {
-      // Searched as the compaction job leaves the index: in one segment, however it was loaded.
+    {
+      // Searched as the compaction job leaves the index: SQLite's in one segment however it was
+      // loaded, PostgreSQL's documents one per ticket and visibility however they were indexed.
       const started = performance.now();
       let steps = 0;
       for (;;) {
         const run = await compactSearchIndex(tend.context());
         steps += run.steps;
-        if (run.segments <= 1) break;
+        if (run.finished) break;
       }
+      // What autovacuum does after the merge on a server that runs it (this machine's does not).
+      if (database.dialect === "postgres" && steps > 0)
+        await sql`VACUUM ANALYZE ticket_search`.execute(tend.database.db);
       if (steps > 0)
         record({
-          name: "search index merged into one segment",
+          name:
+            database.dialect === "sqlite"
+              ? "search index merged into one segment"
+              : "search documents merged",
           value: (performance.now() - started) / 1000,
           unit: "s",
           detail: `${steps} steps of the tickets.compact-search-index job`,

@@ -246,8 +246,8 @@ export function registerJobs(
         if (recomputed + warned > 0) ctx.logger.info({ recomputed, warned }, "SLA clocks fell due");
       })
       .register(compactSearchIndexJob, async (ctx) => {
-        const { steps, segments } = await compactSearchIndex(ctx);
-        if (steps > 0) ctx.logger.info({ steps, segments }, "search index segments merged");
+        const { steps, finished } = await compactSearchIndex(ctx);
+        if (steps > 0) ctx.logger.info({ steps, finished }, "search index compacted");
       })
       .register(refreshReportRollupsJob, async (ctx) => {
         const { steps, remaining } = await refreshReportRollups(ctx);

@@ -21,7 +21,7 @@ import { listPolicyRows } from "../sla/policy-repository.js";
 import type { ClockState } from "../sla/sla-types.js";
 import type { TicketChannel } from "../tickets/ticket.js";
 import { reserveTicketNumbers } from "../tickets/ticket-numbers.js";
-import { documentsPerTicket } from "../tickets/ticket-search.js";
+import { documentsPerTicket, textsByTicketAndVisibility } from "../tickets/ticket-search.js";
 import type { TicketStatus } from "../tickets/ticket-status.js";
 import { withSecondaryIndexesDropped } from "./bulk-load-indexes.js";
 import { deskText } from "./desk-text.js";
@@ -212,13 +212,17 @@ async function writeTicketBatch(db: Db, dialect: DialectKind, batch: TicketBatch
   });
 }
 
-/** The same rows `indexSearchDocuments` writes, one statement per batch rather than per document. */
+/**
+ * The same documents `indexSearchDocuments` writes, one statement per batch rather than per document:
+ * on PostgreSQL a ticket's texts of one visibility make one document.
+ */
 async function insertSearchDocuments(db: Db, dialect: DialectKind, documents: TicketBatch["documents"]) {
   if (dialect === "postgres") {
-    for (let start = 0; start < documents.length; start += 10_000) {
-      const slice = documents.slice(start, start + 10_000);
+    const rows = textsByTicketAndVisibility(documents);
+    for (let start = 0; start < rows.length; start += 10_000) {
+      const slice = rows.slice(start, start + 10_000);
       await sql`INSERT INTO ticket_search (ticket_id, visibility, document)
-        SELECT ticket_id, visibility, to_tsvector('english', body)
+        SELECT ticket_id, visibility, strip(to_tsvector('english', body))
         FROM unnest(${slice.map((d) => d.ticketId)}::text[], ${slice.map((d) => d.visibility)}::text[],
           ${slice.map((d) => d.text)}::text[]) AS d(ticket_id, visibility, body)`.execute(db);
     }

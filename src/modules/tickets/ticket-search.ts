@@ -4,9 +4,11 @@ import { ValidationError } from "../../errors.js";
 import { type Visibility, visibilities } from "./ticket.js";
 
 /**
- * Full-text search over subjects and comments: SQLite FTS5 or PostgreSQL tsvector, one document per
- * subject and per comment, each with its visibility. This file is the only place the dialects differ.
- * Both match every word the user typed (AND), with English stemming on both sides.
+ * Full-text search over subjects and comments: SQLite FTS5 or PostgreSQL tsvector, each text filed
+ * with its visibility. This file is the only place the dialects differ. Both match every word the
+ * user typed (AND), with English stemming on both sides. SQLite keeps a document per subject and per
+ * comment; PostgreSQL one per ticket and visibility, which a new comment's words are added to, so a
+ * ticket on PostgreSQL matches when its texts of one visibility hold every word between them.
  */
 export interface SearchDocument {
   ticketId: string;
@@ -23,27 +25,69 @@ export interface SearchDocument {
  */
 export const documentsPerTicket = 1_048_576;
 
+/**
+ * PostgreSQL adds a text's words to its ticket's document of the same visibility, or starts one. A
+ * frequent word's search walks tickets newest first and reads each one's documents: one a visibility
+ * instead of one a comment made that walk 1.7 times faster at a million tickets (a word in 7,110
+ * tickets: 40-46 ms -> 23-28 ms). Positions are dropped (`strip`): no search ranks or matches phrases,
+ * and a document half the size stays in its row. A document past `mergedDocumentLimitBytes`, or a text
+ * past it, starts a document of its own, so that no sum of them reaches tsvector's 1 MB ceiling.
+ * Two transactions adding to the same document at once may each start one; the search reads a ticket's
+ * documents together, so that costs a little speed and no result.
+ */
+export const mergedDocumentLimitBytes = 256 * 1024;
+
+/** The texts of each ticket and visibility joined into one, as PostgreSQL files them. */
+export function textsByTicketAndVisibility<
+  Text extends { ticketId: string; visibility: string; text: string },
+>(documents: readonly Text[]): Text[] {
+  const joined = new Map<string, Text>();
+  for (const doc of documents) {
+    const key = `${doc.ticketId} ${doc.visibility}`;
+    const earlier = joined.get(key);
+    joined.set(key, earlier ? { ...earlier, text: `${earlier.text}\n${doc.text}` } : doc);
+  }
+  return [...joined.values()];
+}
+
+async function indexPostgresDocuments(db: DbExecutor, documents: SearchDocument[]): Promise<void> {
+  for (const { ticketId, visibility, text } of textsByTicketAndVisibility(documents)) {
+    const words = sql`strip(to_tsvector('english', ${text}))`;
+    if (Buffer.byteLength(text) >= mergedDocumentLimitBytes) {
+      await sql`INSERT INTO ticket_search (ticket_id, visibility, document)
+        VALUES (${ticketId}, ${visibility}, ${words})`.execute(db);
+      continue;
+    }
+    // The size is measured unpacked (`|| ''` makes a fresh value): a stored document may be compressed.
+    await sql`WITH added AS (
+        UPDATE ticket_search SET document = document || ${words}
+        WHERE ctid = (SELECT ctid FROM ticket_search
+          WHERE ticket_id = ${ticketId} AND visibility = ${visibility}
+            AND pg_column_size(document || ''::tsvector) < ${mergedDocumentLimitBytes}
+          LIMIT 1)
+        RETURNING 1)
+      INSERT INTO ticket_search (ticket_id, visibility, document)
+      SELECT ${ticketId}, ${visibility}, ${words} WHERE NOT EXISTS (SELECT 1 FROM added)`.execute(db);
+  }
+}
+
 export async function indexSearchDocuments(
   db: DbExecutor,
   dialect: DialectKind,
   documents: SearchDocument[],
 ): Promise<void> {
+  if (dialect === "postgres") return indexPostgresDocuments(db, documents);
+  // A ticket's millionth document would take the next ticket's first rowid: the insert fails then.
+  // The factor is written into the SQL: bound, it would make the rowid a REAL.
+  const perTicket = sql.lit(documentsPerTicket);
   for (const doc of documents) {
-    if (dialect === "postgres") {
-      await sql`INSERT INTO ticket_search (ticket_id, visibility, document)
-        VALUES (${doc.ticketId}, ${doc.visibility}, to_tsvector('english', ${doc.text}))`.execute(db);
-    } else {
-      // A ticket's millionth document would take the next ticket's first rowid: the insert fails then.
-      // The factor is written into the SQL: bound, it would make the rowid a REAL.
-      const perTicket = sql.lit(documentsPerTicket);
-      await sql`INSERT INTO ticket_search (rowid, ticket_id, visibility, body)
-        SELECT coalesce(
-            (SELECT max(id) + 1 FROM ticket_search_content
-              WHERE id BETWEEN t.number * ${perTicket} AND (t.number + 1) * ${perTicket} - 2),
-            t.number * ${perTicket}),
-          t.id, ${doc.visibility}, ${doc.text}
-        FROM tickets AS t WHERE t.id = ${doc.ticketId}`.execute(db);
-    }
+    await sql`INSERT INTO ticket_search (rowid, ticket_id, visibility, body)
+      SELECT coalesce(
+          (SELECT max(id) + 1 FROM ticket_search_content
+            WHERE id BETWEEN t.number * ${perTicket} AND (t.number + 1) * ${perTicket} - 2),
+          t.number * ${perTicket}),
+        t.id, ${doc.visibility}, ${doc.text}
+      FROM tickets AS t WHERE t.id = ${doc.ticketId}`.execute(db);
   }
 }
 
@@ -185,6 +229,39 @@ export function ticketIdMatches(
       AND ticket_search.rowid BETWEEN tickets.number * ${perTicket}
         AND (tickets.number + 1) * ${perTicket} - 1
       AND ticket_search.ticket_id = tickets.id AND visibility IN (${sql.join(visible)}))`;
+}
+
+/**
+ * PostgreSQL: merges the documents of the `tickets` tickets numbered after `afterNumber` into one per
+ * ticket and visibility, as `indexPostgresDocuments` would have filed them (a desk indexed before it
+ * did, or a comment written by a process of the release before). Documents whose sum would pass
+ * `mergedDocumentLimitBytes` stay apart. Returns the last number it looked at, or null past the last.
+ */
+export async function mergeTicketDocuments(
+  db: DbExecutor,
+  afterNumber: number,
+  tickets: number,
+): Promise<{ throughNumber: number | null; merged: number }> {
+  const { rows } = await sql<{ through: number | null; merged: number }>`WITH batch AS (
+      SELECT id, number FROM tickets WHERE number > ${afterNumber} ORDER BY number LIMIT ${tickets}
+    ), split AS (
+      SELECT s.ticket_id, s.visibility FROM ticket_search AS s JOIN batch ON batch.id = s.ticket_id
+      GROUP BY s.ticket_id, s.visibility
+      HAVING count(*) > 1 AND sum(pg_column_size(s.document || ''::tsvector)) < ${mergedDocumentLimitBytes}
+    ), removed AS (
+      DELETE FROM ticket_search AS s USING split
+      WHERE s.ticket_id = split.ticket_id AND s.visibility = split.visibility
+      RETURNING s.ticket_id, s.visibility, s.document
+    ), merged AS (
+      INSERT INTO ticket_search (ticket_id, visibility, document)
+      SELECT removed.ticket_id, removed.visibility, array_to_tsvector(array_agg(DISTINCT word.lexeme))
+      FROM removed, unnest(removed.document) AS word
+      GROUP BY removed.ticket_id, removed.visibility
+      RETURNING 1
+    )
+    SELECT (SELECT max(number) FROM batch) AS through, (SELECT count(*) FROM merged) AS merged`.execute(db);
+  const row = rows[0];
+  return { throughNumber: row?.through ?? null, merged: Number(row?.merged ?? 0) };
 }
 
 /** Drops every document of the tickets, so an erasure can index what is left of them anew. */
