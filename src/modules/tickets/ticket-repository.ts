@@ -332,21 +332,36 @@ export async function listTicketRows(
   scope: TenantScope,
   query: TicketListQuery,
 ): Promise<TicketListRow[]> {
-  let select = (await filteredTickets(db, dialect, scope, query)).selectAll("tickets");
+  const filtered = await filteredTickets(db, dialect, scope, query);
   const column = `tickets.${ticketSortKeys[query.sort]}` as const;
   const direction = query.descending ? "desc" : "asc";
-  if (query.after) {
-    const { value, id } = query.after;
-    const beyond = query.descending ? "<" : ">";
-    select = select.where((eb) =>
-      eb.or([
-        eb(column, beyond, String(value)),
-        eb.and([eb(column, "=", String(value)), eb("tickets.id", beyond, id)]),
-      ]),
-    );
-  }
-  const page = select.orderBy(column, direction).orderBy("tickets.id", direction).limit(query.limit);
-  const rows = await withoutParallelWorkers(db, dialect, (serialDb) => serialDb.executeQuery(page.compile()));
+  const after = query.after;
+  const inPageOrder = <Select extends typeof filtered>(select: Select) =>
+    (after
+      ? select.where((eb) => {
+          const beyond = query.descending ? "<" : ">";
+          return eb.or([
+            eb(column, beyond, String(after.value)),
+            eb.and([eb(column, "=", String(after.value)), eb("tickets.id", beyond, after.id)]),
+          ]);
+        })
+      : select
+    )
+      .orderBy(column, direction)
+      .orderBy("tickets.id", direction)
+      .limit(query.limit);
+  // A search on PostgreSQL walks the list's index and keeps the few tickets that match: it takes the
+  // page's ids first, from the index alone, and reads only their rows. Reading every walked ticket's
+  // row made a word in 7,110 tickets of a million read 8,548 rows from all over the table for 51.
+  const page =
+    dialect === "postgres" && query.text
+      ? inPageOrder(
+          ticketsIn(db, scope).where("tickets.id", "in", inPageOrder(filtered.select("tickets.id"))),
+        )
+      : inPageOrder(filtered);
+  const rows = await withoutParallelWorkers(db, dialect, (serialDb) =>
+    serialDb.executeQuery(page.selectAll("tickets").compile()),
+  );
   return withNames(db, rows.rows);
 }
 

@@ -17,8 +17,8 @@ import {
 
 const desk = useTestDesk();
 
-/** Ticket numbers a search lists for an agent, newest first, every page. */
-async function searched(text: string): Promise<number[]> {
+/** Ticket numbers a search lists for an agent, newest first, every page of `limit`. */
+async function searched(text: string, limit = 100): Promise<number[]> {
   const agent = await desk.makeAgent();
   const numbers: number[] = [];
   let cursor: string | undefined;
@@ -26,7 +26,7 @@ async function searched(text: string): Promise<number[]> {
     const page = await listTickets({
       ctx: desk.as(agent.actor),
       filter: { text, sort: "-updatedAt" },
-      limit: 100,
+      limit,
       ...(cursor ? { cursor } : {}),
     });
     numbers.push(...page.items.map((ticket) => ticket.number));
@@ -58,6 +58,19 @@ describe("search picks its plan by how many documents match", () => {
       expect(plans[1]).toEqual(plans[0]);
       expect(plans[0]?.length).toBeGreaterThan(0);
     }
+  });
+
+  it("pages through a search's tickets newest first, each once", async () => {
+    const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
+    const numbers: number[] = [];
+    for (let n = 0; n < 5; n += 1) {
+      const { number } = await createTicket({
+        ctx: desk.as(customer.actor),
+        input: { subject: n === 2 ? "Unrelated" : `Bandicoot sighting ${n}`, body: "Details inside." },
+      });
+      if (n !== 2) numbers.push(number);
+    }
+    expect(await searched("bandicoot", 2)).toEqual(numbers.reverse());
   });
 
   it("counts a word in the frequent number of documents as frequent and lists its tickets newest first all the same", async () => {
