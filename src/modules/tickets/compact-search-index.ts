@@ -72,14 +72,14 @@ async function mergePostgresDocuments(ctx: Context): Promise<CompactionRun> {
         .where("name", "=", mergedThroughCounter)
         .forUpdate()
         .executeTakeFirstOrThrow();
-      const step = await mergeTicketDocuments(tx.db, cursor.value, ticketsPerStep);
-      if (step.throughNumber !== null)
+      const throughNumber = await mergeTicketDocuments(tx.db, cursor.value, ticketsPerStep);
+      if (throughNumber !== null)
         await tx.db
           .updateTable("counters")
-          .set({ value: step.throughNumber })
+          .set({ value: throughNumber })
           .where("name", "=", mergedThroughCounter)
           .execute();
-      return step.throughNumber;
+      return throughNumber;
     });
     if (through === null) return { steps, finished: true };
     steps += 1;

@@ -33,7 +33,8 @@ export const documentsPerTicket = 1_048_576;
  * and a document half the size stays in its row. A document past `mergedDocumentLimitBytes`, or a text
  * past it, starts a document of its own, so that no sum of them reaches tsvector's 1 MB ceiling.
  * Two transactions adding to the same document at once may each start one; the search reads a ticket's
- * documents together, so that costs a little speed and no result.
+ * documents together, so that costs a little speed and no result. The price is on the write: a comment
+ * rewrites its ticket's document, and the GIN index takes all of its words again, not only the new ones.
  */
 export const mergedDocumentLimitBytes = 256 * 1024;
 
@@ -241,8 +242,8 @@ export async function mergeTicketDocuments(
   db: DbExecutor,
   afterNumber: number,
   tickets: number,
-): Promise<{ throughNumber: number | null; merged: number }> {
-  const { rows } = await sql<{ through: number | null; merged: number }>`WITH batch AS (
+): Promise<number | null> {
+  const { rows } = await sql<{ through: number | null }>`WITH batch AS (
       SELECT id, number FROM tickets WHERE number > ${afterNumber} ORDER BY number LIMIT ${tickets}
     ), split AS (
       SELECT s.ticket_id, s.visibility FROM ticket_search AS s JOIN batch ON batch.id = s.ticket_id
@@ -257,11 +258,9 @@ export async function mergeTicketDocuments(
       SELECT removed.ticket_id, removed.visibility, array_to_tsvector(array_agg(DISTINCT word.lexeme))
       FROM removed, unnest(removed.document) AS word
       GROUP BY removed.ticket_id, removed.visibility
-      RETURNING 1
     )
-    SELECT (SELECT max(number) FROM batch) AS through, (SELECT count(*) FROM merged) AS merged`.execute(db);
-  const row = rows[0];
-  return { throughNumber: row?.through ?? null, merged: Number(row?.merged ?? 0) };
+    SELECT max(number) AS through FROM batch`.execute(db);
+  return rows[0]?.through ?? null;
 }
 
 /** Drops every document of the tickets, so an erasure can index what is left of them anew. */
