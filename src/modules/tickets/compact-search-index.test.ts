@@ -6,7 +6,7 @@ import { addComment } from "./add-comment.js";
 import { compactSearchIndex, mergedThroughCounter } from "./compact-search-index.js";
 import { createTicket } from "./create-ticket.js";
 import { listTickets } from "./read-tickets.js";
-import { mergedDocumentLimitBytes, searchIndexSegments } from "./ticket-search.js";
+import { appendLimitBytes, searchIndexSegments } from "./ticket-search.js";
 
 const desk = useTestDesk();
 
@@ -76,25 +76,31 @@ describe.runIf(testDialect === "postgres")("PostgreSQL's search documents", () =
     expect(customerPage.items).toEqual([]);
   });
 
-  it("starts a new document once a ticket's reaches the size limit, and finds the words of both", async () => {
+  it("starts a new document once a ticket's reaches the append limit, and finds the words of both", async () => {
     const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
     const { number } = await createTicket({
       ctx: desk.as(customer.actor),
       input: { subject: "Log dump", body: "Attached below." },
     });
-    // Distinct made-up words, so the document grows by each: hex numbers are single lexemes.
-    const words = Array.from({ length: 30_000 }, (_, n) => `zq${n.toString(16)}x`).join(" ");
-    expect(Buffer.byteLength(words)).toBeLessThan(mergedDocumentLimitBytes);
-    await addComment({ ctx: desk.as(customer.actor), number, input: { body: words } });
+    // Made-up words (a hex number is a lexeme as it is), each comment's distinct: the document grows by
+    // every one, and two comments take it past the limit.
+    const logLines = (part: number) =>
+      Array.from({ length: 500 }, (_, n) => `zq${(part * 1000 + n).toString(16)}x`).join(" ");
+    for (const part of [1, 2])
+      await addComment({ ctx: desk.as(customer.actor), number, input: { body: logLines(part) } });
+    expect(await documentRows(number)).toEqual({ public: 1 });
     const { rows } = await sql<{ size: number }>`SELECT max(pg_column_size(document || ''::tsvector)) AS size
       FROM ticket_search AS s JOIN tickets AS t ON t.id = s.ticket_id WHERE t.number = ${number}`.execute(
       desk.database.db,
     );
-    expect(Number(rows[0]?.size)).toBeGreaterThanOrEqual(mergedDocumentLimitBytes);
+    expect(Number(rows[0]?.size)).toBeGreaterThanOrEqual(appendLimitBytes);
     await addComment({ ctx: desk.as(customer.actor), number, input: { body: "Numbat afterthought." } });
     expect(await documentRows(number)).toEqual({ public: 2 });
     expect(await searchedNumbers("numbat")).toEqual([number]);
-    expect(await searchedNumbers("zq1fx")).toEqual([number]);
+    expect(await searchedNumbers("zq3e9x")).toEqual([number]);
+    // A text past the limit is a document of its own from the start.
+    await addComment({ ctx: desk.as(customer.actor), number, input: { body: logLines(3).repeat(3) } });
+    expect(await documentRows(number)).toEqual({ public: 3 });
   });
 
   it("merges the documents of tickets indexed one per comment, and the same tickets are found", async () => {
