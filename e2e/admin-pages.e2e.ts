@@ -244,7 +244,7 @@ describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
     expect(browser.problems).toEqual([]);
   });
 
-  it("sets the desk's retention, and erases a customer at their request after showing what goes", async () => {
+  it("sets the desk's and an organization's retention, and erases a customer at their request after showing what goes", async () => {
     const { page } = browser;
     await page.goto(`${desk.url}/admin`);
     await openSection(page, "Privacy");
@@ -278,6 +278,52 @@ describe.skipIf(chromiumMissing)("the admin pages in Chromium", () => {
     });
     await openSection(page, "Organizations");
     await page.getByRole("link", { name: "Fabrikam" }).click();
+
+    // Fabrikam's contract keeps its tickets shorter than the desk does, and deletes them.
+    const retention = page.getByRole("region", { name: "Retention" });
+    await retention
+      .getByText("The desk's default: closed tickets are anonymized 24 months after closing.")
+      .waitFor();
+    await retention.getByLabel("Months after closing").fill("6");
+    await retention.getByLabel("Then they are").selectOption("delete");
+    await retention.getByRole("button", { name: "Save its retention" }).click();
+    await retention.getByText("Its own policy: closed tickets are deleted 6 months after closing.").waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    const fabrikamId = (
+      await desk.tend.database.db
+        .selectFrom("organizations")
+        .select("id")
+        .where("name", "=", "Fabrikam")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const ownPolicy = () =>
+      desk.tend.database.db
+        .selectFrom("retention_policies")
+        .select(["closed_ticket_months", "closed_ticket_action"])
+        .where("organization_id", "=", fabrikamId)
+        .execute();
+    expect(await ownPolicy()).toEqual([{ closed_ticket_months: 6, closed_ticket_action: "delete" }]);
+    // A month count the API refuses is shown at its field, and nothing changes.
+    await retention.getByLabel("Months after closing").fill("500");
+    await retention.getByRole("button", { name: "Save its retention" }).click();
+    await retention.getByText("must be <= 120").waitFor();
+    expect(await retention.getByLabel("Months after closing").getAttribute("aria-invalid")).toBe("true");
+    expect(await ownPolicy()).toEqual([{ closed_ticket_months: 6, closed_ticket_action: "delete" }]);
+    expect(await retention.getByRole("status").textContent()).toBe("");
+    expect(browser.problems.splice(0)).toEqual([expect.stringMatching(/status of 400/)]);
+    await screenshot(page, "admin-organization-retention");
+    // The Privacy page lists it, and leads back to it.
+    await openSection(page, "Privacy");
+    const own = page.getByRole("region", { name: "Organizations with their own policy" });
+    await own.getByText("closed tickets are deleted 6 months after closing").waitFor();
+    await own.getByRole("link", { name: "Fabrikam" }).click();
+    await retention.getByRole("button", { name: "Follow the desk's default instead" }).click();
+    await retention.getByText("It follows the desk's default again.").waitFor();
+    await retention
+      .getByText("The desk's default: closed tickets are anonymized 24 months after closing.")
+      .waitFor();
+    expect(await ownPolicy()).toEqual([]);
+
     const fay = page.locator("tr", { hasText: "fay@fabrikam.example" });
     await fay.getByRole("button", { name: "Erase… Fay Customer" }).click();
     await fay.getByText(`Their 1 ticket(s) stay, without their words: #${ticket.number}.`).waitFor();

@@ -21,6 +21,7 @@ import {
   useSubmission,
 } from "./form-controls.js";
 import { OrganizationPeople } from "./organization-people.js";
+import { OrganizationRetention } from "./privacy-page.js";
 import {
   newTargetDraft,
   type TargetDraft,
@@ -287,7 +288,7 @@ function Exceptions({ organizationId }: { organizationId: string }) {
   );
 }
 
-/** One organization: its fields, and the SLA exceptions agreed with it. */
+/** One organization: its fields, the SLA exceptions agreed with it, its retention and its people. */
 export function OrganizationPage() {
   const { id = "" } = useParams();
   const organization = useLoaded(() => api<OrganizationView>("GET", `/organizations/${id}`), [id]);
@@ -316,6 +317,7 @@ export function OrganizationPage() {
             {saved ? "Saved." : ""}
           </p>
           <Exceptions organizationId={id} />
+          <OrganizationRetention organizationId={id} />
           <OrganizationPeople organizationId={id} />
         </>
       ) : (
