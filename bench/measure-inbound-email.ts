@@ -5,6 +5,7 @@ import { loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/database.js";
 import type { BenchDatabase } from "./bench-database.js";
 import { type BuiltServer, startBuiltServer } from "./built-server.js";
+import { startChildServer } from "./child-server.js";
 import { formatNumber, type RecordFigure } from "./report.js";
 import { summarizeLatencies } from "./stats.js";
 
@@ -32,6 +33,7 @@ const layouts = [
  * 100 ms early-talker pause before the greeting to every message. Acceptance latency is the client's
  * time to the 250; end-to-end throughput counts a message once the worker has parsed, threaded and
  * stored it as a ticket. CPU is read from /proc: on this 2-core machine the senders share the cores.
+ * Last, the same senders against a server that stores nothing (`measureFloor`): the exchange's own cost.
  */
 export async function measureInboundEmail(
   database: BenchDatabase,
@@ -57,35 +59,14 @@ export async function measureInboundEmail(
         const port = servers[0]?.smtpPort ?? 0;
         const serversCpuMs = () => servers.reduce((sum, server) => sum + processCpuMs(server.pid), 0);
         const run = async (label: string, pool: boolean, messagesPerSender: number) => {
-          const latencies: number[] = [];
           const cpuBefore = serversCpuMs();
           const sendersCpuBefore = processCpuMs(process.pid);
           const started = performance.now();
-          await Promise.all(
-            Array.from({ length: senders }, async (_, sender) => {
-              const transport = nodemailer.createTransport({
-                host: "127.0.0.1",
-                port,
-                ignoreTLS: true,
-                pool,
-              });
-              for (let n = 0; n < messagesPerSender; n += 1) {
-                const sentAt = performance.now();
-                await transport.sendMail({
-                  // A sender per message: the per-sender flood limit is not what this measures.
-                  from: `customer-${index}-${label}-${sender}-${n}@bench-customer.example`.replaceAll(
-                    " ",
-                    "-",
-                  ),
-                  to: supportAddress,
-                  subject: `Invoice ${sender}-${n} shows the wrong VAT rate`,
-                  text: "Hello,\n\nour last invoice applies 19% VAT instead of 7%. Could you correct it?\n\nThanks,\nDana",
-                });
-                latencies.push(performance.now() - sentAt);
-              }
-              transport.close();
-            }),
-          );
+          const latencies = await sendFromEachSender(port, {
+            pool,
+            messagesPerSender,
+            tag: `${index}-${label}`,
+          });
           const acceptedSeconds = (performance.now() - started) / 1000;
           while ((await unprocessed()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
           const processedSeconds = (performance.now() - started) / 1000;
@@ -127,8 +108,73 @@ export async function measureInboundEmail(
         for (const server of servers) await server.stop();
       }
     }
+    await measureFloor(settings, record);
   } finally {
     await observer.destroy();
+  }
+}
+
+/**
+ * Each sender keeps one connection (pooled) or opens one per message, and sends its messages one
+ * after another, as a relay delivering its queue does; resolves with each message's time to its 250.
+ */
+async function sendFromEachSender(
+  port: number,
+  options: { pool: boolean; messagesPerSender: number; tag: string },
+): Promise<number[]> {
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: senders }, async (_, sender) => {
+      const transport = nodemailer.createTransport({
+        host: "127.0.0.1",
+        port,
+        ignoreTLS: true,
+        pool: options.pool,
+      });
+      for (let n = 0; n < options.messagesPerSender; n += 1) {
+        const sentAt = performance.now();
+        await transport.sendMail({
+          // A sender per message: the per-sender flood limit is not what this measures.
+          from: `customer-${options.tag}-${sender}-${n}@bench-customer.example`.replaceAll(" ", "-"),
+          to: supportAddress,
+          subject: `Invoice ${sender}-${n} shows the wrong VAT rate`,
+          text: "Hello,\n\nour last invoice applies 19% VAT instead of 7%. Could you correct it?\n\nThanks,\nDana",
+        });
+        latencies.push(performance.now() - sentAt);
+      }
+      transport.close();
+    }),
+  );
+  return latencies;
+}
+
+/**
+ * The same senders against `serve-smtp-floor.ts`, which stores nothing: the most any server built on
+ * smtp-server could take from them here, and the CPU the exchange itself costs on each side.
+ */
+async function measureFloor(settings: InboundEmailSettings, record: RecordFigure): Promise<void> {
+  const floor = await startChildServer("serve-smtp-floor.ts", {});
+  try {
+    const serverCpuBefore = processCpuMs(floor.pid);
+    const sendersCpuBefore = processCpuMs(process.pid);
+    const started = performance.now();
+    await sendFromEachSender(floor.smtpPort ?? 0, {
+      pool: true,
+      messagesPerSender: settings.messagesPerSender,
+      tag: "floor",
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const total = senders * settings.messagesPerSender;
+    record({
+      name: "floor: smtp-server storing nothing, 2 senders",
+      value: total / seconds,
+      unit: "messages/s",
+      detail:
+        `its CPU ${formatNumber((processCpuMs(floor.pid) - serverCpuBefore) / total)} ms a message, ` +
+        `the senders' ${formatNumber((processCpuMs(process.pid) - sendersCpuBefore) / total)} ms`,
+    });
+  } finally {
+    await floor.stop();
   }
 }
 
