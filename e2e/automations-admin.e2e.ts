@@ -4,6 +4,7 @@ import { systemActor } from "../src/modules/identity/actor.js";
 import { createGroup } from "../src/modules/identity/manage-groups.js";
 import { createTicket } from "../src/modules/tickets/create-ticket.js";
 import { getTicket } from "../src/modules/tickets/read-tickets.js";
+import { createWebhookEndpoint } from "../src/modules/webhooks/manage-webhook-endpoints.js";
 import {
   type Browser,
   chromiumMissing,
@@ -130,6 +131,45 @@ describe.skipIf(chromiumMissing)("the automations admin page in Chromium", () =>
     await row.getByRole("button", { name: "Delete Invoice questions to Billing" }).click();
     await row.getByRole("button", { name: "Yes, delete Invoice questions to Billing" }).click();
     await page.getByText("No automations yet.").waitFor();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it("posts a chat room's own JSON from a webhook action, refusing a body that would not be JSON", async () => {
+    const { page } = browser;
+    const { endpoint } = await createWebhookEndpoint({
+      ctx: desk.tend.context(systemActor("e2e setup")),
+      input: { url: "https://chat.example/hooks/support", eventKinds: ["sla.breached"] },
+      policy: { allowPrivateNetworks: true },
+    });
+    await page.reload();
+    await page.getByRole("button", { name: "New automation" }).click();
+    const form = page.getByRole("form", { name: "New automation" });
+    await form.getByLabel("Name").fill("Tell the chat room");
+    await form.getByRole("button", { name: "Add an action" }).click();
+    const call = form.getByRole("group", { name: "Action 1" });
+    await call.getByLabel("Do").selectOption({ label: "Call a webhook" });
+    expect(await call.getByLabel("Webhook endpoint").inputValue()).toBe(endpoint.id);
+    const body = call.getByLabel("Body (optional)");
+    // The number outside a string: JSON for this ticket, not for a subject.
+    await body.fill('{"text": "New ticket", "number": {{ticket.number}}}');
+    await form.getByRole("button", { name: "Add automation" }).click();
+    await eventually(() => body.getAttribute("aria-invalid")).toBe("true");
+    expect(await errorBeside(body)).toMatch(/^must be JSON with the placeholders inside its strings/);
+    expect(browser.problems.splice(0)).toEqual([expect.stringContaining("422")]);
+
+    const template = '{"text": "New ticket #{{ticket.number}}: {{ticket.subject}}"}';
+    await body.fill(template);
+    await form.getByRole("button", { name: "Add automation" }).click();
+    await page.getByRole("row", { name: /Tell the chat room/ }).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    const saved = await desk.tend.database.db
+      .selectFrom("automations")
+      .select("actions")
+      .where("name", "=", "Tell the chat room")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(saved.actions)).toEqual([
+      { type: "call_webhook", endpointId: endpoint.id, bodyTemplate: template },
+    ]);
     expect(browser.problems).toEqual([]);
   });
 });

@@ -426,6 +426,79 @@ describe("an automation's “call a webhook”", () => {
     await setEnabled(endpoint.id, false);
   });
 
+  it("posts the admin's own body when the action has one, signed like any delivery", async () => {
+    desk().clock.set(new Date());
+    answerWith = 204;
+    received.length = 0;
+    const { endpoint, secret } = await newEndpoint(["sla.breached"]);
+    const bodyTemplate =
+      '{"text": "#{{ticket.number}} {{ticket.subject}}", "blocks": [{"type": "section", "from": "{{requester.email}}"}]}';
+    const created = await desk().app.inject({
+      method: "POST",
+      url: "/api/v1/automations",
+      headers: email.admin.auth,
+      payload: {
+        name: "Tell the chat room",
+        events: ["ticket.created"],
+        conditions: [{ field: "text", operator: "contains", value: "chat-room" }],
+        actions: [{ type: "call_webhook", endpointId: endpoint.id, bodyTemplate }],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect((created.json() as { actions: unknown[] }).actions).toEqual([
+      { type: "call_webhook", endpointId: endpoint.id, bodyTemplate },
+    ]);
+    // Quotes, a backslash and a line break in the subject stay inside the JSON string.
+    const ticket = await openTicket('chat-room: "Exports" fail \\ since\nMonday');
+    for (let round = 0; round < 4; round += 1) await runJobs();
+
+    const calls = received.filter((post) => post.body.includes('"blocks"'));
+    expect(calls).toHaveLength(1);
+    const verified = new Webhook(secret).verify(
+      calls[0]?.body ?? "",
+      calls[0]?.headers as Record<string, string>,
+    );
+    expect(verified).toEqual({
+      text: `#${ticket.number} chat-room: "Exports" fail \\ since\nMonday`,
+      blocks: [{ type: "section", from: customer.email }],
+    });
+    expect((await deliveries(endpoint.id)).items[0]).toMatchObject({
+      state: "delivered",
+      eventKind: "automation.webhook_called",
+    });
+    await desk().app.inject({
+      method: "PATCH",
+      url: `/api/v1/automations/${(created.json() as { id: string }).id}`,
+      headers: email.admin.auth,
+      payload: { enabled: false },
+    });
+    await setEnabled(endpoint.id, false);
+  });
+
+  it("refuses a body that would not be JSON for every ticket, naming the field", async () => {
+    const { endpoint } = await newEndpoint(["sla.breached"]);
+    const refused = await desk().app.inject({
+      method: "POST",
+      url: "/api/v1/automations",
+      headers: email.admin.auth,
+      payload: {
+        name: "Broken body",
+        events: ["ticket.created"],
+        actions: [
+          { type: "call_webhook", endpointId: endpoint.id, bodyTemplate: '{"number": {{ticket.number}}}' },
+        ],
+      },
+    });
+    expect(refused.statusCode).toBe(422);
+    expect((refused.json() as { errors: Array<{ field: string; message: string }> }).errors).toEqual([
+      {
+        field: "actions/0/bodyTemplate",
+        message: expect.stringMatching(/^must be JSON with the placeholders/),
+      },
+    ]);
+    await setEnabled(endpoint.id, false);
+  });
+
   it("is refused for an endpoint that does not exist", async () => {
     const refused = await desk().app.inject({
       method: "POST",

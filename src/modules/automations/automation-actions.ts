@@ -18,7 +18,7 @@ export type AutomationAction =
   | { type: "send_public_reply"; body: string }
   | { type: "notify_by_email"; personIds: string[]; subject: string; body: string }
   | { type: "open_page"; policyId: string }
-  | { type: "call_webhook"; endpointId: string }
+  | { type: "call_webhook"; endpointId: string; bodyTemplate?: string }
   | { type: "assign_in_group"; groupId: string; strategy: AssignmentStrategy };
 
 export type AutomationActionType = AutomationAction["type"];
@@ -53,6 +53,35 @@ export function renderTemplate(template: string, values: TemplateValues): string
   );
 }
 
+/**
+ * A webhook body of the admin's own (the JSON a chat tool's incoming webhook takes, say), with the
+ * placeholders inside its strings. Each value goes in as JSON string content, so a subject with quotes,
+ * backslashes or line breaks cannot end its string or add fields of its own.
+ */
+export function renderJsonTemplate(template: string, values: TemplateValues): string {
+  const escaped = Object.fromEntries(
+    Object.entries(values).map(([name, value]) => [name, JSON.stringify(value).slice(1, -1)]),
+  ) as TemplateValues;
+  return renderTemplate(template, escaped);
+}
+
+// Values that would break a body whose placeholders stood outside a string, or which escaped nothing.
+const probeValues = Object.fromEntries(
+  templatePlaceholders.map((name) => [name, `"${name}", \\ \n}`]),
+) as TemplateValues;
+
+/** Why a webhook body template would not make JSON for every ticket, or undefined when it does. */
+export function webhookBodyProblem(template: string): string | undefined {
+  try {
+    const body: unknown = JSON.parse(renderJsonTemplate(template, probeValues));
+    if (body === null || typeof body !== "object")
+      return "must be a JSON object or array, with the placeholders inside its strings";
+    return undefined;
+  } catch (error) {
+    return `must be JSON with the placeholders inside its strings: ${(error as Error).message}`;
+  }
+}
+
 export function unknownPlaceholders(template: string): string[] {
   return [...template.matchAll(placeholderPattern)]
     .map((match) => match[1] as string)
@@ -68,7 +97,7 @@ export function checkActions(actions: readonly AutomationAction[]): AutomationAc
   if (actions.length === 0) problems.push({ field: "actions", message: "at least one action" });
   const checked = actions.map((action, index): AutomationAction => {
     const at = `actions/${index}`;
-    const template = (field: "body" | "subject", text: string) => {
+    const template = (field: "body" | "subject" | "bodyTemplate", text: string) => {
       if (text.trim() === "") problems.push({ field: `${at}/${field}`, message: "must not be blank" });
       const unknown = unknownPlaceholders(text);
       if (unknown.length > 0)
@@ -90,6 +119,13 @@ export function checkActions(actions: readonly AutomationAction[]): AutomationAc
       case "add_internal_note":
       case "send_public_reply":
         template("body", action.body);
+        return action;
+      case "call_webhook":
+        if (action.bodyTemplate !== undefined) {
+          template("bodyTemplate", action.bodyTemplate);
+          const problem = webhookBodyProblem(action.bodyTemplate);
+          if (problem) problems.push({ field: `${at}/bodyTemplate`, message: problem });
+        }
         return action;
       case "notify_by_email":
         if (action.personIds.length === 0)

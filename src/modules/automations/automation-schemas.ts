@@ -57,7 +57,18 @@ export const ActionSchema = Type.Union([
     closed,
   ),
   Type.Object({ type: Type.Literal("open_page"), policyId: Id }, closed),
-  Type.Object({ type: Type.Literal("call_webhook"), endpointId: Id }, closed),
+  Type.Object(
+    {
+      type: Type.Literal("call_webhook"),
+      endpointId: Id,
+      bodyTemplate: Type.Optional(
+        Template(
+          "The body to post instead of Tend's own message: JSON with the placeholders inside its strings, each value escaped as a JSON string's content",
+        ),
+      ),
+    },
+    closed,
+  ),
   Type.Object(
     {
       type: Type.Literal("assign_in_group"),

@@ -11,7 +11,12 @@ import { type UpdateTicketInput, updateTicket } from "../tickets/update-ticket.j
 import { queueAddressedWebhook } from "../webhooks/deliver-webhooks.js";
 import { findEndpoint } from "../webhooks/webhook-repository.js";
 import { leastLoaded, nextRoundRobin } from "./assignment-choice.js";
-import { type AutomationAction, renderTemplate, type TemplateValues } from "./automation-actions.js";
+import {
+  type AutomationAction,
+  renderJsonTemplate,
+  renderTemplate,
+  type TemplateValues,
+} from "./automation-actions.js";
 import {
   activeStaffInGroup,
   moveAssignmentCursor,
@@ -201,6 +206,9 @@ export async function performAction(ctx: Context, run: ActionRun, action: Automa
           data: {
             automation: { name: run.automationName, runId: run.runId },
             ticket: webhookTicket(ticket, tags),
+            ...(action.bodyTemplate === undefined
+              ? {}
+              : { body: renderJsonTemplate(action.bodyTemplate, templateValues(ticket)) }),
           },
         }),
       );

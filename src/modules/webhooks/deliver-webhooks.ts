@@ -8,7 +8,7 @@ import { postWebhook, type WebhookAnswer } from "../../shared/signed-webhook.js"
 import { recordAudit } from "../audit/record-audit.js";
 import { requireAdmin } from "../identity/identity-policy.js";
 import { signingSecrets, syncWebhookSubscriptions } from "./manage-webhook-endpoints.js";
-import { endpointHears, nextRetryDelayMs, shouldDisable, webhookMessage } from "./webhook-delivery-rules.js";
+import { endpointHears, nextRetryDelayMs, shouldDisable, webhookBody } from "./webhook-delivery-rules.js";
 import { endpointKinds, presentDelivery, type WebhookDeliveryView } from "./webhook-presenter.js";
 import {
   attemptsOf,
@@ -148,7 +148,7 @@ export async function deliverWebhook(
     (await refusedTarget(endpoint.url, settings)) ??
     (await postWebhook({
       url: endpoint.url,
-      body: JSON.stringify(webhookMessage(event)),
+      body: webhookBody(event),
       signing: { secrets: signingSecrets(ctx, endpoint, at), messageId: delivery.id, at },
     }));
   await inTransaction(ctx, async (tx) => {

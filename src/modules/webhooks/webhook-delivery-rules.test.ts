@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { HOUR, MINUTE, SECOND } from "../../shared/clock.js";
-import { endpointHears, nextRetryDelayMs, shouldDisable, webhookMessage } from "./webhook-delivery-rules.js";
+import {
+  endpointHears,
+  nextRetryDelayMs,
+  shouldDisable,
+  webhookBody,
+  webhookMessage,
+} from "./webhook-delivery-rules.js";
 
 describe("webhook delivery rules", () => {
   it("retries on the Standard Webhooks schedule, then gives up after the eighth attempt", () => {
@@ -37,6 +43,27 @@ describe("webhook delivery rules", () => {
       data: { ticketId: "t1", ticketNumber: 7, subject: "Export" },
     });
     expect(webhookMessage({ ...event, ticketId: null }).data).toEqual({ ticketNumber: 7, subject: "Export" });
+  });
+
+  it("posts an automation's own rendered body as it is, and the message for every other event", () => {
+    const event = {
+      id: "e2",
+      kind: "automation.webhook_called" as const,
+      ticketId: "t1",
+      payload: { automation: { name: "Bridge" }, body: '{"text":"#7 is down"}' },
+      createdAt: "2026-12-01T08:00:00.000Z",
+    };
+    expect(webhookBody(event)).toBe('{"text":"#7 is down"}');
+    const { body: _, ...withoutBody } = event.payload;
+    expect(JSON.parse(webhookBody({ ...event, payload: withoutBody }))).toMatchObject({
+      type: "automation.webhook_called",
+      data: { automation: { name: "Bridge" } },
+    });
+    // Another kind's payload field named body is data, not a body to post.
+    expect(JSON.parse(webhookBody({ ...event, kind: "ticket.created" }))).toMatchObject({
+      type: "ticket.created",
+      data: { body: '{"text":"#7 is down"}' },
+    });
   });
 
   it("matches an endpoint's kinds, * for every one", () => {

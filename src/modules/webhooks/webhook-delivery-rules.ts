@@ -38,6 +38,17 @@ export function webhookMessage(event: DomainEvent) {
   };
 }
 
+/**
+ * What is posted for an event: the body an automation's "call a webhook" rendered from its admin's
+ * template when it has one (kept in the event, so every retry sends the same bytes), else the message.
+ */
+export function webhookBody(event: DomainEvent): string {
+  const own = event.payload.body;
+  return event.kind === "automation.webhook_called" && typeof own === "string"
+    ? own
+    : JSON.stringify(webhookMessage(event));
+}
+
 /** Whether an endpoint subscribed to these kinds hears this one (pure). */
 export function endpointHears(eventKinds: readonly string[], kind: string): boolean {
   return eventKinds.includes("*") || eventKinds.includes(kind);

@@ -342,13 +342,27 @@ function ActionInputs({
       );
     case "call_webhook":
       return (
-        <SelectField
-          label="Webhook endpoint"
-          name={`${at}/endpointId`}
-          names={choices.endpoints}
-          value={action.endpointId}
-          onChange={(endpointId) => onChange({ ...action, endpointId })}
-        />
+        <>
+          <SelectField
+            label="Webhook endpoint"
+            name={`${at}/endpointId`}
+            names={choices.endpoints}
+            value={action.endpointId}
+            onChange={(endpointId) => onChange({ ...action, endpointId })}
+          />
+          <TextField
+            label="Body (optional)"
+            name={`${at}/bodyTemplate`}
+            hint={`JSON to post instead of Tend's own message, for a receiver that expects its own format (a chat tool's incoming webhook). Placeholders go inside its strings. ${placeholderHint}`}
+            rows={4}
+            value={action.bodyTemplate ?? ""}
+            onChange={(text) => {
+              // Left empty, the action sends Tend's own message: the field is not sent at all.
+              const { bodyTemplate: _, ...rest } = action;
+              onChange(text.trim() === "" ? rest : { ...rest, bodyTemplate: text });
+            }}
+          />
+        </>
       );
     case "assign_in_group":
       return (
