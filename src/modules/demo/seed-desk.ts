@@ -19,6 +19,7 @@ import { reportFactOf } from "../reports/sla-report-rules.js";
 import { type MatchablePolicy, policiesFor } from "../sla/policy-matching.js";
 import { listPolicyRows } from "../sla/policy-repository.js";
 import type { ClockState } from "../sla/sla-types.js";
+import { markLoadedTicketsMerged } from "../tickets/compact-search-index.js";
 import type { TicketChannel } from "../tickets/ticket.js";
 import { reserveTicketNumbers } from "../tickets/ticket-numbers.js";
 import { documentsPerTicket, textsByTicketAndVisibility } from "../tickets/ticket-search.js";
@@ -166,7 +167,10 @@ export async function seedDesk(db: Db, dialect: DialectKind, options: SeedDeskOp
   // while has them. Without them, until autovacuum came by, a 20,000-ticket demo desk planned a
   // ticket's SLA facts as a scan of two whole indexes of ticket_events: 26–46 ms instead of 0.35.
   // Tend never runs ANALYZE on SQLite: its queries are written for a planner without statistics.
-  if (dialect === "postgres") await sql`VACUUM ANALYZE`.execute(db);
+  if (dialect === "postgres") {
+    await markLoadedTicketsMerged(db, { firstNumber, lastNumber: firstNumber + options.tickets - 1 });
+    await sql`VACUUM ANALYZE`.execute(db);
+  }
 
   const { busiestAgentId, busiestOrganizationId, ticketsMentioning } = stats();
   const busiestOrganization = people.organizations.find((o) => o.id === busiestOrganizationId);

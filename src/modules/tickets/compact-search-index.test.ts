@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { testDialect } from "../../../test/support/test-database.js";
 import { useTestDesk } from "../../../test/support/test-desk.js";
 import { addComment } from "./add-comment.js";
-import { compactSearchIndex, mergedThroughCounter } from "./compact-search-index.js";
+import { compactSearchIndex, markLoadedTicketsMerged, mergedThroughCounter } from "./compact-search-index.js";
 import { createTicket } from "./create-ticket.js";
 import { listTickets } from "./read-tickets.js";
 import { appendLimitBytes, searchIndexSegments } from "./ticket-search.js";
@@ -152,5 +152,42 @@ describe.runIf(testDialect === "postgres")("PostgreSQL's search documents", () =
       .executeTakeFirstOrThrow();
     expect(cursor.value).toBeGreaterThanOrEqual(numbers.at(-1) ?? 0);
     expect(await compactSearchIndex(desk.system)).toEqual({ steps: 0, finished: true });
+  });
+
+  it("skips a bulk load's tickets only when every ticket before them was merged", async () => {
+    const db = desk.database.db;
+    const cursor = async () =>
+      Number(
+        (
+          await db
+            .selectFrom("counters")
+            .select("value")
+            .where("name", "=", mergedThroughCounter)
+            .executeTakeFirstOrThrow()
+        ).value,
+      );
+    while (!(await compactSearchIndex(desk.system)).finished);
+    const customer = await desk.makeCustomer((await desk.makeOrganization()).id);
+    // Written since the job last passed: not merged as far as the cursor knows.
+    const { number } = await createTicket({
+      ctx: desk.as(customer.actor),
+      input: { subject: "Quokka sighting", body: "By the ferry." },
+    });
+    const before = await cursor();
+    expect(before).toBeLessThan(number);
+    const load = { firstNumber: number + 1, lastNumber: number + 1000 };
+    expect(await markLoadedTicketsMerged(db, load)).toBe(false);
+    expect(await cursor()).toBe(before);
+
+    // Once the job has passed that ticket, a load after it is marked merged in one move.
+    while (!(await compactSearchIndex(desk.system)).finished);
+    expect(await cursor()).toBe(number);
+    expect(await markLoadedTicketsMerged(db, load)).toBe(true);
+    expect(await cursor()).toBe(number + 1000);
+    // A load of lower numbers never moves the cursor back.
+    expect(await markLoadedTicketsMerged(db, { firstNumber: number + 1, lastNumber: number + 10 })).toBe(
+      true,
+    );
+    expect(await cursor()).toBe(number + 1000);
   });
 });

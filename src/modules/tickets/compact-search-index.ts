@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import type { Db } from "../../db/database.js";
 import type { Context } from "../../shared/context.js";
 import { inTransaction } from "../../shared/context.js";
 import { mergeSearchIndex, mergeTicketDocuments, searchIndexSegments } from "./ticket-search.js";
@@ -85,4 +86,42 @@ async function mergePostgresDocuments(ctx: Context): Promise<CompactionRun> {
     steps += 1;
     if (performance.now() - started >= postgresWorkPerRunMs) return { steps, finished: false };
   }
+}
+
+/**
+ * After a bulk load that wrote its tickets' documents merged (`tend demo --bulk`, PostgreSQL): moves the
+ * cursor past them when every ticket before them was merged already, so the job does not walk a million
+ * tickets it has nothing to merge in. Loaded beside tickets still indexed one document per comment, the
+ * cursor stays, and the job merges those as it passes. Returns whether it moved.
+ */
+export async function markLoadedTicketsMerged(
+  db: Db,
+  loaded: { firstNumber: number; lastNumber: number },
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto("counters")
+      .values({ name: mergedThroughCounter, value: 0 })
+      .onConflict((conflict) => conflict.column("name").doNothing())
+      .execute();
+    const cursor = await tx
+      .selectFrom("counters")
+      .select("value")
+      .where("name", "=", mergedThroughCounter)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const earlier = await tx
+      .selectFrom("tickets")
+      .select((eb) => eb.fn.max<number | null>("number").as("number"))
+      .where("number", "<", loaded.firstNumber)
+      .executeTakeFirstOrThrow();
+    if (earlier.number !== null && Number(earlier.number) > Number(cursor.value)) return false;
+    await tx
+      .updateTable("counters")
+      .set({ value: loaded.lastNumber })
+      .where("name", "=", mergedThroughCounter)
+      .where("value", "<", loaded.lastNumber)
+      .execute();
+    return true;
+  });
 }
