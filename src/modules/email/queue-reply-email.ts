@@ -12,6 +12,8 @@ export const sendOutboundEmailJob = "email.send-outbound";
 export interface TicketEmail {
   ticket: { id: string; number: number; subject: string; channel: string; requester_id: string };
   comment: { id: string; bodyText: string; bodyHtml: string };
+  /** The requester's address, when the caller has just read it: not read again. */
+  requester?: { email: string };
 }
 
 /**
@@ -42,7 +44,7 @@ const followersScope = systemScope("the followers a public reply is mailed to");
  */
 async function queueTicketEmail(ctx: Context, kind: TicketMailKind, mail: TicketEmail): Promise<void> {
   if (mail.ticket.channel !== "email") return;
-  const requester = await findPersonById(ctx.db, mail.ticket.requester_id);
+  const requester = mail.requester ?? (await findPersonById(ctx.db, mail.ticket.requester_id));
   if (!requester) return;
   const followers = (await listFollowerRows(ctx.db, followersScope, mail.ticket.id))
     .map((follower) => follower.email)

@@ -3,7 +3,6 @@ import { newId } from "../../shared/ids.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { queueAcknowledgementEmail } from "../email/queue-reply-email.js";
 import { systemActor } from "../identity/actor.js";
-import { findPersonById } from "../identity/person-repository.js";
 import { commentBody } from "../tickets/comment-body.js";
 import { unqualifiedReply } from "../tickets/reply-qualification.js";
 import { eventRow } from "../tickets/ticket-events.js";
@@ -35,6 +34,8 @@ export async function acknowledgeIfSupportClosed(
     created_at: string;
     requester_id: string;
   },
+  /** The ticket's requester, as the ticket's own transaction read it. */
+  requester: { name: string; email: string; time_zone: string | null },
 ): Promise<boolean> {
   if (ctx.actor.kind === "person" && ctx.actor.role !== "customer") return false;
   if (ticket.status !== "new") return false;
@@ -48,12 +49,11 @@ export async function acknowledgeIfSupportClosed(
 
   const arrivedAt = new Date(ticket.created_at);
   if (calendar.isOpen(arrivedAt)) return false;
-  const requester = await findPersonById(ctx.db, ticket.requester_id);
   const acknowledgement = closedHoursAcknowledgement({
     calendar,
     arrivedAt,
     template: settings.closed_ack_template,
-    requester: { name: requester?.name ?? "", timeZone: requester?.time_zone ?? null },
+    requester: { name: requester.name, timeZone: requester.time_zone },
   });
   if (acknowledgement === null) return false;
 
@@ -74,6 +74,7 @@ export async function acknowledgeIfSupportClosed(
   await queueAcknowledgementEmail(ctx, {
     ticket,
     comment: { id: commentId, bodyText: body.text, bodyHtml: body.html },
+    requester,
   });
   // Not added to the search index: every ticket that arrived at night would match "away right now".
   const tend = withActor(ctx, systemActor("closed-hours acknowledgement"), "system");

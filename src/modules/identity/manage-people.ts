@@ -72,9 +72,11 @@ async function insertNewPerson(
   ctx: Context,
   input: PersonInput & { role: Role },
   passwordHash: string | null,
+  /** The caller looked the address up in this transaction and found nobody. */
+  knownAbsent = false,
 ) {
   const email = input.email.trim().toLowerCase();
-  if (await findPersonByEmail(ctx.db, email))
+  if (!knownAbsent && (await findPersonByEmail(ctx.db, email)))
     throw new ConflictError(`Someone with email ${email} already exists.`);
   let organizationId: string | null = null;
   if (input.role === "customer") {
@@ -119,18 +121,22 @@ export async function findOrCreateCustomer(
   name: string | undefined,
   organizationId?: string,
 ): Promise<PersonRow> {
-  const existing = await findPersonByEmail(ctx.db, email);
+  // Normalized as it is stored, so " Dana@Example.com" finds dana@example.com rather than clash with it.
+  const address = email.trim().toLowerCase();
+  const existing = await findPersonByEmail(ctx.db, address);
   if (existing) return existing;
-  const fallbackName = email.slice(0, email.indexOf("@"));
+  const trimmed = email.trim();
+  const fallbackName = trimmed.slice(0, trimmed.indexOf("@"));
   return insertNewPerson(
     ctx,
     {
-      email,
+      email: address,
       name: name?.trim() || fallbackName,
       role: "customer",
       ...(organizationId ? { organizationId } : {}),
     },
     null,
+    true,
   );
 }
 

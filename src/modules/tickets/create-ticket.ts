@@ -217,7 +217,7 @@ export async function openTicket(ctx: Context, input: CreateTicketInput): Promis
       { ticketId: row.id, visibility: "public", text: subject },
       { ticketId: row.id, visibility: "public", text: body.text },
     ]);
-    await acknowledgeIfSupportClosed(tx, row);
+    await acknowledgeIfSupportClosed(tx, row, requester);
     await recomputeTicketSla(tx, row.id);
     if (row.severity === "sev1")
       await queuePagingTriggers(tx, { kind: "sev1_ticket_created", ticketId: row.id });
