@@ -372,6 +372,18 @@ describe("delivery", () => {
   });
 });
 
+/** Turns an automation and its endpoint off, so the tickets of later tests reach neither. */
+async function turnOff(automation: { id: string }, endpointId: string) {
+  const patched = await desk().app.inject({
+    method: "PATCH",
+    url: `/api/v1/automations/${automation.id}`,
+    headers: email.admin.auth,
+    payload: { enabled: false },
+  });
+  expect(patched.statusCode, patched.body).toBe(200);
+  await setEnabled(endpointId, false);
+}
+
 describe("an automation's “call a webhook”", () => {
   it("posts the ticket to the one endpoint it names, signed and logged like any delivery", async () => {
     desk().clock.set(new Date());
@@ -417,13 +429,7 @@ describe("an automation's “call a webhook”", () => {
     expect(delivery).toMatchObject({ state: "delivered", eventKind: "automation.webhook_called" });
     // Addressed to the one endpoint: an endpoint hearing every published event is not sent it.
     expect((await deliveries(everything.endpoint.id)).items).toHaveLength(0);
-    await desk().app.inject({
-      method: "PATCH",
-      url: `/api/v1/automations/${(created.json() as { id: string }).id}`,
-      headers: email.admin.auth,
-      payload: { enabled: false },
-    });
-    await setEnabled(endpoint.id, false);
+    await turnOff(created.json() as { id: string }, endpoint.id);
   });
 
   it("posts the admin's own body when the action has one, signed like any delivery", async () => {
@@ -466,13 +472,7 @@ describe("an automation's “call a webhook”", () => {
       state: "delivered",
       eventKind: "automation.webhook_called",
     });
-    await desk().app.inject({
-      method: "PATCH",
-      url: `/api/v1/automations/${(created.json() as { id: string }).id}`,
-      headers: email.admin.auth,
-      payload: { enabled: false },
-    });
-    await setEnabled(endpoint.id, false);
+    await turnOff(created.json() as { id: string }, endpoint.id);
   });
 
   it("refuses a body that would not be JSON for every ticket, naming the field", async () => {

@@ -56,8 +56,6 @@ describe("an automation's webhook body template", () => {
         message: expect.stringMatching(/unknown placeholder \{\{ticket\.priority\}\}/),
       },
     ]);
-    expect(refusal("  ")).toEqual(
-      expect.arrayContaining([{ field: "actions/0/bodyTemplate", message: "must not be blank" }]),
-    );
+    expect(refusal("  ")).toEqual([{ field: "actions/0/bodyTemplate", message: "must not be blank" }]);
   });
 });

@@ -123,7 +123,8 @@ export function checkActions(actions: readonly AutomationAction[]): AutomationAc
       case "call_webhook":
         if (action.bodyTemplate !== undefined) {
           template("bodyTemplate", action.bodyTemplate);
-          const problem = webhookBodyProblem(action.bodyTemplate);
+          // A blank body is refused as blank above, not also as JSON that does not parse.
+          const problem = action.bodyTemplate.trim() ? webhookBodyProblem(action.bodyTemplate) : undefined;
           if (problem) problems.push({ field: `${at}/bodyTemplate`, message: problem });
         }
         return action;
