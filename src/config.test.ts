@@ -17,6 +17,7 @@ describe("configuration", () => {
       url: "postgres://tend@db:5432/tend",
       poolSize: undefined,
       listenUrl: "postgres://tend@db:5432/tend",
+      preparedStatements: true,
       replica: undefined,
     });
   });
@@ -46,8 +47,32 @@ describe("configuration", () => {
       listenUrl: "postgres://tend@db:5432/tend",
     });
     expect(() => loadConfig({ DATABASE_LISTEN_URL: "redis://db" })).toThrow(/DATABASE_LISTEN_URL/);
+    expect(config.database).toMatchObject({ preparedStatements: false });
     expect(loadConfig({}).workerPollMs).toBe(1000);
     expect(() => loadConfig({ TEND_WORKER_POLL_MS: "5" })).toThrow(/TEND_WORKER_POLL_MS/);
+  });
+
+  it("sends prepared statements unless the pool goes through PgBouncer, or told otherwise", () => {
+    const direct = "postgres://tend@db:5432/tend";
+    const bouncer = "postgres://tend@pgbouncer:6432/tend";
+    const prepared = (env: Record<string, string>) => {
+      const { database } = loadConfig({ DATABASE_URL: direct, ...env });
+      return database.kind === "postgres" && database.preparedStatements;
+    };
+    expect(prepared({})).toBe(true);
+    expect(prepared({ DATABASE_LISTEN_URL: direct })).toBe(true);
+    expect(prepared({ DATABASE_URL: bouncer, DATABASE_LISTEN_URL: direct })).toBe(false);
+    expect(prepared({ TEND_DATABASE_PREPARED_STATEMENTS: "off" })).toBe(false);
+    expect(
+      prepared({
+        DATABASE_URL: bouncer,
+        DATABASE_LISTEN_URL: direct,
+        TEND_DATABASE_PREPARED_STATEMENTS: "on",
+      }),
+    ).toBe(true);
+    expect(() => prepared({ TEND_DATABASE_PREPARED_STATEMENTS: "yes" })).toThrow(
+      /TEND_DATABASE_PREPARED_STATEMENTS/,
+    );
   });
 
   it("stops with a message naming the bad variable", () => {

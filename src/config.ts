@@ -21,6 +21,12 @@ const environmentSchema = z.object({
     .describe(
       "PostgreSQL server itself for LISTEN, when DATABASE_URL goes through PgBouncer in transaction mode (secret); default DATABASE_URL",
     ),
+  TEND_DATABASE_PREPARED_STATEMENTS: z
+    .enum(["on", "off"])
+    .optional()
+    .describe(
+      "Send repeated statements as named prepared statements, planned once per connection; default on, off when DATABASE_LISTEN_URL differs from DATABASE_URL (PgBouncer in transaction mode before 1.21 cannot carry them)",
+    ),
   DATABASE_REPLICA_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
@@ -322,6 +328,8 @@ export interface Config {
         url: string;
         poolSize: number | undefined;
         listenUrl: string;
+        /** Named prepared statements (`db/prepared-statements.ts`). */
+        preparedStatements: boolean;
         replica: { url: string; poolSize: number | undefined; maxLagMs: number } | undefined;
       };
   workerConcurrency: number;
@@ -467,6 +475,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
           url: env.DATABASE_URL,
           poolSize: env.TEND_DB_POOL_SIZE,
           listenUrl: env.DATABASE_LISTEN_URL ?? env.DATABASE_URL,
+          preparedStatements:
+            env.TEND_DATABASE_PREPARED_STATEMENTS === undefined
+              ? (env.DATABASE_LISTEN_URL ?? env.DATABASE_URL) === env.DATABASE_URL
+              : env.TEND_DATABASE_PREPARED_STATEMENTS === "on",
           replica: env.DATABASE_REPLICA_URL
             ? {
                 url: env.DATABASE_REPLICA_URL,

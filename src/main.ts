@@ -78,7 +78,12 @@ export async function createTend(config: Config, options: CreateTendOptions = {}
   const replicaDatabase =
     replicaConfig && replicaPoolSize > 0
       ? openDatabase(
-          { kind: "postgres", url: replicaConfig.url, poolSize: replicaPoolSize },
+          {
+            kind: "postgres",
+            url: replicaConfig.url,
+            poolSize: replicaPoolSize,
+            preparedStatements: config.database.kind === "postgres" && config.database.preparedStatements,
+          },
           { onIdleConnectionLost },
         )
       : undefined;

@@ -17,6 +17,7 @@ import {
 } from "kysely";
 import { migrations } from "./migrations/index.js";
 import { postgresDriver } from "./postgres-driver.js";
+import { prepareStatementsOn } from "./prepared-statements.js";
 import type { Tables } from "./tables.js";
 
 export type DialectKind = "sqlite" | "postgres";
@@ -44,7 +45,7 @@ export const defaultSqliteCacheMb = 2;
 
 export type DatabaseTarget =
   | { kind: "sqlite"; file: string; cacheMb?: number | undefined }
-  | { kind: "postgres"; url: string; poolSize?: number };
+  | { kind: "postgres"; url: string; poolSize?: number; preparedStatements?: boolean };
 
 export interface OpenDatabaseOptions {
   /** Told when PostgreSQL drops an idle pooled connection (restart, failover, dropped database). */
@@ -61,7 +62,10 @@ export function openDatabase(target: DatabaseTarget, options: OpenDatabaseOption
     // server ending it (a restart, a failover) would be an unhandled 'error' that ends the process.
     // Nothing to do here: the statement sent next fails and is answered 503, and the pool drops the
     // broken connection when it is given back.
-    pool.on("connect", (client) => client.on("error", () => {}));
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+      if (target.preparedStatements) prepareStatementsOn(client);
+    });
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: "postgres", destroy: () => db.destroy() };
   }

@@ -52,7 +52,13 @@ export async function createTestDatabase(
         template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`,
       );
     });
-    const target = { kind: "postgres" as const, url: databaseUrl(serverUrl, name), poolSize: 5 };
+    // Named prepared statements, as `tend serve` sends them by default: every test on PostgreSQL runs through them.
+    const target = {
+      kind: "postgres" as const,
+      url: databaseUrl(serverUrl, name),
+      poolSize: 5,
+      preparedStatements: true,
+    };
     const database = openDatabase(target);
     if (!fromTemplate) await migrate(database.db);
     return {
