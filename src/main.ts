@@ -8,6 +8,8 @@ import { JobRunner } from "./jobs/job-runner.js";
 import { JobWakeups } from "./jobs/job-wakeups.js";
 import { attachmentsDirIn } from "./modules/attachments/attachment-store.js";
 import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
+import { InboundSpool } from "./modules/email/inbound-spool.js";
+import { SpooledMailMover } from "./modules/email/spooled-mail-mover.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { TendMetrics } from "./modules/metrics/tend-metrics.js";
@@ -19,6 +21,10 @@ import { type Clock, systemClock } from "./shared/clock.js";
 import type { Channel, Context } from "./shared/context.js";
 import { createLogger } from "./shared/logger.js";
 import { secretBoxFor } from "./shared/secret-box.js";
+
+// How long accepted mail may wait in the spool before a worker looks again: a fraction of the
+// end-to-end time a sender sees, and one small read of the spool file each time.
+const spooledMailMoveIntervalMs = 20;
 
 export const allRoles = ["web", "worker", "scheduler", "smtp"] as const;
 export type Role = (typeof allRoles)[number];
@@ -42,6 +48,10 @@ export interface Tend {
   smtp?: SmtpListener;
   /** The `worker` role's HTTP and TCP status monitors. */
   statusMonitors?: StatusMonitorWorker;
+  /** On SQLite: what an SMTP-only process accepted, for a worker to move into the database. */
+  inboundSpool?: InboundSpool;
+  /** The `worker` role's loop that moves `inboundSpool` into the database. */
+  spooledMailMover?: SpooledMailMover;
   stop(): Promise<void>;
 }
 
@@ -155,6 +165,8 @@ export async function createTend(config: Config, options: CreateTendOptions = {}
     context,
     async stop() {
       await tend.smtp?.close();
+      await tend.spooledMailMover?.stop();
+      tend.inboundSpool?.close();
       await tend.statusMonitors?.stop();
       await jobs.stop();
       await tend.app?.close();
@@ -198,6 +210,23 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
+  // SQLite's one writer would keep an SMTP-only process's 250s waiting behind the worker's batches
+  // in another process: such a listener commits to its own spool, which every worker empties.
+  const { database } = tend.config;
+  if (
+    database.kind === "sqlite" &&
+    database.file !== ":memory:" &&
+    (roles.includes("worker") || roles.includes("smtp"))
+  )
+    tend.inboundSpool = InboundSpool.besideDatabase(database.file);
+  if (tend.inboundSpool && roles.includes("worker")) {
+    tend.spooledMailMover = new SpooledMailMover(
+      tend.context(systemActor("inbound email"), "email"),
+      tend.inboundSpool,
+      spooledMailMoveIntervalMs,
+    );
+    tend.spooledMailMover.start();
+  }
   if (roles.includes("smtp")) {
     const { email } = tend.config;
     tend.smtp = await startSmtpListener(tend.context(systemActor("inbound email"), "email"), {
@@ -208,6 +237,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       senderLimit: email.senderLimit,
       tls: email.smtpTls ? await readSmtpTls(email.smtpTls) : null,
       observer: metrics.inboundMail,
+      ...(tend.inboundSpool && !roles.includes("worker") ? { spool: tend.inboundSpool } : {}),
     });
   }
   if (roles.includes("worker") && !tend.config.email.relayUrl) {

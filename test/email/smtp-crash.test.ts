@@ -2,6 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import nodemailer from "nodemailer";
 import { afterAll, describe, expect, it } from "vitest";
+import { InboundSpool } from "../../src/modules/email/inbound-spool.js";
+import { moveSpooledMail } from "../../src/modules/email/store-inbound-email.js";
+import { systemActor } from "../../src/modules/identity/actor.js";
+import { systemClock } from "../../src/shared/clock.js";
+import { createLogger } from "../../src/shared/logger.js";
 import { tendBin, useCliDesk } from "../support/cli-desk.js";
 
 const cli = useCliDesk();
@@ -68,6 +73,26 @@ describe("a crash while mail arrives", () => {
     server?.kill("SIGKILL");
     await senders;
 
+    // On SQLite an SMTP-only process commits to its spool, which a worker empties into the database.
+    const target = cli.database.target;
+    if (target.kind === "sqlite") {
+      const spool = InboundSpool.besideDatabase(target.file);
+      try {
+        await moveSpooledMail(
+          {
+            actor: systemActor("inbound email"),
+            channel: "email",
+            db: cli.database.db,
+            dialect: cli.database.dialect,
+            clock: systemClock,
+            logger: createLogger("silent"),
+          },
+          spool,
+        );
+      } finally {
+        spool.close();
+      }
+    }
     const rows = await cli.database.db.selectFrom("raw_emails").select("raw").execute();
     const stored = rows.map((row) => Buffer.from(row.raw).toString("utf8"));
     for (const token of accepted) {

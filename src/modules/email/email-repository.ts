@@ -18,6 +18,19 @@ export async function insertRawEmail(db: DbExecutor, row: RawEmailRow): Promise<
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
+/** Whether these bytes are stored already (the same message delivered again). */
+export async function rawEmailExists(db: DbExecutor, sha256: string): Promise<boolean> {
+  const row = await db.selectFrom("raw_emails").select("id").where("sha256", "=", sha256).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Which of these ids `raw_emails` holds. */
+export async function findExistingRawEmailIds(db: DbExecutor, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom("raw_emails").select("id").where("id", "in", ids).execute();
+  return rows.map((row) => row.id);
+}
+
 export async function findRawEmails(db: DbExecutor, ids: readonly string[]): Promise<RawEmailRow[]> {
   if (ids.length === 0) return [];
   return db.selectFrom("raw_emails").selectAll().where("id", "in", ids).execute();

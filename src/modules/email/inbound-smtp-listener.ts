@@ -6,6 +6,7 @@ import { isStorageFull } from "../../shared/storage-full.js";
 import type { InboundMailObserver } from "../metrics/tend-metrics.js";
 import { supportRecipient } from "./email-addresses.js";
 import { countMessagesFromSender } from "./email-repository.js";
+import type { InboundSpool } from "./inbound-spool.js";
 import { GroupCommittedInboundStore } from "./store-inbound-email.js";
 
 export interface SmtpListenerOptions {
@@ -22,6 +23,8 @@ export interface SmtpListenerOptions {
   tls?: SmtpTls | null;
   /** Counts accepted and refused mail for `/metrics`; absent, nothing is counted. */
   observer?: InboundMailObserver;
+  /** Commit accepted mail here rather than in the database (an SMTP-only process on SQLite). */
+  spool?: InboundSpool;
 }
 
 export interface SmtpTls {
@@ -70,7 +73,7 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
   const senderLimit = options.senderLimit ?? defaultSenderLimit;
   const logger = ctx.logger.child({ role: "smtp" });
   const observer = options.observer;
-  const inbound = new GroupCommittedInboundStore(ctx);
+  const inbound = new GroupCommittedInboundStore(ctx, options.spool);
   const server = new SMTPServer({
     name: "tend",
     banner: "Tend help desk",
@@ -86,7 +89,8 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
       if (!sender) return callback();
       const since = new Date(ctx.clock.now().getTime() - senderWindowMinutes * 60_000).toISOString();
       countMessagesFromSender(ctx.db, sender, since)
-        .then((count) => {
+        .then((stored) => {
+          const count = stored + (options.spool?.countFromSender(sender, since) ?? 0);
           if (count < senderLimit) return callback();
           // Temporary: a real sender's server keeps the mail and retries after the flood passes.
           logger.warn(

@@ -4,8 +4,9 @@ import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { StorageFullError } from "../../shared/storage-full.js";
 import { storeHasRoomFor } from "../attachments/attachment-store.js";
-import { insertRawEmail } from "./email-repository.js";
+import { findExistingRawEmailIds, insertRawEmail, rawEmailExists } from "./email-repository.js";
 import { readMessageIdHeader } from "./header-message-id.js";
+import type { InboundSpool, SpooledMessage } from "./inbound-spool.js";
 
 export const processInboundEmailJob = "email.process-inbound";
 
@@ -44,7 +45,8 @@ export async function storeInboundEmail(
  * while an earlier one waits for the database, or for its commit, are stored together in the next
  * transaction: one commit, and its wait for the disk, for all of them, and still none answered
  * before its own commit. Should a group's transaction fail, each of its messages is stored alone,
- * so that one message cannot fail its neighbours.
+ * so that one message cannot fail its neighbours. With a `spool` (an SMTP-only process on SQLite,
+ * see `inbound-spool.ts`) the groups are committed there, for a worker to move into the database.
  */
 export class GroupCommittedInboundStore {
   private queue: Array<{
@@ -54,14 +56,35 @@ export class GroupCommittedInboundStore {
   }> = [];
   private flushing = false;
 
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly spool?: InboundSpool,
+  ) {}
 
   async store(raw: Buffer, envelope: InboundEnvelope): Promise<StoredInbound> {
     const message = await admitted(this.ctx, raw, envelope);
+    // The database's unique sha256 answers this when the message is stored there; the spool's only
+    // knows what waits in it.
+    if (this.spool && (await rawEmailExists(this.ctx.db, message.sha256)))
+      return { rawEmailId: null, duplicate: true };
     return new Promise((resolve, reject) => {
       this.queue.push({ message, resolve, reject });
       if (!this.flushing) void this.flush();
     });
+  }
+
+  /** Commits what `take` hands over: taken once the commit can start, so whatever queued meanwhile joins. */
+  private async commitGroup(take: () => AdmittedMessage[]): Promise<StoredInbound[]> {
+    const { spool } = this;
+    if (!spool) return inTransaction(this.ctx, (tx) => insertInboundMessages(tx, take()));
+    // The spool's commit is synchronous: a turn of the event loop first lets the messages whose
+    // data has just arrived on other connections join this group.
+    await new Promise((resolve) => setImmediate(resolve));
+    const messages = take();
+    const spooled = spool.append(messages.map(spooledMessage));
+    return messages.map((message, index) =>
+      spooled[index] ? { rawEmailId: message.id, duplicate: false } : { rawEmailId: null, duplicate: true },
+    );
   }
 
   private async flush(): Promise<void> {
@@ -69,14 +92,10 @@ export class GroupCommittedInboundStore {
     while (this.queue.length > 0) {
       let group: typeof this.queue = [];
       try {
-        const stored = await inTransaction(this.ctx, async (tx) => {
-          // Taken once the transaction holds the database: whatever queued while it waited joins.
+        const stored = await this.commitGroup(() => {
           group = this.queue;
           this.queue = [];
-          return insertInboundMessages(
-            tx,
-            group.map((pending) => pending.message),
-          );
+          return group.map((pending) => pending.message);
         });
         for (const [index, pending] of group.entries()) pending.resolve(stored[index] as StoredInbound);
       } catch (error) {
@@ -87,7 +106,7 @@ export class GroupCommittedInboundStore {
           continue;
         }
         for (const pending of group) {
-          await inTransaction(this.ctx, (tx) => insertInboundMessages(tx, [pending.message])).then(
+          await this.commitGroup(() => [pending.message]).then(
             (stored) => pending.resolve(stored[0] as StoredInbound),
             pending.reject,
           );
@@ -98,16 +117,25 @@ export class GroupCommittedInboundStore {
   }
 }
 
+/** A message the listener takes, named and timed as it arrived. */
 interface AdmittedMessage {
+  id: string;
   raw: Buffer;
   sha256: string;
   envelope: InboundEnvelope;
+  receivedAt: string;
 }
 
 async function admitted(ctx: Context, raw: Buffer, envelope: InboundEnvelope): Promise<AdmittedMessage> {
   if (ctx.attachmentsDir && !(await storeHasRoomFor(ctx.attachmentsDir, raw.length)))
     throw new StorageFullError(`the attachment store has no room for a message of ${raw.length} bytes`);
-  return { raw, envelope, sha256: createHash("sha256").update(raw).digest("hex") };
+  return {
+    id: newId(),
+    raw,
+    envelope,
+    sha256: createHash("sha256").update(raw).digest("hex"),
+    receivedAt: ctx.clock.now().toISOString(),
+  };
 }
 
 async function insertInboundMessages(
@@ -115,8 +143,7 @@ async function insertInboundMessages(
   messages: readonly AdmittedMessage[],
 ): Promise<StoredInbound[]> {
   const stored: StoredInbound[] = [];
-  for (const { raw, sha256, envelope } of messages) {
-    const id = newId();
+  for (const { id, raw, sha256, envelope, receivedAt } of messages) {
     const inserted = await insertRawEmail(tx.db, {
       id,
       sha256,
@@ -125,7 +152,7 @@ async function insertInboundMessages(
       mail_from: envelope.mailFrom,
       rcpt_to: JSON.stringify(envelope.rcptTo),
       remote_address: envelope.remoteAddress,
-      received_at: tx.clock.now().toISOString(),
+      received_at: receivedAt,
       status: "received",
       status_reason: null,
       // Filed under its id at once, so a reply processed beside it can wait for it (`awaitEarlierMessages`).
@@ -141,4 +168,55 @@ async function insertInboundMessages(
     stored.push({ rawEmailId: id, duplicate: false });
   }
   return stored;
+}
+
+function spooledMessage(message: AdmittedMessage): SpooledMessage {
+  return {
+    id: message.id,
+    sha256: message.sha256,
+    raw: message.raw,
+    mailFrom: message.envelope.mailFrom,
+    rcptTo: message.envelope.rcptTo,
+    remoteAddress: message.envelope.remoteAddress,
+    receivedAt: message.receivedAt,
+  };
+}
+
+// A move is one transaction on SQLite's one writer: kept short beside the worker's batches.
+const moveLimit = { messages: 200, bytes: 64 * 1024 * 1024 };
+
+/**
+ * Moves what an SMTP-only process spooled into `raw_emails`, with a job each, oldest first, then
+ * deletes it from the spool. A message whose id is in `raw_emails` already was moved by a process
+ * that stopped before deleting it: it is only deleted now. Returns how many left the spool.
+ */
+export async function moveSpooledMail(ctx: Context, spool: InboundSpool): Promise<number> {
+  const spooled = spool.oldest(moveLimit.messages, moveLimit.bytes);
+  if (spooled.length === 0) return 0;
+  await inTransaction(ctx, async (tx) => {
+    const moved = new Set(
+      await findExistingRawEmailIds(
+        tx.db,
+        spooled.map((message) => message.id),
+      ),
+    );
+    await insertInboundMessages(
+      tx,
+      spooled
+        .filter((message) => !moved.has(message.id))
+        .map((message) => ({
+          id: message.id,
+          raw: message.raw,
+          sha256: message.sha256,
+          envelope: {
+            mailFrom: message.mailFrom,
+            rcptTo: message.rcptTo,
+            remoteAddress: message.remoteAddress,
+          },
+          receivedAt: message.receivedAt,
+        })),
+    );
+  });
+  spool.remove(spooled.map((message) => message.id));
+  return spooled.length;
 }

@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import nodemailer from "nodemailer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SmtpListener, startSmtpListener } from "../../src/modules/email/inbound-smtp-listener.js";
+import { InboundSpool } from "../../src/modules/email/inbound-spool.js";
+import { SpooledMailMover } from "../../src/modules/email/spooled-mail-mover.js";
+import { moveSpooledMail } from "../../src/modules/email/store-inbound-email.js";
+import { systemActor } from "../../src/modules/identity/actor.js";
+import { useTestDesk } from "../support/test-desk.js";
+
+const desk = useTestDesk();
+const supportAddress = "support@tend.test";
+const senderLimit = 3;
+let folder: string;
+let spool: InboundSpool;
+let listener: SmtpListener;
+
+const inboundEmail = () => desk.as(systemActor("inbound email"), "email");
+
+beforeAll(async () => {
+  folder = mkdtempSync(path.join(tmpdir(), "tend-spool-"));
+  spool = InboundSpool.besideDatabase(path.join(folder, "tend.sqlite"));
+  listener = await startSmtpListener(inboundEmail(), {
+    host: "127.0.0.1",
+    port: 0,
+    supportAddresses: [supportAddress],
+    maxMessageBytes: 64 * 1024,
+    senderLimit,
+    spool,
+  });
+});
+
+afterAll(async () => {
+  await listener?.close();
+  spool?.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+async function send(from: string, subject: string, text = `About ${subject}.`): Promise<string> {
+  const transport = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, ignoreTLS: true });
+  try {
+    const info = await transport.sendMail({ from, to: supportAddress, subject, text });
+    return info.response;
+  } finally {
+    transport.close();
+  }
+}
+
+async function rawEmail(id: string) {
+  return desk.database.db.selectFrom("raw_emails").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+async function jobsFor(id: string) {
+  return desk.database.db
+    .selectFrom("jobs")
+    .select(["status"])
+    .where("kind", "=", "email.process-inbound")
+    .where("payload", "=", JSON.stringify({ rawEmailId: id }))
+    .execute();
+}
+
+const queuedId = (response: string) => /Queued as (\S+)/.exec(response)?.[1] ?? "";
+
+describe("the inbound spool of an SMTP-only process on SQLite", () => {
+  it("answers 250 once the message is in the spool, and a worker's move makes it the database's, with its job", async () => {
+    const response = await send(`pat-${desk.unique()}@customer.example`, "Builds stuck in the queue");
+    expect(response).toMatch(/^250 .*Queued as/);
+    const id = queuedId(response);
+    expect(await rawEmail(id)).toBeUndefined();
+    expect(spool.oldest(100, 1 << 20).map((message) => message.id)).toContain(id);
+
+    await moveSpooledMail(inboundEmail(), spool);
+
+    expect(await rawEmail(id)).toMatchObject({
+      status: "received",
+      mail_from: expect.stringMatching(/^pat-/),
+    });
+    expect(await jobsFor(id)).toEqual([{ status: "queued" }]);
+    expect(spool.oldest(100, 1 << 20)).toEqual([]);
+  });
+
+  it("answers the same bytes again as a duplicate, whether they wait in the spool or were moved", async () => {
+    const raw = Buffer.from(
+      `From: lee@customer.example\r\nTo: ${supportAddress}\r\nSubject: Twice\r\n` +
+        `Message-ID: <twice-${desk.unique()}@customer.example>\r\n\r\nSent twice by a retrying relay.\r\n`,
+    );
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, ignoreTLS: true });
+    const sendRaw = () =>
+      transport.sendMail({ envelope: { from: "lee@customer.example", to: [supportAddress] }, raw });
+    try {
+      const first = await sendRaw();
+      expect(first.response).toMatch(/Queued as/);
+      expect((await sendRaw()).response).toMatch(/Already received/);
+      await moveSpooledMail(inboundEmail(), spool);
+      expect((await sendRaw()).response).toMatch(/Already received/);
+      expect(spool.oldest(100, 1 << 20)).toEqual([]);
+      expect(await jobsFor(queuedId(first.response))).toHaveLength(1);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it("moves a message once when a worker stopped between the move's commit and the spool's delete", async () => {
+    const response = await send(`sam-${desk.unique()}@customer.example`, "Exports fail");
+    const id = queuedId(response);
+    const [spooled] = spool.oldest(100, 1 << 20);
+    expect(spooled?.id).toBe(id);
+    await moveSpooledMail(inboundEmail(), spool);
+    // As if the spool's delete never ran: the message waits there again, already in the database.
+    spool.append([spooled as NonNullable<typeof spooled>]);
+
+    expect(await moveSpooledMail(inboundEmail(), spool)).toBe(1);
+
+    expect(spool.oldest(100, 1 << 20)).toEqual([]);
+    expect(await jobsFor(id)).toHaveLength(1);
+    const rows = await desk.database.db.selectFrom("raw_emails").select("id").where("id", "=", id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("counts a sender's spooled messages toward the per-sender limit", async () => {
+    const flooder = `flood-${desk.unique()}@customer.example`;
+    for (let n = 0; n < senderLimit; n += 1) expect(await send(flooder, `Flood ${n}`)).toMatch(/^250/);
+    await expect(send(flooder, "One too many")).rejects.toThrow(/451.*Too many messages/);
+    await moveSpooledMail(inboundEmail(), spool);
+    // Moved into the database, they still count.
+    await expect(send(flooder, "Still too many")).rejects.toThrow(/451.*Too many messages/);
+  });
+
+  it("reads at most the byte budget in one move, but always the oldest message", async () => {
+    const ids = [];
+    for (let n = 0; n < 3; n += 1)
+      ids.push(
+        queuedId(await send(`kim-${desk.unique()}@customer.example`, `Part ${n}`, "x".repeat(10_000))),
+      );
+    expect(spool.oldest(100, 1).map((message) => message.id)).toEqual(ids.slice(0, 1));
+    expect(spool.oldest(100, 25_000).map((message) => message.id)).toEqual(ids.slice(0, 2));
+    expect(spool.oldest(2, 1 << 20).map((message) => message.id)).toEqual(ids.slice(0, 2));
+    await moveSpooledMail(inboundEmail(), spool);
+  });
+
+  it("is emptied by a worker's mover as mail arrives", async () => {
+    const mover = new SpooledMailMover(inboundEmail(), spool, 10);
+    mover.start();
+    try {
+      const id = queuedId(await send(`ana-${desk.unique()}@customer.example`, "Moved by the loop"));
+      for (let waited = 0; !(await rawEmail(id)) && waited < 5000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await rawEmail(id)).toMatchObject({ status: "received" });
+      expect(spool.oldest(100, 1 << 20)).toEqual([]);
+    } finally {
+      await mover.stop();
+    }
+  });
+});
