@@ -110,6 +110,8 @@ const allowList: Record<string, string> = {
   "email/email-repository.ts:updateRawEmailStatus": write,
   "email/email-repository.ts:insertEmailMessage": write,
   "email/email-repository.ts:findRawEmails": inboundMail,
+  "email/email-repository.ts:rawEmailExists": inboundMail,
+  "email/email-repository.ts:findExistingRawEmailIds": inboundMail,
   "email/email-repository.ts:findRawEmailSummary": inboundMail,
   "email/email-repository.ts:listRawEmailSummaries": inboundMail,
   "email/email-repository.ts:findEmailMessageByMessageId": inboundMail,
