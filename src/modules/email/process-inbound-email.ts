@@ -438,15 +438,21 @@ async function threadIntoTicket(
     const requester = original
       ? await findOrCreateCustomer(tx, original.from.address, original.from.name ?? undefined)
       : sender;
-    const opened = await openTicket(withActor(tx, systemActor("inbound email"), "email"), {
-      subject:
-        (original ? original.subject?.trim() || withoutForwardPrefix(email.subject) : email.subject) ||
-        "(no subject)",
-      body: original ? [original.text || "(empty message)", files.notice].filter(Boolean).join("\n\n") : body,
-      requesterId: requester.id,
-      channel: "email",
-      followers: await followersBesides(requester.email),
-    });
+    const opened = await openTicket(
+      withActor(tx, systemActor("inbound email"), "email"),
+      {
+        subject:
+          (original ? original.subject?.trim() || withoutForwardPrefix(email.subject) : email.subject) ||
+          "(no subject)",
+        body: original
+          ? [original.text || "(empty message)", files.notice].filter(Boolean).join("\n\n")
+          : body,
+        requesterId: requester.id,
+        channel: "email",
+        followers: await followersBesides(requester.email),
+      },
+      requester,
+    );
     ({ id: ticketId, number: ticketNumber } = opened.ticket);
     commentId = opened.commentId;
     if (original) {

@@ -1,5 +1,10 @@
 import type { DbExecutor } from "../../db/database.js";
-import { replaceTicketReportFacts, ticketForFacts, ticketIdsWithClocks } from "./sla-report-repository.js";
+import {
+  replaceTicketReportFacts,
+  type TicketAttributesForFacts,
+  ticketForFacts,
+  ticketIdsWithClocks,
+} from "./sla-report-repository.js";
 import { type ClockForFacts, reportFactOf } from "./sla-report-rules.js";
 
 /**
@@ -12,8 +17,10 @@ export async function refreshSlaReportFacts(
   db: DbExecutor,
   ticketId: string,
   clocks: readonly ClockForFacts[],
+  /** The ticket as the caller read it in this transaction: not read again. */
+  known?: TicketAttributesForFacts,
 ): Promise<void> {
-  const ticket = await ticketForFacts(db, ticketId);
+  const ticket = known ?? (await ticketForFacts(db, ticketId));
   if (!ticket) return;
   const attributes = {
     id: ticket.id,

@@ -4,6 +4,7 @@ import { publishDomainEvent } from "../../shared/domain-events.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { queuePagingTriggers } from "../paging/queue-paging-triggers.js";
 import { refreshSlaReportFacts } from "../reports/sla-report-facts.js";
+import type { TicketAttributesForFacts } from "../reports/sla-report-repository.js";
 import { eventRow } from "../tickets/ticket-events.js";
 import { insertTicketEvents, tagsByTicket } from "../tickets/ticket-repository.js";
 import { formatInstant } from "./format-duration.js";
@@ -29,6 +30,8 @@ export interface TicketClocks {
   clocks: ComputedClock[];
   /** The clocks as stored before this computation. */
   stored: SlaClockRow[];
+  /** What the ticket's report facts copy, read with its attributes. */
+  forReportFacts: TicketAttributesForFacts;
 }
 
 export const metricWords: Record<SlaMetric, string> = {
@@ -57,6 +60,8 @@ async function ticketForClocks(ctx: Context, ticketId: string) {
       "tickets.severity",
       "tickets.category",
       "tickets.channel",
+      "tickets.group_id",
+      "tickets.assignee_id",
       "organizations.plan",
       "organizations.stage",
     ])
@@ -114,6 +119,14 @@ export async function computeTicketClocks(
     targets,
     clocks: computeClocks(facts, targets, asOf),
     stored,
+    forReportFacts: {
+      id: ticket.id,
+      number: ticket.number,
+      severity: ticket.severity,
+      group_id: ticket.group_id,
+      assignee_id: ticket.assignee_id,
+      plan: ticket.plan,
+    },
   };
 }
 
@@ -123,7 +136,7 @@ export async function recomputeTicketSla(ctx: Context, ticketId: string): Promis
   const computed = await computeTicketClocks(ctx, ticketId, now);
   if (!computed) return [];
   const saved = await saveTicketClocks(ctx.db, ticketId, computed.stored, computed.clocks, now.toISOString());
-  await refreshSlaReportFacts(ctx.db, ticketId, saved);
+  await refreshSlaReportFacts(ctx.db, ticketId, saved, computed.forReportFacts);
   await recordTransitions(ctx, computed, computed.stored);
   return saved;
 }

@@ -42,6 +42,7 @@ export async function saveTicketClocks(
 ): Promise<SlaClockRow[]> {
   const previousByKey = new Map(previous.map((row) => [keyOf(row), row]));
   const saved: SlaClockRow[] = [];
+  const added: SlaClockRow[] = [];
   for (const clock of clocks) {
     const before = previousByKey.get(
       keyOf({ policy_id: clock.policyId, target_key: clock.targetKey, cycle: clock.cycle }),
@@ -72,10 +73,12 @@ export async function saveTicketClocks(
         await db.updateTable("sla_clocks").set(changes).where("id", "=", id).execute();
       }
     } else {
-      await db.insertInto("sla_clocks").values(row).execute();
+      added.push(row);
     }
     saved.push(row);
   }
+  // A new ticket's clocks in one statement: each statement is a round trip on PostgreSQL.
+  if (added.length > 0) await db.insertInto("sla_clocks").values(added).execute();
   const stale = [...previousByKey.values()].map((row) => row.id);
   if (stale.length > 0) await db.deleteFrom("sla_clocks").where("id", "in", stale).execute();
 

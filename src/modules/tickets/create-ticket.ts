@@ -148,7 +148,12 @@ export interface OpenedTicket {
  * the ticket's view, whose names and clocks a caller that only needs the ticket's number (inbound
  * mail: 5 statements a message) would read for nothing.
  */
-export async function openTicket(ctx: Context, input: CreateTicketInput): Promise<OpenedTicket> {
+export async function openTicket(
+  ctx: Context,
+  input: CreateTicketInput,
+  /** The requester's row when the caller (inbound mail) has just found or created it: not read again. */
+  knownRequester?: PersonRow,
+): Promise<OpenedTicket> {
   if (ctx.actor.kind === "anonymous") throw new UnauthorizedError("Sign in or send a bearer token.");
   refuseStaffOnlyFields(ctx.actor, input);
   const subject = input.subject.trim();
@@ -158,7 +163,10 @@ export async function openTicket(ctx: Context, input: CreateTicketInput): Promis
 
   return inTransaction(ctx, async (tx) => {
     const uploads = await claimUploads(tx, input.uploadIds);
-    const requester = await resolveRequester(tx, input);
+    const requester =
+      knownRequester && knownRequester.id === input.requesterId
+        ? knownRequester
+        : await resolveRequester(tx, input);
     if (input.assigneeId) await assertAssignable(tx, input.assigneeId);
     let groupId = input.groupId ?? null;
     if (groupId) await assertGroupExists(tx, groupId);
