@@ -53,9 +53,20 @@ describe.skipIf(chromiumMissing)("attachments in the agent composer, in Chromium
     await page.getByLabel("Note for the team").fill("The replica's log and a stray file.");
 
     // The picker is a native file input right after the note: Tab reaches it, Space opens the chooser.
-    await page.getByLabel("Note for the team").focus();
+    // Space is pressed only once Tab has put the focus on the picker: in one CI run on PostgreSQL it
+    // did not open the chooser, most likely because the page was still rendering and took the focus.
+    await expect
+      .poll(
+        async () => {
+          await page.getByLabel("Note for the team").focus();
+          await page.keyboard.press("Tab");
+          const focused = await page.locator(":focus").getAttribute("id");
+          return focused !== null && focused === (await attachInput(page).getAttribute("id"));
+        },
+        { timeout: 5_000, interval: 100 },
+      )
+      .toBe(true);
     const chooser = page.waitForEvent("filechooser", { timeout: 5_000 });
-    await page.keyboard.press("Tab");
     await page.keyboard.press("Space");
     await (await chooser).setFiles([
       { name: "replica.log", mimeType: "text/plain", buffer: Buffer.from(logLine) },
