@@ -183,8 +183,20 @@ export async function createTend(config: Config, options: CreateTendOptions = {}
  * `smtp` receives mail for the support addresses.
  */
 export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<void> {
+  // SQLite's one writer would keep an SMTP-only process's 250s waiting behind the worker's batches
+  // in another process: such a listener commits to its own spool, which every worker empties.
+  const { database } = tend.config;
+  if (
+    database.kind === "sqlite" &&
+    database.file !== ":memory:" &&
+    (roles.includes("worker") || roles.includes("smtp"))
+  )
+    tend.inboundSpool = InboundSpool.besideDatabase(database.file);
   // One registry for the process: the SMTP listener's counters show on this process's `/metrics`.
-  const metrics = new TendMetrics(tend.database.db);
+  const metrics = new TendMetrics(tend.database.db, {
+    ...(tend.inboundSpool ? { inboundSpool: tend.inboundSpool } : {}),
+    clock: tend.clock,
+  });
   if (roles.includes("web")) {
     // Loaded here, not above: the HTTP app's routes and plugins are a third of the code a process
     // loads, and the CLI's commands (`tend migrate`, `tend sla explain`…) never serve a request.
@@ -210,15 +222,6 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
-  // SQLite's one writer would keep an SMTP-only process's 250s waiting behind the worker's batches
-  // in another process: such a listener commits to its own spool, which every worker empties.
-  const { database } = tend.config;
-  if (
-    database.kind === "sqlite" &&
-    database.file !== ":memory:" &&
-    (roles.includes("worker") || roles.includes("smtp"))
-  )
-    tend.inboundSpool = InboundSpool.besideDatabase(database.file);
   if (tend.inboundSpool && roles.includes("worker")) {
     tend.spooledMailMover = new SpooledMailMover(
       tend.context(systemActor("inbound email"), "email"),

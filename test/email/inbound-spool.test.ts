@@ -8,6 +8,7 @@ import { InboundSpool } from "../../src/modules/email/inbound-spool.js";
 import { SpooledMailMover } from "../../src/modules/email/spooled-mail-mover.js";
 import { moveSpooledMail } from "../../src/modules/email/store-inbound-email.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
+import { TendMetrics } from "../../src/modules/metrics/tend-metrics.js";
 import { useTestDesk } from "../support/test-desk.js";
 
 const desk = useTestDesk();
@@ -138,6 +139,25 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
     expect(spool.oldest(100, 25_000).map((message) => message.id)).toEqual(ids.slice(0, 2));
     expect(spool.oldest(2, 1 << 20).map((message) => message.id)).toEqual(ids.slice(0, 2));
     await moveSpooledMail(inboundEmail(), spool);
+  });
+
+  it("reports how much mail waits in the spool, and for how long, on /metrics", async () => {
+    await moveSpooledMail(inboundEmail(), spool);
+    const metrics = new TendMetrics(desk.database.db, { inboundSpool: spool, clock: desk.clock });
+    const gauges = async () => {
+      const text = await metrics.render();
+      return {
+        messages: Number(/^tend_inbound_mail_spooled (\S+)$/m.exec(text)?.[1]),
+        oldestSeconds: Number(/^tend_inbound_mail_spooled_oldest_seconds (\S+)$/m.exec(text)?.[1]),
+      };
+    };
+    expect(await gauges()).toEqual({ messages: 0, oldestSeconds: 0 });
+    await send(`ivy-${desk.unique()}@customer.example`, "Waiting for a worker");
+    await send(`ivy-${desk.unique()}@customer.example`, "Also waiting");
+    desk.clock.advance(90_000);
+    expect(await gauges()).toEqual({ messages: 2, oldestSeconds: 90 });
+    await moveSpooledMail(inboundEmail(), spool);
+    expect(await gauges()).toEqual({ messages: 0, oldestSeconds: 0 });
   });
 
   it("is emptied by a worker's mover as mail arrives", async () => {

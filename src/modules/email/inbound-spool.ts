@@ -115,6 +115,12 @@ export class InboundSpool {
     return (this.statements.countFromSender.get(mailFrom, since) as { count: number }).count;
   }
 
+  /** How many messages wait here, and since when the oldest: a spool that grows means no worker runs. */
+  waiting(): { messages: number; oldestReceivedAt: string | null } {
+    const row = this.statements.waiting.get() as { messages: number; oldest: string | null };
+    return { messages: row.messages, oldestReceivedAt: row.oldest };
+  }
+
   remove(ids: readonly string[]): void {
     this.sqlite.transaction(() => {
       for (const id of ids) this.statements.remove.run(id);
@@ -140,5 +146,6 @@ function prepareStatements(sqlite: SqliteDatabase.Database) {
       "select count(*) as count from spooled_emails where mail_from = ? and received_at >= ?",
     ),
     remove: sqlite.prepare("delete from spooled_emails where id = ?"),
+    waiting: sqlite.prepare("select count(*) as messages, min(received_at) as oldest from spooled_emails"),
   };
 }

@@ -1,5 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "../../db/database.js";
+import { type Clock, systemClock } from "../../shared/clock.js";
+import type { InboundSpool } from "../email/inbound-spool.js";
 import {
   countInboundEmailsByStatus,
   countJobsByStatusKind,
@@ -33,7 +35,7 @@ export class TendMetrics {
   readonly inboundMail: InboundMailObserver;
   private readonly requestDuration: Histogram<"method" | "route" | "status_class">;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: { inboundSpool?: InboundSpool; clock?: Clock } = {}) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
 
@@ -90,6 +92,32 @@ export class TendMetrics {
         for (const { status, count } of counts) storedMail.set({ status }, count);
       },
     });
+
+    const { inboundSpool } = options;
+    if (inboundSpool) {
+      const clock = options.clock ?? systemClock;
+      // Mail an SMTP-only process accepted on SQLite waits there for a worker: one that grows, or
+      // whose oldest message ages past seconds, means no worker is moving it into the database.
+      const spooled = new Gauge({
+        name: "tend_inbound_mail_spooled",
+        help: "Accepted mail waiting in this machine's SQLite inbound spool for a worker to move it into the database",
+        registers,
+        collect() {
+          spooled.set(inboundSpool.waiting().messages);
+        },
+      });
+      const oldestSpooled = new Gauge({
+        name: "tend_inbound_mail_spooled_oldest_seconds",
+        help: "Seconds the oldest message has waited in the SQLite inbound spool (0 when it is empty)",
+        registers,
+        collect() {
+          const { oldestReceivedAt } = inboundSpool.waiting();
+          oldestSpooled.set(
+            oldestReceivedAt ? Math.max(0, (clock.now().getTime() - Date.parse(oldestReceivedAt)) / 1000) : 0,
+          );
+        },
+      });
+    }
 
     const accepted = new Counter({
       name: "tend_inbound_mail_accepted_total",
