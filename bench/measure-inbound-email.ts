@@ -33,7 +33,9 @@ const layouts = [
  * 100 ms early-talker pause before the greeting to every message. Acceptance latency is the client's
  * time to the 250; end-to-end throughput counts a message once the worker has parsed, threaded and
  * stored it as a ticket. CPU is read from /proc: on this 2-core machine the senders share the cores.
- * Last, the same senders against a server that stores nothing (`measureFloor`): the exchange's own cost.
+ * On SQLite the SMTP-only process commits to its spool, which the worker's process moves into the
+ * database (`email/inbound-spool.ts`). Last, the same senders against a server that stores nothing
+ * (`measureFloor`): the exchange's own cost.
  */
 export async function measureInboundEmail(
   database: BenchDatabase,
@@ -42,11 +44,13 @@ export async function measureInboundEmail(
 ): Promise<void> {
   // The bench's own connection, to see when the worker has processed everything.
   const observer = openDatabase(loadConfig(database.environment).database);
-  const unprocessed = async () => {
+  // Messages past processing (a ticket, or ignored or failed): counted up to the run's total rather
+  // than waiting for no unprocessed row, since on SQLite the last ones may still be in the spool.
+  const settled = async () => {
     const row = await observer.db
       .selectFrom("raw_emails")
       .select((eb) => eb.fn.countAll<number>().as("count"))
-      .where("status", "=", "received")
+      .where("status", "!=", "received")
       .executeTakeFirstOrThrow();
     return Number(row.count);
   };
@@ -59,6 +63,7 @@ export async function measureInboundEmail(
         const port = servers[0]?.smtpPort ?? 0;
         const serversCpuMs = () => servers.reduce((sum, server) => sum + processCpuMs(server.pid), 0);
         const run = async (label: string, pool: boolean, messagesPerSender: number) => {
+          const settledBefore = await settled();
           const cpuBefore = serversCpuMs();
           const sendersCpuBefore = processCpuMs(process.pid);
           const started = performance.now();
@@ -68,11 +73,20 @@ export async function measureInboundEmail(
             tag: `${index}-${label}`,
           });
           const acceptedSeconds = (performance.now() - started) / 1000;
-          while ((await unprocessed()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+          const total = senders * messagesPerSender;
+          for (let last = -1, since = performance.now(); ; ) {
+            const done = (await settled()) - settledBefore;
+            if (done >= total) break;
+            if (done !== last) [last, since] = [done, performance.now()];
+            else if (performance.now() - since > 60_000)
+              throw new Error(
+                `${layout.name}: ${done} of ${total} messages processed, none in the last minute`,
+              );
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
           const processedSeconds = (performance.now() - started) / 1000;
           const serverCpuMs = serversCpuMs() - cpuBefore;
           const sendersCpuMs = processCpuMs(process.pid) - sendersCpuBefore;
-          const total = senders * messagesPerSender;
           const latency = summarizeLatencies(latencies);
           const name = `${layout.name}, ${label}`;
           record({
@@ -86,7 +100,10 @@ export async function measureInboundEmail(
             name: `inbound SMTP acceptance, ${name}`,
             value: total / acceptedSeconds,
             unit: "messages/s",
-            detail: "250 answered: raw message, envelope and job committed",
+            detail:
+              database.dialect === "sqlite" && layout.roles.length > 1
+                ? "250 answered: raw message and envelope committed to the SMTP process's spool"
+                : "250 answered: raw message, envelope and job committed",
           });
           record({
             name: `acceptance latency p95, ${name}`,
