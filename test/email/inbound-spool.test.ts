@@ -9,6 +9,7 @@ import { SpooledMailMover } from "../../src/modules/email/spooled-mail-mover.js"
 import { moveSpooledMail } from "../../src/modules/email/store-inbound-email.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
 import { TendMetrics } from "../../src/modules/metrics/tend-metrics.js";
+import { captureLogs } from "../support/captured-logs.js";
 import { useTestDesk } from "../support/test-desk.js";
 
 const desk = useTestDesk();
@@ -158,6 +159,34 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
     expect(await gauges()).toEqual({ messages: 2, oldestSeconds: 90 });
     await moveSpooledMail(inboundEmail(), spool);
     expect(await gauges()).toEqual({ messages: 0, oldestSeconds: 0 });
+  });
+
+  it("keeps spooled mail when the database refuses the move, says so once, and waits a second before trying again", async () => {
+    const id = queuedId(await send(`max-${desk.unique()}@customer.example`, "Moved after a refusal"));
+    const logs = captureLogs();
+    let attempts = 0;
+    const refusing = new Proxy(desk.database.db, {
+      get(target, property, receiver) {
+        if (property === "transaction") {
+          attempts += 1;
+          throw new Error("disk I/O error");
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const mover = new SpooledMailMover({ ...inboundEmail(), db: refusing, logger: logs.logger }, spool, 10);
+    mover.start();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await mover.stop();
+    // Once at start, then not again within the second: no warning every interval.
+    expect(attempts).toBe(1);
+    expect(logs.lines).toEqual([
+      expect.objectContaining({ level: 40, msg: "could not move spooled inbound mail into the database" }),
+    ]);
+    expect(spool.oldest(100, 1 << 20).map((message) => message.id)).toEqual([id]);
+    await moveSpooledMail(inboundEmail(), spool);
+    expect(await rawEmail(id)).toMatchObject({ status: "received" });
   });
 
   it("is emptied by a worker's mover as mail arrives", async () => {

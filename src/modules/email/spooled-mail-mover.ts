@@ -2,6 +2,8 @@ import type { Context } from "../../shared/context.js";
 import type { InboundSpool } from "./inbound-spool.js";
 import { moveSpooledMail } from "./store-inbound-email.js";
 
+const retryAfterFailureMs = 1000;
+
 /**
  * A worker's loop that empties the SMTP listeners' spool into the database (see `inbound-spool.ts`):
  * every `intervalMs`, and at once again while it finds a full move waiting. The jobs it queues wake
@@ -38,13 +40,14 @@ export class SpooledMailMover {
   }
 
   private async moveOnce(): Promise<void> {
-    let moved = 0;
     try {
-      moved = await moveSpooledMail(this.ctx, this.spool);
+      const moved = await moveSpooledMail(this.ctx, this.spool);
+      this.schedule(moved > 0 ? 0 : this.intervalMs);
     } catch (error) {
-      // The messages stay in the spool, durable; the next round tries again.
+      // The messages stay in the spool, durable. Tried again after a second, not every interval: a
+      // database that refuses (a full disk) would otherwise log fifty warnings a second.
       this.ctx.logger.warn({ err: error }, "could not move spooled inbound mail into the database");
+      this.schedule(Math.max(this.intervalMs, retryAfterFailureMs));
     }
-    this.schedule(moved > 0 ? 0 : this.intervalMs);
   }
 }
