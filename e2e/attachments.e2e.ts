@@ -53,8 +53,10 @@ describe.skipIf(chromiumMissing)("attachments in the agent composer, in Chromium
     await page.getByLabel("Note for the team").fill("The replica's log and a stray file.");
 
     // The picker is a native file input right after the note: Tab reaches it, Space opens the chooser.
-    // Space is pressed only once Tab has put the focus on the picker: in one CI run on PostgreSQL it
-    // did not open the chooser, most likely because the page was still rendering and took the focus.
+    // Waited for first: Playwright turns on its interception of file choosers when a listener is added,
+    // without waiting for the browser, and in two CI runs on PostgreSQL a Space pressed at once, with
+    // the focus on the picker, opened no chooser Playwright saw.
+    const chooser = page.waitForEvent("filechooser", { timeout: 15_000 });
     await expect
       .poll(
         async () => {
@@ -66,7 +68,6 @@ describe.skipIf(chromiumMissing)("attachments in the agent composer, in Chromium
         { timeout: 5_000, interval: 100 },
       )
       .toBe(true);
-    const chooser = page.waitForEvent("filechooser", { timeout: 5_000 });
     await page.keyboard.press("Space");
     await (await chooser).setFiles([
       { name: "replica.log", mimeType: "text/plain", buffer: Buffer.from(logLine) },
