@@ -9,7 +9,7 @@ import { JobWakeups } from "./jobs/job-wakeups.js";
 import { attachmentsDirIn } from "./modules/attachments/attachment-store.js";
 import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
 import { InboundSpool } from "./modules/email/inbound-spool.js";
-import { SpooledMailMover } from "./modules/email/spooled-mail-mover.js";
+import type { SpooledMailMover } from "./modules/email/spooled-mail-mover.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { TendMetrics } from "./modules/metrics/tend-metrics.js";
@@ -223,9 +223,12 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
   if (tend.inboundSpool && roles.includes("worker")) {
+    // Loaded here, like the job handlers: threading mail imports most of Tend.
+    const { SpooledMailMover } = await import("./modules/email/spooled-mail-mover.js");
     tend.spooledMailMover = new SpooledMailMover(
       tend.context(systemActor("inbound email"), "email"),
       tend.inboundSpool,
+      tend.config.email,
       spooledMailMoveIntervalMs,
     );
     tend.spooledMailMover.start();

@@ -5,8 +5,8 @@ import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type SmtpListener, startSmtpListener } from "../../src/modules/email/inbound-smtp-listener.js";
 import { InboundSpool } from "../../src/modules/email/inbound-spool.js";
-import { SpooledMailMover } from "../../src/modules/email/spooled-mail-mover.js";
-import { moveSpooledMail } from "../../src/modules/email/store-inbound-email.js";
+import { moveSpooledMail, SpooledMailMover } from "../../src/modules/email/spooled-mail-mover.js";
+import { storeInboundEmail } from "../../src/modules/email/store-inbound-email.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
 import { TendMetrics } from "../../src/modules/metrics/tend-metrics.js";
 import { captureLogs } from "../support/captured-logs.js";
@@ -20,6 +20,8 @@ let spool: InboundSpool;
 let listener: SmtpListener;
 
 const inboundEmail = () => desk.as(systemActor("inbound email"), "email");
+const settings = { supportAddresses: [supportAddress] };
+const move = () => moveSpooledMail(inboundEmail(), spool, settings);
 
 beforeAll(async () => {
   folder = mkdtempSync(path.join(tmpdir(), "tend-spool-"));
@@ -54,6 +56,10 @@ async function rawEmail(id: string) {
   return desk.database.db.selectFrom("raw_emails").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+async function ticketsWithSubject(subject: string) {
+  return desk.database.db.selectFrom("tickets").select("number").where("subject", "=", subject).execute();
+}
+
 async function jobsFor(id: string) {
   return desk.database.db
     .selectFrom("jobs")
@@ -66,20 +72,24 @@ async function jobsFor(id: string) {
 const queuedId = (response: string) => /Queued as (\S+)/.exec(response)?.[1] ?? "";
 
 describe("the inbound spool of an SMTP-only process on SQLite", () => {
-  it("answers 250 once the message is in the spool, and a worker's move makes it the database's, with its job", async () => {
-    const response = await send(`pat-${desk.unique()}@customer.example`, "Builds stuck in the queue");
+  it("answers 250 once the message is in the spool, and a worker's move stores and threads it, with no job", async () => {
+    const subject = `Builds stuck in the queue ${desk.unique()}`;
+    const response = await send(`pat-${desk.unique()}@customer.example`, subject);
     expect(response).toMatch(/^250 .*Queued as/);
     const id = queuedId(response);
     expect(await rawEmail(id)).toBeUndefined();
     expect(spool.oldest(100, 1 << 20).map((message) => message.id)).toContain(id);
 
-    await moveSpooledMail(inboundEmail(), spool);
+    await move();
 
+    const [ticket] = await ticketsWithSubject(subject);
+    expect(ticket).toBeDefined();
     expect(await rawEmail(id)).toMatchObject({
-      status: "received",
+      status: "processed",
       mail_from: expect.stringMatching(/^pat-/),
+      ticket_id: expect.any(String),
     });
-    expect(await jobsFor(id)).toEqual([{ status: "queued" }]);
+    expect(await jobsFor(id)).toEqual([]);
     expect(spool.oldest(100, 1 << 20)).toEqual([]);
   });
 
@@ -95,28 +105,31 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
       const first = await sendRaw();
       expect(first.response).toMatch(/Queued as/);
       expect((await sendRaw()).response).toMatch(/Already received/);
-      await moveSpooledMail(inboundEmail(), spool);
+      await move();
       expect((await sendRaw()).response).toMatch(/Already received/);
       expect(spool.oldest(100, 1 << 20)).toEqual([]);
-      expect(await jobsFor(queuedId(first.response))).toHaveLength(1);
+      expect(await rawEmail(queuedId(first.response))).toMatchObject({ status: "processed" });
+      expect(await ticketsWithSubject("Twice")).toHaveLength(1);
     } finally {
       transport.close();
     }
   });
 
-  it("moves a message once when a worker stopped between the move's commit and the spool's delete", async () => {
-    const response = await send(`sam-${desk.unique()}@customer.example`, "Exports fail");
+  it("moves and threads a message once when a worker stopped between the move's commit and the spool's delete", async () => {
+    const subject = `Exports fail ${desk.unique()}`;
+    const response = await send(`sam-${desk.unique()}@customer.example`, subject);
     const id = queuedId(response);
     const [spooled] = spool.oldest(100, 1 << 20);
     expect(spooled?.id).toBe(id);
-    await moveSpooledMail(inboundEmail(), spool);
+    await move();
     // As if the spool's delete never ran: the message waits there again, already in the database.
     spool.append([spooled as NonNullable<typeof spooled>]);
 
-    expect(await moveSpooledMail(inboundEmail(), spool)).toBe(1);
+    expect(await move()).toBe(1);
 
     expect(spool.oldest(100, 1 << 20)).toEqual([]);
-    expect(await jobsFor(id)).toHaveLength(1);
+    expect(await ticketsWithSubject(subject)).toHaveLength(1);
+    expect(await jobsFor(id)).toEqual([]);
     const rows = await desk.database.db.selectFrom("raw_emails").select("id").where("id", "=", id).execute();
     expect(rows).toHaveLength(1);
   });
@@ -125,7 +138,7 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
     const flooder = `flood-${desk.unique()}@customer.example`;
     for (let n = 0; n < senderLimit; n += 1) expect(await send(flooder, `Flood ${n}`)).toMatch(/^250/);
     await expect(send(flooder, "One too many")).rejects.toThrow(/451.*Too many messages/);
-    await moveSpooledMail(inboundEmail(), spool);
+    await move();
     // Moved into the database, they still count.
     await expect(send(flooder, "Still too many")).rejects.toThrow(/451.*Too many messages/);
   });
@@ -139,11 +152,48 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
     expect(spool.oldest(100, 1).map((message) => message.id)).toEqual(ids.slice(0, 1));
     expect(spool.oldest(100, 25_000).map((message) => message.id)).toEqual(ids.slice(0, 2));
     expect(spool.oldest(2, 1 << 20).map((message) => message.id)).toEqual(ids.slice(0, 2));
-    await moveSpooledMail(inboundEmail(), spool);
+    await move();
   });
 
+  it("queues a job for a moved message that cannot be threaded yet: a reply waiting for its unprocessed original", async () => {
+    const originalId = `<original-${desk.unique()}@customer.example>`;
+    // The original came in another way (stored with its job, which no worker has run yet).
+    const original = await storeInboundEmail(
+      inboundEmail(),
+      Buffer.from(
+        `From: uma@customer.example\r\nTo: ${supportAddress}\r\nSubject: Login loops\r\n` +
+          `Message-ID: ${originalId}\r\n\r\nThe login page sends me back to itself.\r\n`,
+      ),
+      { mailFrom: "uma@customer.example", rcptTo: [supportAddress], remoteAddress: "127.0.0.1" },
+    );
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, ignoreTLS: true });
+    let replyId: string;
+    try {
+      const info = await transport.sendMail({
+        from: "vic@customer.example",
+        to: supportAddress,
+        cc: "uma@customer.example",
+        subject: "Re: Login loops",
+        inReplyTo: originalId,
+        references: [originalId],
+        text: "Same here since this morning.",
+      });
+      replyId = queuedId(info.response);
+    } finally {
+      transport.close();
+    }
+
+    expect(await move()).toBe(1);
+
+    expect(spool.oldest(100, 1 << 20)).toEqual([]);
+    // In the database, not threaded: its job threads it once the original is.
+    expect(await rawEmail(replyId)).toMatchObject({ status: "received" });
+    expect(await jobsFor(replyId)).toEqual([{ status: "queued" }]);
+    expect(await jobsFor(original.rawEmailId ?? "")).toEqual([{ status: "queued" }]);
+  }, 15_000);
+
   it("reports how much mail waits in the spool, and for how long, on /metrics", async () => {
-    await moveSpooledMail(inboundEmail(), spool);
+    await move();
     const metrics = new TendMetrics(desk.database.db, { inboundSpool: spool, clock: desk.clock });
     const gauges = async () => {
       const text = await metrics.render();
@@ -157,7 +207,7 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
     await send(`ivy-${desk.unique()}@customer.example`, "Also waiting");
     desk.clock.advance(90_000);
     expect(await gauges()).toEqual({ messages: 2, oldestSeconds: 90 });
-    await moveSpooledMail(inboundEmail(), spool);
+    await move();
     expect(await gauges()).toEqual({ messages: 0, oldestSeconds: 0 });
   });
 
@@ -175,7 +225,12 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const mover = new SpooledMailMover({ ...inboundEmail(), db: refusing, logger: logs.logger }, spool, 10);
+    const mover = new SpooledMailMover(
+      { ...inboundEmail(), db: refusing, logger: logs.logger },
+      spool,
+      settings,
+      10,
+    );
     mover.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await mover.stop();
@@ -185,18 +240,18 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
       expect.objectContaining({ level: 40, msg: "could not move spooled inbound mail into the database" }),
     ]);
     expect(spool.oldest(100, 1 << 20).map((message) => message.id)).toEqual([id]);
-    await moveSpooledMail(inboundEmail(), spool);
-    expect(await rawEmail(id)).toMatchObject({ status: "received" });
+    await move();
+    expect(await rawEmail(id)).toMatchObject({ status: "processed" });
   });
 
   it("is emptied by a worker's mover as mail arrives", async () => {
-    const mover = new SpooledMailMover(inboundEmail(), spool, 10);
+    const mover = new SpooledMailMover(inboundEmail(), spool, settings, 10);
     mover.start();
     try {
       const id = queuedId(await send(`ana-${desk.unique()}@customer.example`, "Moved by the loop"));
       for (let waited = 0; !(await rawEmail(id)) && waited < 5000; waited += 20)
         await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await rawEmail(id)).toMatchObject({ status: "received" });
+      expect(await rawEmail(id)).toMatchObject({ status: "processed" });
       expect(spool.oldest(100, 1 << 20)).toEqual([]);
     } finally {
       await mover.stop();

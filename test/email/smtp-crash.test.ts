@@ -3,7 +3,7 @@ import { createInterface } from "node:readline";
 import nodemailer from "nodemailer";
 import { afterAll, describe, expect, it } from "vitest";
 import { InboundSpool } from "../../src/modules/email/inbound-spool.js";
-import { moveSpooledMail } from "../../src/modules/email/store-inbound-email.js";
+import { moveSpooledMail } from "../../src/modules/email/spooled-mail-mover.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
 import { systemClock } from "../../src/shared/clock.js";
 import { createLogger } from "../../src/shared/logger.js";
@@ -78,17 +78,15 @@ describe("a crash while mail arrives", () => {
     if (target.kind === "sqlite") {
       const spool = InboundSpool.besideDatabase(target.file);
       try {
-        await moveSpooledMail(
-          {
-            actor: systemActor("inbound email"),
-            channel: "email",
-            db: cli.database.db,
-            dialect: cli.database.dialect,
-            clock: systemClock,
-            logger: createLogger("silent"),
-          },
-          spool,
-        );
+        const worker = {
+          actor: systemActor("inbound email"),
+          channel: "email" as const,
+          db: cli.database.db,
+          dialect: cli.database.dialect,
+          clock: systemClock,
+          logger: createLogger("silent"),
+        };
+        while ((await moveSpooledMail(worker, spool, { supportAddresses: [supportAddress] })) > 0);
       } finally {
         spool.close();
       }

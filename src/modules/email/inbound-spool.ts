@@ -30,7 +30,7 @@ interface SpooledRow {
  * in another process that commits into the same file waited that long before each 250 (acceptance
  * p95 81 ms, and the two senders idle meanwhile). The listener commits here instead — its own file,
  * its own lock, durable (WAL, synchronous FULL) before the 250 — and a worker moves the messages
- * into `raw_emails` with their jobs (`moveSpooledMail` in `store-inbound-email.ts`), then deletes
+ * into `raw_emails` and threads them (`moveSpooledMail` in `spooled-mail-mover.ts`), then deletes
  * them here. A crash between the two leaves the message in both; the move after it finds its id
  * already in `raw_emails` and only deletes it. PostgreSQL has no such lock and needs no spool.
  */
@@ -121,10 +121,18 @@ export class InboundSpool {
     return { messages: row.messages, oldestReceivedAt: row.oldest };
   }
 
+  /**
+   * Deletes messages that are in the database now. Not waited onto the disk (`synchronous = NORMAL`):
+   * a delete lost to a power cut leaves a message whose id the next move finds in `raw_emails`, and
+   * deletes again. Only the appends, answered with a 250, wait for the disk.
+   */
   remove(ids: readonly string[]): void {
-    this.sqlite.transaction(() => {
-      for (const id of ids) this.statements.remove.run(id);
-    })();
+    this.sqlite.pragma("synchronous = NORMAL");
+    try {
+      this.statements.remove.run(JSON.stringify(ids));
+    } finally {
+      this.sqlite.pragma("synchronous = FULL");
+    }
   }
 
   close(): void {
@@ -145,7 +153,7 @@ function prepareStatements(sqlite: SqliteDatabase.Database) {
     countFromSender: sqlite.prepare(
       "select count(*) as count from spooled_emails where mail_from = ? and received_at >= ?",
     ),
-    remove: sqlite.prepare("delete from spooled_emails where id = ?"),
+    remove: sqlite.prepare("delete from spooled_emails where id in (select value from json_each(?))"),
     waiting: sqlite.prepare("select count(*) as messages, min(received_at) as oldest from spooled_emails"),
   };
 }

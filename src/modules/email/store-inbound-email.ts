@@ -4,7 +4,7 @@ import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { StorageFullError } from "../../shared/storage-full.js";
 import { storeHasRoomFor } from "../attachments/attachment-store.js";
-import { findExistingRawEmailIds, insertRawEmail, rawEmailExists } from "./email-repository.js";
+import { insertRawEmail, rawEmailExists } from "./email-repository.js";
 import { readMessageIdHeader } from "./header-message-id.js";
 import type { InboundSpool, SpooledMessage } from "./inbound-spool.js";
 
@@ -118,7 +118,7 @@ export class GroupCommittedInboundStore {
 }
 
 /** A message the listener takes, named and timed as it arrived. */
-interface AdmittedMessage {
+export interface AdmittedMessage {
   id: string;
   raw: Buffer;
   sha256: string;
@@ -142,6 +142,20 @@ async function insertInboundMessages(
   tx: Context,
   messages: readonly AdmittedMessage[],
 ): Promise<StoredInbound[]> {
+  const stored = await insertRawMessages(tx, messages);
+  for (const { rawEmailId } of stored)
+    if (rawEmailId) await enqueueJob(tx, processInboundEmailJob, { rawEmailId });
+  return stored;
+}
+
+/**
+ * The messages' raw rows, without their jobs: for the caller that processes them in the same
+ * transaction (`moveSpooledMail`). The same bytes stored already are a duplicate, and stored nothing.
+ */
+export async function insertRawMessages(
+  tx: Context,
+  messages: readonly AdmittedMessage[],
+): Promise<StoredInbound[]> {
   const stored: StoredInbound[] = [];
   for (const { id, raw, sha256, envelope, receivedAt } of messages) {
     const inserted = await insertRawEmail(tx.db, {
@@ -160,12 +174,7 @@ async function insertInboundMessages(
       ticket_id: null,
       processed_at: null,
     });
-    if (!inserted) {
-      stored.push({ rawEmailId: null, duplicate: true });
-      continue;
-    }
-    await enqueueJob(tx, processInboundEmailJob, { rawEmailId: id });
-    stored.push({ rawEmailId: id, duplicate: false });
+    stored.push(inserted ? { rawEmailId: id, duplicate: false } : { rawEmailId: null, duplicate: true });
   }
   return stored;
 }
@@ -180,43 +189,4 @@ function spooledMessage(message: AdmittedMessage): SpooledMessage {
     remoteAddress: message.envelope.remoteAddress,
     receivedAt: message.receivedAt,
   };
-}
-
-// A move is one transaction on SQLite's one writer: kept short beside the worker's batches.
-const moveLimit = { messages: 200, bytes: 64 * 1024 * 1024 };
-
-/**
- * Moves what an SMTP-only process spooled into `raw_emails`, with a job each, oldest first, then
- * deletes it from the spool. A message whose id is in `raw_emails` already was moved by a process
- * that stopped before deleting it: it is only deleted now. Returns how many left the spool.
- */
-export async function moveSpooledMail(ctx: Context, spool: InboundSpool): Promise<number> {
-  const spooled = spool.oldest(moveLimit.messages, moveLimit.bytes);
-  if (spooled.length === 0) return 0;
-  await inTransaction(ctx, async (tx) => {
-    const moved = new Set(
-      await findExistingRawEmailIds(
-        tx.db,
-        spooled.map((message) => message.id),
-      ),
-    );
-    await insertInboundMessages(
-      tx,
-      spooled
-        .filter((message) => !moved.has(message.id))
-        .map((message) => ({
-          id: message.id,
-          raw: message.raw,
-          sha256: message.sha256,
-          envelope: {
-            mailFrom: message.mailFrom,
-            rcptTo: message.rcptTo,
-            remoteAddress: message.remoteAddress,
-          },
-          receivedAt: message.receivedAt,
-        })),
-    );
-  });
-  spool.remove(spooled.map((message) => message.id));
-  return spooled.length;
 }
