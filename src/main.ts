@@ -48,7 +48,7 @@ export interface Tend {
   smtp?: SmtpListener;
   /** The `worker` role's HTTP and TCP status monitors. */
   statusMonitors?: StatusMonitorWorker;
-  /** On SQLite: what an SMTP-only process accepted, for a worker to move into the database. */
+  /** On SQLite: what the SMTP listener accepted, for a worker to move into the database. */
   inboundSpool?: InboundSpool;
   /** The `worker` role's loop that moves `inboundSpool` into the database. */
   spooledMailMover?: SpooledMailMover;
@@ -183,8 +183,8 @@ export async function createTend(config: Config, options: CreateTendOptions = {}
  * `smtp` receives mail for the support addresses.
  */
 export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<void> {
-  // SQLite's one writer would keep an SMTP-only process's 250s waiting behind the worker's batches
-  // in another process: such a listener commits to its own spool, which every worker empties.
+  // On SQLite the listener commits accepted mail to a spool of its own, which every worker empties
+  // and threads (see `inbound-spool.ts`).
   const { database } = tend.config;
   if (
     database.kind === "sqlite" &&
@@ -243,7 +243,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       senderLimit: email.senderLimit,
       tls: email.smtpTls ? await readSmtpTls(email.smtpTls) : null,
       observer: metrics.inboundMail,
-      ...(tend.inboundSpool && !roles.includes("worker") ? { spool: tend.inboundSpool } : {}),
+      ...(tend.inboundSpool ? { spool: tend.inboundSpool } : {}),
     });
   }
   if (roles.includes("worker") && !tend.config.email.relayUrl) {

@@ -9,15 +9,17 @@ import { testDialect } from "../support/test-database.js";
 
 // On SQLite the MX may run as a process of its own beside the rest (README, "One process, or several"):
 // its accepted mail goes through the spool, which the worker's process empties. Each Tend here has
-// its own connections to the same files, as two processes would.
+// its own connections to the same files, as two processes would. One process with both roles
+// spools as well, and empties its own spool.
 const dataDir = mkdtempSync(join(tmpdir(), "tend-sqlite-roles-"));
+const oneProcessDataDir = mkdtempSync(join(tmpdir(), "tend-sqlite-one-process-"));
 const supportAddress = "support@tend.test";
 const running = new Set<Tend>();
 
-async function startProcess(roles: Role[]): Promise<Tend> {
+async function startProcess(roles: Role[], directory = dataDir): Promise<Tend> {
   const tend = await createTend(
     loadConfig({
-      TEND_DATA_DIR: dataDir,
+      TEND_DATA_DIR: directory,
       DATABASE_URL: "",
       TEND_SMTP_HOST: "127.0.0.1",
       TEND_SMTP_PORT: "0",
@@ -39,6 +41,7 @@ async function stopProcess(tend: Tend): Promise<void> {
 afterAll(async () => {
   for (const tend of running) await tend.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(oneProcessDataDir, { recursive: true, force: true });
 });
 
 async function send(port: number, subject: string): Promise<string> {
@@ -108,5 +111,33 @@ describe.skipIf(testDialect === "postgres")("an SMTP-only process beside a worke
       .where("id", "=", rawEmailId)
       .executeTakeFirst();
     expect(moved).toEqual({ id: rawEmailId, status: "processed" });
+  }, 60_000);
+
+  it("spools and threads mail in one process with both roles, with no job for the mail", async () => {
+    const tend = await startProcess(["smtp", "worker"], oneProcessDataDir);
+    const response = await send(tend.smtp?.port ?? 0, "Password reset mail never arrives");
+    expect(response).toMatch(/^250 .*Queued as/);
+    expect(
+      await eventually(
+        () => ticketSubjects(tend),
+        (subjects) => subjects.length === 1,
+      ),
+    ).toEqual(["Password reset mail never arrives"]);
+    const rawEmailId = /Queued as (\S+)/.exec(response)?.[1] ?? "";
+    expect(
+      await tend.database.db
+        .selectFrom("raw_emails")
+        .select(["id", "status"])
+        .where("id", "=", rawEmailId)
+        .executeTakeFirst(),
+    ).toEqual({ id: rawEmailId, status: "processed" });
+    expect(tend.inboundSpool?.waiting().messages).toBe(0);
+    const inboundJobs = await tend.database.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("kind", "=", "email.process-inbound")
+      .execute();
+    expect(inboundJobs).toEqual([]);
+    await stopProcess(tend);
   }, 60_000);
 });

@@ -23,7 +23,7 @@ export interface SmtpListenerOptions {
   tls?: SmtpTls | null;
   /** Counts accepted and refused mail for `/metrics`; absent, nothing is counted. */
   observer?: InboundMailObserver;
-  /** Commit accepted mail here rather than in the database (an SMTP-only process on SQLite). */
+  /** Commit accepted mail here rather than in the database (on SQLite, see `inbound-spool.ts`). */
   spool?: InboundSpool;
 }
 

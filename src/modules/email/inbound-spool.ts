@@ -24,15 +24,17 @@ interface SpooledRow {
 }
 
 /**
- * The SMTP listener's own queue file, beside SQLite's database (`inbound-spool.sqlite`), for a
- * process that runs the `smtp` role without the `worker` role. SQLite has one writer: a worker
- * threading a batch of mail holds the database's write lock for tens of milliseconds, and a listener
- * in another process that commits into the same file waited that long before each 250 (acceptance
- * p95 81 ms, and the two senders idle meanwhile). The listener commits here instead — its own file,
- * its own lock, durable (WAL, synchronous FULL) before the 250 — and a worker moves the messages
- * into `raw_emails` and threads them (`moveSpooledMail` in `spooled-mail-mover.ts`), then deletes
- * them here. A crash between the two leaves the message in both; the move after it finds its id
- * already in `raw_emails` and only deletes it. PostgreSQL has no such lock and needs no spool.
+ * The SMTP listener's own queue file, beside SQLite's database (`inbound-spool.sqlite`). SQLite has
+ * one writer: a worker threading a batch of mail holds the database's write lock for tens of
+ * milliseconds, and a listener in another process that commits into the same file waited that long
+ * before each 250 (acceptance p95 81 ms, and the two senders idle meanwhile). The listener commits
+ * here instead — its own file, its own lock, durable (WAL, synchronous FULL) before the 250 — and a
+ * worker moves the messages into `raw_emails` and threads them in one transaction
+ * (`moveSpooledMail` in `spooled-mail-mover.ts`), then deletes them here. A crash between the two
+ * leaves the message in both; the move after it finds its id already in `raw_emails` and only
+ * deletes it. One process with both roles spools too: a small commit for each 250, then batches
+ * threaded without a job each, cost it a third less CPU a message than raw rows and jobs committed
+ * into the database (6.3–7.2 ms against 4.4–5.5). PostgreSQL has no such lock and needs no spool.
  */
 export class InboundSpool {
   private readonly sqlite: SqliteDatabase.Database;

@@ -12,7 +12,7 @@ const retryAfterFailureMs = 1000;
 const moveLimit = { messages: 32, bytes: 64 * 1024 * 1024 };
 
 /**
- * Moves what an SMTP-only process spooled into the database and threads it there, oldest first, in
+ * Moves what the SMTP listener spooled into the database and threads it there, oldest first, in
  * one transaction: the raw rows, their tickets or replies, and for a message that must be tried
  * again (`retry`), the job that will. Then deletes the messages from the spool. A crash before the
  * commit leaves them all in the spool; one between the commit and the delete leaves them in both,

@@ -45,8 +45,8 @@ export async function storeInboundEmail(
  * while an earlier one waits for the database, or for its commit, are stored together in the next
  * transaction: one commit, and its wait for the disk, for all of them, and still none answered
  * before its own commit. Should a group's transaction fail, each of its messages is stored alone,
- * so that one message cannot fail its neighbours. With a `spool` (an SMTP-only process on SQLite,
- * see `inbound-spool.ts`) the groups are committed there, for a worker to move into the database.
+ * so that one message cannot fail its neighbours. With a `spool` (on SQLite, see `inbound-spool.ts`)
+ * the groups are committed there, for a worker to move into the database.
  */
 export class GroupCommittedInboundStore {
   private queue: Array<{

@@ -96,7 +96,7 @@ export class TendMetrics {
     const { inboundSpool } = options;
     if (inboundSpool) {
       const clock = options.clock ?? systemClock;
-      // Mail an SMTP-only process accepted on SQLite waits there for a worker: one that grows, or
+      // Mail the SMTP listener accepted on SQLite waits there for a worker: one that grows, or
       // whose oldest message ages past seconds, means no worker is moving it into the database.
       const spooled = new Gauge({
         name: "tend_inbound_mail_spooled",
