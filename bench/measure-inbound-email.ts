@@ -33,8 +33,8 @@ const layouts = [
  * 100 ms early-talker pause before the greeting to every message. Acceptance latency is the client's
  * time to the 250; end-to-end throughput counts a message once the worker has parsed, threaded and
  * stored it as a ticket. CPU is read from /proc: on this 2-core machine the senders share the cores.
- * On SQLite the SMTP-only process commits to its spool, which the worker's process moves into the
- * database (`email/inbound-spool.ts`). Last, the same senders against a server that stores nothing
+ * On SQLite the listener commits to its spool, which the worker (in its process or another) moves
+ * into the database and threads (`email/inbound-spool.ts`). Last, the same senders against a server that stores nothing
  * (`measureFloor`): the exchange's own cost.
  */
 export async function measureInboundEmail(
@@ -101,8 +101,8 @@ export async function measureInboundEmail(
             value: total / acceptedSeconds,
             unit: "messages/s",
             detail:
-              database.dialect === "sqlite" && layout.roles.length > 1
-                ? "250 answered: raw message and envelope committed to the SMTP process's spool"
+              database.dialect === "sqlite"
+                ? "250 answered: raw message and envelope committed to the SMTP listener's spool"
                 : "250 answered: raw message, envelope and job committed",
           });
           record({

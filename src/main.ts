@@ -23,8 +23,9 @@ import { createLogger } from "./shared/logger.js";
 import { secretBoxFor } from "./shared/secret-box.js";
 
 // How long accepted mail may wait in the spool before a worker looks again: a fraction of the
-// end-to-end time a sender sees, and one small read of the spool file each time.
-const spooledMailMoveIntervalMs = 20;
+// end-to-end time a sender sees, and one small read of the spool file each time; half a second
+// once it has found nothing for a while (the listener in the worker's own process wakes it at once).
+const spooledMailMoveIntervals = { intervalMs: 20, idleIntervalMs: 500 };
 
 export const allRoles = ["web", "worker", "scheduler", "smtp"] as const;
 export type Role = (typeof allRoles)[number];
@@ -229,7 +230,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
       tend.context(systemActor("inbound email"), "email"),
       tend.inboundSpool,
       tend.config.email,
-      spooledMailMoveIntervalMs,
+      spooledMailMoveIntervals,
     );
     tend.spooledMailMover.start();
   }

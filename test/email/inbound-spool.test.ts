@@ -71,7 +71,7 @@ async function jobsFor(id: string) {
 
 const queuedId = (response: string) => /Queued as (\S+)/.exec(response)?.[1] ?? "";
 
-describe("the inbound spool of an SMTP-only process on SQLite", () => {
+describe("the inbound spool of the SMTP listener on SQLite", () => {
   it("answers 250 once the message is in the spool, and a worker's move stores and threads it, with no job", async () => {
     const subject = `Builds stuck in the queue ${desk.unique()}`;
     const response = await send(`pat-${desk.unique()}@customer.example`, subject);
@@ -229,7 +229,7 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
       { ...inboundEmail(), db: refusing, logger: logs.logger },
       spool,
       settings,
-      10,
+      { intervalMs: 10, idleIntervalMs: 10 },
     );
     mover.start();
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -245,7 +245,10 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
   });
 
   it("is emptied by a worker's mover as mail arrives", async () => {
-    const mover = new SpooledMailMover(inboundEmail(), spool, settings, 10);
+    const mover = new SpooledMailMover(inboundEmail(), spool, settings, {
+      intervalMs: 10,
+      idleIntervalMs: 10,
+    });
     mover.start();
     try {
       const id = queuedId(await send(`ana-${desk.unique()}@customer.example`, "Moved by the loop"));
@@ -253,6 +256,24 @@ describe("the inbound spool of an SMTP-only process on SQLite", () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await rawEmail(id)).toMatchObject({ status: "processed" });
       expect(spool.oldest(100, 1 << 20)).toEqual([]);
+    } finally {
+      await mover.stop();
+    }
+  });
+
+  it("looks again within its interval when the listener in its own process spools, however far it has backed off", async () => {
+    const mover = new SpooledMailMover(inboundEmail(), spool, settings, {
+      intervalMs: 20,
+      idleIntervalMs: 60_000,
+    });
+    mover.start();
+    try {
+      // Finding nothing, it has looked after 20, 40 … 1280 ms; its next look is 2.56 s away.
+      await new Promise((resolve) => setTimeout(resolve, 2600));
+      const id = queuedId(await send(`eli-${desk.unique()}@customer.example`, "Moved on arrival"));
+      for (let waited = 0; (await rawEmail(id))?.status !== "processed" && waited < 1000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await rawEmail(id)).toMatchObject({ status: "processed" });
     } finally {
       await mover.stop();
     }

@@ -39,6 +39,7 @@ interface SpooledRow {
 export class InboundSpool {
   private readonly sqlite: SqliteDatabase.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly appendListeners: Array<() => void> = [];
 
   private constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -71,7 +72,7 @@ export class InboundSpool {
    * the same bytes wait here already). Synchronous: once it returns, the messages are on disk.
    */
   append(messages: readonly SpooledMessage[]): boolean[] {
-    return this.sqlite.transaction(() =>
+    const spooled = this.sqlite.transaction(() =>
       messages.map(
         (message) =>
           this.statements.insert.run(
@@ -85,6 +86,13 @@ export class InboundSpool {
           ).changes === 1,
       ),
     )();
+    for (const listener of this.appendListeners) listener();
+    return spooled;
+  }
+
+  /** Told after each append in this process: a mover beside the listener starts at once. */
+  onAppend(listener: () => void): void {
+    this.appendListeners.push(listener);
   }
 
   /**
