@@ -69,6 +69,26 @@ async function jobsFor(id: string) {
     .execute();
 }
 
+/** Resolves once the message is threaded, or after `patienceMs` (the assertion after it tells which). */
+async function untilProcessed(id: string, patienceMs: number): Promise<void> {
+  for (let waited = 0; (await rawEmail(id))?.status !== "processed" && waited < patienceMs; waited += 20)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** Runs `work` with a mover of these intervals looping, stopped after. */
+async function withMover(
+  intervals: { intervalMs: number; idleIntervalMs: number },
+  work: () => Promise<void>,
+): Promise<void> {
+  const mover = new SpooledMailMover(inboundEmail(), spool, settings, intervals);
+  mover.start();
+  try {
+    await work();
+  } finally {
+    await mover.stop();
+  }
+}
+
 const queuedId = (response: string) => /Queued as (\S+)/.exec(response)?.[1] ?? "";
 
 describe("the inbound spool of the SMTP listener on SQLite", () => {
@@ -245,37 +265,21 @@ describe("the inbound spool of the SMTP listener on SQLite", () => {
   });
 
   it("is emptied by a worker's mover as mail arrives", async () => {
-    const mover = new SpooledMailMover(inboundEmail(), spool, settings, {
-      intervalMs: 10,
-      idleIntervalMs: 10,
-    });
-    mover.start();
-    try {
+    await withMover({ intervalMs: 10, idleIntervalMs: 10 }, async () => {
       const id = queuedId(await send(`ana-${desk.unique()}@customer.example`, "Moved by the loop"));
-      for (let waited = 0; !(await rawEmail(id)) && waited < 5000; waited += 20)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await untilProcessed(id, 5000);
       expect(await rawEmail(id)).toMatchObject({ status: "processed" });
       expect(spool.oldest(100, 1 << 20)).toEqual([]);
-    } finally {
-      await mover.stop();
-    }
+    });
   });
 
   it("looks again within its interval when the listener in its own process spools, however far it has backed off", async () => {
-    const mover = new SpooledMailMover(inboundEmail(), spool, settings, {
-      intervalMs: 20,
-      idleIntervalMs: 60_000,
-    });
-    mover.start();
-    try {
+    await withMover({ intervalMs: 20, idleIntervalMs: 60_000 }, async () => {
       // Finding nothing, it has looked after 20, 40 … 1280 ms; its next look is 2.56 s away.
       await new Promise((resolve) => setTimeout(resolve, 2600));
       const id = queuedId(await send(`eli-${desk.unique()}@customer.example`, "Moved on arrival"));
-      for (let waited = 0; (await rawEmail(id))?.status !== "processed" && waited < 1000; waited += 20)
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await untilProcessed(id, 1000);
       expect(await rawEmail(id)).toMatchObject({ status: "processed" });
-    } finally {
-      await mover.stop();
-    }
+    });
   });
 });
