@@ -24,7 +24,7 @@ import { secretBoxFor } from "./shared/secret-box.js";
 
 // How long accepted mail may wait in the spool before a worker looks again: a fraction of the
 // end-to-end time a sender sees, and one small read of the spool file each time; half a second
-// once it has found nothing for a while (the listener in the worker's own process wakes it at once).
+// once it has found nothing for a while (the listener in the worker's own process brings it back).
 const spooledMailMoveIntervals = { intervalMs: 20, idleIntervalMs: 500 };
 
 export const allRoles = ["web", "worker", "scheduler", "smtp"] as const;
