@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import nodemailer from "nodemailer";
 import { loadConfig } from "../src/config.js";
@@ -62,9 +63,11 @@ export async function measureInboundEmail(
           servers.push(await startBuiltServer(database, { supportAddress, roles: [...roles] }));
         const port = servers[0]?.smtpPort ?? 0;
         const serversCpuMs = () => servers.reduce((sum, server) => sum + processCpuMs(server.pid), 0);
+        const databaseCpuMs = () => (database.dialect === "postgres" ? localPostgresCpuMs() : 0);
         const run = async (label: string, pool: boolean, messagesPerSender: number) => {
           const settledBefore = await settled();
           const cpuBefore = serversCpuMs();
+          const databaseCpuBefore = databaseCpuMs();
           const sendersCpuBefore = processCpuMs(process.pid);
           const started = performance.now();
           const latencies = await sendFromEachSender(port, {
@@ -87,6 +90,7 @@ export async function measureInboundEmail(
           const processedSeconds = (performance.now() - started) / 1000;
           const serverCpuMs = serversCpuMs() - cpuBefore;
           const sendersCpuMs = processCpuMs(process.pid) - sendersCpuBefore;
+          const databaseCpu = databaseCpuMs() - databaseCpuBefore;
           const latency = summarizeLatencies(latencies);
           const name = `${layout.name}, ${label}`;
           record({
@@ -117,6 +121,13 @@ export async function measureInboundEmail(
             unit: "ms",
             detail: `${formatNumber(serverCpuMs / (processedSeconds * 1000))} cores busy; the senders took ${formatNumber(sendersCpuMs / total)} ms a message`,
           });
+          if (databaseCpu > 0)
+            record({
+              name: `PostgreSQL's CPU per message, ${name}`,
+              value: databaseCpu / total,
+              unit: "ms",
+              detail: `the local server's processes, sharing the machine's ${availableParallelism()} cores: ${formatNumber(databaseCpu / (processedSeconds * 1000))} cores busy`,
+            });
         };
         await run("2 senders", true, settings.messagesPerSender);
         if (index === 0)
@@ -200,6 +211,28 @@ function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   // utime and stime are the 14th and 15th fields; after the command's ")" they are the 12th and 13th.
   const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
+/**
+ * The CPU the local PostgreSQL server's processes have used, in milliseconds, when they run on this
+ * machine (visible in /proc; 0 otherwise): its backends, and the postmaster's reaped children.
+ */
+function localPostgresCpuMs(): number {
+  let ticks = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // exited since the listing
+    }
+    if (!stat.includes("(postgres)")) continue;
+    const fields = stat.split(") ")[1]?.split(" ") ?? [];
+    // utime, stime, cutime and cstime: the 14th to 17th fields.
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
   return (ticks * 1000) / clockTicksPerSecond;
 }
 

@@ -54,6 +54,7 @@ const allowList: Record<string, string> = {
   "tickets/ticket-follower-repository.ts:deleteFollowingsOf": erasure,
 
   "sla/sla-clock-repository.ts:saveTicketClocks": write,
+  "sla/sla-clock-repository.ts:insertClockRows": write,
   "sla/sla-clock-repository.ts:markClockWarned": write,
   "sla/sla-clock-repository.ts:ticketsWithClocksDue": slaTimers,
   "sla/sla-clock-repository.ts:clocksToWarn": slaTimers,

@@ -14,6 +14,8 @@ export interface TicketEmail {
   comment: { id: string; bodyText: string; bodyHtml: string };
   /** The requester's address, when the caller has just read it: not read again. */
   requester?: { email: string };
+  /** The followers' addresses, when the caller knows them (a ticket opened with none): not read. */
+  followerEmails?: readonly string[];
 }
 
 /**
@@ -46,9 +48,10 @@ async function queueTicketEmail(ctx: Context, kind: TicketMailKind, mail: Ticket
   if (mail.ticket.channel !== "email") return;
   const requester = mail.requester ?? (await findPersonById(ctx.db, mail.ticket.requester_id));
   if (!requester) return;
-  const followers = (await listFollowerRows(ctx.db, followersScope, mail.ticket.id))
-    .map((follower) => follower.email)
-    .filter((address) => address !== requester.email);
+  const followers = (
+    mail.followerEmails ??
+    (await listFollowerRows(ctx.db, followersScope, mail.ticket.id)).map((follower) => follower.email)
+  ).filter((address) => address !== requester.email);
   const id = newId();
   await insertEmailMessage(ctx.db, {
     id,

@@ -36,6 +36,8 @@ export async function acknowledgeIfSupportClosed(
   },
   /** The ticket's requester, as the ticket's own transaction read it. */
   requester: { name: string; email: string; time_zone: string | null },
+  /** Known when the ticket is opened with no followers: the mail's Cc is then not read back. */
+  followerEmails?: readonly string[],
 ): Promise<boolean> {
   if (ctx.actor.kind === "person" && ctx.actor.role !== "customer") return false;
   if (ticket.status !== "new") return false;
@@ -75,6 +77,7 @@ export async function acknowledgeIfSupportClosed(
     ticket,
     comment: { id: commentId, bodyText: body.text, bodyHtml: body.html },
     requester,
+    followerEmails,
   });
   // Not added to the search index: every ticket that arrived at night would match "away right now".
   const tend = withActor(ctx, systemActor("closed-hours acknowledgement"), "system");

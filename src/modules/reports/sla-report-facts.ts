@@ -1,5 +1,6 @@
 import type { DbExecutor } from "../../db/database.js";
 import {
+  insertReportFacts,
   replaceTicketReportFacts,
   type TicketAttributesForFacts,
   ticketForFacts,
@@ -22,6 +23,19 @@ export async function refreshSlaReportFacts(
 ): Promise<void> {
   const ticket = known ?? (await ticketForFacts(db, ticketId));
   if (!ticket) return;
+  await replaceTicketReportFacts(db, ticketId, reportFactsOf(ticket, clocks));
+}
+
+/** A new ticket's facts, from its first clocks: there is nothing of it to replace. */
+export async function insertFirstSlaReportFacts(
+  db: DbExecutor,
+  ticket: TicketAttributesForFacts,
+  clocks: readonly ClockForFacts[],
+): Promise<void> {
+  await insertReportFacts(db, reportFactsOf(ticket, clocks));
+}
+
+function reportFactsOf(ticket: TicketAttributesForFacts, clocks: readonly ClockForFacts[]) {
   const attributes = {
     id: ticket.id,
     number: ticket.number,
@@ -30,11 +44,7 @@ export async function refreshSlaReportFacts(
     groupId: ticket.group_id,
     assigneeId: ticket.assignee_id,
   };
-  await replaceTicketReportFacts(
-    db,
-    ticketId,
-    clocks.map((clock) => reportFactOf(attributes, clock)),
-  );
+  return clocks.map((clock) => reportFactOf(attributes, clock));
 }
 
 /**

@@ -72,6 +72,11 @@ export async function replaceTicketReportFacts(
   facts: SlaReportFactsTable[],
 ): Promise<void> {
   await db.deleteFrom("sla_report_facts").where("ticket_id", "=", ticketId).execute();
+  await insertReportFacts(db, facts);
+}
+
+/** A new ticket's facts, which replace nothing. */
+export async function insertReportFacts(db: DbExecutor, facts: SlaReportFactsTable[]): Promise<void> {
   if (facts.length > 0) await db.insertInto("sla_report_facts").values(facts).execute();
 }
 

@@ -3,16 +3,23 @@ import type { Context } from "../../shared/context.js";
 import { publishDomainEvent } from "../../shared/domain-events.js";
 import { systemScope } from "../identity/tenant-scope.js";
 import { queuePagingTriggers } from "../paging/queue-paging-triggers.js";
-import { refreshSlaReportFacts } from "../reports/sla-report-facts.js";
+import { insertFirstSlaReportFacts, refreshSlaReportFacts } from "../reports/sla-report-facts.js";
 import type { TicketAttributesForFacts } from "../reports/sla-report-repository.js";
 import { eventRow } from "../tickets/ticket-events.js";
 import { insertTicketEvents, tagsByTicket } from "../tickets/ticket-repository.js";
 import { formatInstant } from "./format-duration.js";
+import { nearestOwedClock } from "./owed-clock.js";
 import type { TicketAttributes } from "./policy-matching.js";
 import { resolveTargets } from "./resolve-targets.js";
 import { computeClocks } from "./sla-clock-engine.js";
-import { clocksOfTicket, type SlaClockRow, saveTicketClocks } from "./sla-clock-repository.js";
-import type { ClockState, ComputedClock, ResolvedTarget, SlaMetric } from "./sla-types.js";
+import {
+  clocksOfTicket,
+  firstClockRows,
+  insertClockRows,
+  type SlaClockRow,
+  saveTicketClocks,
+} from "./sla-clock-repository.js";
+import type { ClockState, ComputedClock, ResolvedTarget, SlaMetric, TicketFact } from "./sla-types.js";
 import { loadTicketFacts } from "./ticket-facts.js";
 
 /**
@@ -88,7 +95,30 @@ export async function computeTicketClocks(
   const found = await ticketForClocks(ctx, ticketId);
   if (!found) return undefined;
   const { ticket, tags } = found;
-  const attributes: TicketAttributes = {
+  const attributes = attributesOf(ticket, tags);
+  const [targets, facts, stored] = await Promise.all([
+    resolveTargets(ctx, attributes, now),
+    loadTicketFacts(ctx.db, ticket.id),
+    clocksOfTicket(ctx.db, slaBookkeeping, ticket.id),
+  ]);
+  return clocksFrom({ ticket, attributes, targets, facts, stored }, now);
+}
+
+interface TicketForClocks {
+  id: string;
+  number: number;
+  organization_id: string | null;
+  severity: string;
+  category: string;
+  channel: string;
+  group_id: string | null;
+  assignee_id: string | null;
+  plan: string | null;
+  stage: string | null;
+}
+
+function attributesOf(ticket: TicketForClocks, tags: string[]): TicketAttributes {
+  return {
     plan: ticket.plan,
     stage: ticket.stage,
     severity: ticket.severity,
@@ -97,11 +127,18 @@ export async function computeTicketClocks(
     organizationId: ticket.organization_id,
     tags,
   };
-  const [targets, facts, stored] = await Promise.all([
-    resolveTargets(ctx, attributes, now),
-    loadTicketFacts(ctx.db, ticket.id),
-    clocksOfTicket(ctx.db, slaBookkeeping, ticket.id),
-  ]);
+}
+
+/** What a ticket's clocks are computed from, read from the database or known to the ticket's creation. */
+interface ClockInputs {
+  ticket: TicketForClocks;
+  attributes: TicketAttributes;
+  targets: ResolvedTarget[];
+  facts: TicketFact[];
+  stored: SlaClockRow[];
+}
+
+function clocksFrom({ ticket, attributes, targets, facts, stored }: ClockInputs, now: Date): TicketClocks {
   // After the system clock steps back (NTP, a VM resumed) the newest fact or stored change may lie
   // ahead of `now`. Computed before them, an answer already given would count for nothing and a breach
   // already announced would turn running, to be announced again once the time came round.
@@ -128,6 +165,70 @@ export async function computeTicketClocks(
       plan: ticket.plan,
     },
   };
+}
+
+/** A ticket being opened, as its creation is about to write it. */
+export interface NewTicketForClocks {
+  id: string;
+  number: number;
+  organization_id: string | null;
+  severity: string;
+  category: string;
+  channel: string;
+  group_id: string | null;
+  assignee_id: string | null;
+  status: string;
+  created_at: string;
+}
+
+export interface NewTicketClocks {
+  computed: TicketClocks;
+  rows: SlaClockRow[];
+  /** The nearest running due time: the ticket's row is written with it. */
+  nextDueAt: string | null;
+}
+
+/**
+ * The clocks of a ticket about to be opened, from what its creation writes instead of read back: its
+ * creation is its only fact (the description is part of it, the closed-hours acknowledgement is
+ * nobody's response), and it has no stored clocks or report facts. Computed before its row is
+ * written, which then carries its `next_sla_due_at`; stored by `startTicketClocks`. Six statements
+ * fewer a new ticket than `recomputeTicketSla`, for the same rows.
+ */
+export async function computeNewTicketClocks(
+  ctx: Context,
+  ticket: NewTicketForClocks,
+  tags: string[],
+): Promise<NewTicketClocks> {
+  const organization = ticket.organization_id
+    ? await ctx.db
+        .selectFrom("organizations")
+        .select(["plan", "stage"])
+        .where("id", "=", ticket.organization_id)
+        .executeTakeFirst()
+    : undefined;
+  const createdAt = new Date(ticket.created_at);
+  const forClocks = { ...ticket, plan: organization?.plan ?? null, stage: organization?.stage ?? null };
+  const attributes = attributesOf(forClocks, tags);
+  const computed = clocksFrom(
+    {
+      ticket: forClocks,
+      attributes,
+      targets: await resolveTargets(ctx, attributes, createdAt),
+      facts: [{ kind: "created", at: createdAt, status: ticket.status }],
+      stored: [],
+    },
+    createdAt,
+  );
+  const rows = firstClockRows(ticket.id, computed.clocks, ticket.created_at);
+  return { computed, rows, nextDueAt: nearestOwedClock(rows)?.due_at ?? null };
+}
+
+/** Stores a new ticket's clocks, once its row is written: the clocks, their report facts, their events. */
+export async function startTicketClocks(ctx: Context, { computed, rows }: NewTicketClocks): Promise<void> {
+  await insertClockRows(ctx.db, rows);
+  await insertFirstSlaReportFacts(ctx.db, computed.forReportFacts, rows);
+  await recordTransitions(ctx, computed, []);
 }
 
 /** Recomputes and stores a ticket's clocks; achievements and breaches become ticket and domain events. */

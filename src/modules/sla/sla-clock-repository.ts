@@ -47,25 +47,7 @@ export async function saveTicketClocks(
     const before = previousByKey.get(
       keyOf({ policy_id: clock.policyId, target_key: clock.targetKey, cycle: clock.cycle }),
     );
-    const row: SlaClockRow = {
-      id: before?.id ?? newId(),
-      ticket_id: ticketId,
-      policy_id: clock.policyId,
-      target_key: clock.targetKey,
-      metric: clock.metric,
-      cycle: clock.cycle,
-      state: clock.state,
-      started_at: clock.startedAt.toISOString(),
-      due_at: clock.dueAt?.toISOString() ?? null,
-      warn_at: clock.warnAt?.toISOString() ?? null,
-      achieved_at: clock.achievedAt?.toISOString() ?? null,
-      breached_at: clock.breachedAt?.toISOString() ?? null,
-      warned_at: before?.warned_at ?? null,
-      used_ms: Math.round(clock.usedMs),
-      paused_ms: Math.round(clock.pausedMs),
-      target_ms: clock.targetMs,
-      updated_at: at,
-    };
+    const row = clockRow(ticketId, clock, before, at);
     if (before) {
       previousByKey.delete(keyOf(before));
       if (!sameClock(before, row)) {
@@ -77,8 +59,7 @@ export async function saveTicketClocks(
     }
     saved.push(row);
   }
-  // A new ticket's clocks in one statement: each statement is a round trip on PostgreSQL.
-  if (added.length > 0) await db.insertInto("sla_clocks").values(added).execute();
+  await insertClockRows(db, added);
   const stale = [...previousByKey.values()].map((row) => row.id);
   if (stale.length > 0) await db.deleteFrom("sla_clocks").where("id", "in", stale).execute();
 
@@ -88,6 +69,48 @@ export async function saveTicketClocks(
     .where("id", "=", ticketId)
     .execute();
   return saved;
+}
+
+/** A ticket's first clocks, as the rows to store once its own row is written (`insertClockRows`). */
+export function firstClockRows(
+  ticketId: string,
+  clocks: readonly ComputedClock[],
+  at: string,
+): SlaClockRow[] {
+  return clocks.map((clock) => clockRow(ticketId, clock, undefined, at));
+}
+
+/** New clocks in one statement: each statement is a round trip on PostgreSQL. */
+export async function insertClockRows(db: DbExecutor, rows: readonly SlaClockRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto("sla_clocks").values(rows).execute();
+}
+
+/** A computed clock as its row: the row it replaces keeps its id and the instant a warning was sent. */
+function clockRow(
+  ticketId: string,
+  clock: ComputedClock,
+  before: SlaClockRow | undefined,
+  at: string,
+): SlaClockRow {
+  return {
+    id: before?.id ?? newId(),
+    ticket_id: ticketId,
+    policy_id: clock.policyId,
+    target_key: clock.targetKey,
+    metric: clock.metric,
+    cycle: clock.cycle,
+    state: clock.state,
+    started_at: clock.startedAt.toISOString(),
+    due_at: clock.dueAt?.toISOString() ?? null,
+    warn_at: clock.warnAt?.toISOString() ?? null,
+    achieved_at: clock.achievedAt?.toISOString() ?? null,
+    breached_at: clock.breachedAt?.toISOString() ?? null,
+    warned_at: before?.warned_at ?? null,
+    used_ms: Math.round(clock.usedMs),
+    paused_ms: Math.round(clock.pausedMs),
+    target_ms: clock.targetMs,
+    updated_at: at,
+  };
 }
 
 function sameClock(a: SlaClockRow, b: SlaClockRow): boolean {

@@ -13,7 +13,7 @@ import { findPersonById, type PersonRow } from "../identity/person-repository.js
 import { tenantScopeOf } from "../identity/tenant-scope.js";
 import { queueStaffNotice } from "../notifications/queue-staff-notice.js";
 import { queuePagingTriggers } from "../paging/queue-paging-triggers.js";
-import { recomputeTicketSla } from "../sla/recompute-ticket-sla.js";
+import { computeNewTicketClocks, startTicketClocks } from "../sla/recompute-ticket-sla.js";
 import { commentBody } from "./comment-body.js";
 import { unqualifiedReply } from "./reply-qualification.js";
 import { type Category, normalizeTags, type Severity, type TicketChannel } from "./ticket.js";
@@ -198,6 +198,8 @@ export async function openTicket(
       closed_at: null,
       next_sla_due_at: null,
     };
+    const clocks = await computeNewTicketClocks(tx, row, tags);
+    row.next_sla_due_at = clocks.nextDueAt;
     await insertTicket(tx.db, row);
     if (tags.length > 0) await replaceTicketTags(tx.db, row.id, tags);
 
@@ -216,7 +218,8 @@ export async function openTicket(
       ...unqualifiedReply,
     });
     await attachClaimedUploads(tx, uploads, { ticketId: row.id, commentId });
-    await followTicket(tx, row.id, input.followers ?? []);
+    const followers = input.followers ?? [];
+    await followTicket(tx, row.id, followers);
     await insertTicketEvents(tx.db, [
       eventRow(tx, row.id, now, { kind: "created", field: "status", to: status }),
       eventRow(tx, row.id, now, { kind: "public_reply_added", to: commentId }),
@@ -225,8 +228,8 @@ export async function openTicket(
       { ticketId: row.id, visibility: "public", text: subject },
       { ticketId: row.id, visibility: "public", text: body.text },
     ]);
-    await acknowledgeIfSupportClosed(tx, row, requester);
-    await recomputeTicketSla(tx, row.id);
+    await acknowledgeIfSupportClosed(tx, row, requester, followers.length === 0 ? [] : undefined);
+    await startTicketClocks(tx, clocks);
     if (row.severity === "sev1")
       await queuePagingTriggers(tx, { kind: "sev1_ticket_created", ticketId: row.id });
     if (row.assignee_id)
