@@ -36,8 +36,8 @@ export interface Context {
   changeFeed?: TicketCommitSink;
   /** Inside a transaction: the tickets it changed so far (id → who, a person id or null for Tend itself). */
   changedTickets?: Map<string, string | null>;
-  /** Inside a transaction begun by `inTransaction`: work that runs last, just before the commit. */
-  beforeCommit?: Array<() => Promise<void>>;
+  /** Inside a transaction begun by `inTransaction`: writes made last, just before the commit (`writeBeforeCommit`). */
+  beforeCommit?: Map<string, WriteBeforeCommit>;
   /**
    * Told once jobs this context enqueued are committed: the worker in this process starts them now
    * rather than at its next poll (a page's first notification, a reply's mail). Absent, they wait.
@@ -49,6 +49,33 @@ export interface Context {
   afterCommit?: Array<() => void>;
   /** Inside a batch's transaction: the configuration it has read so far (`readOncePerBatch`). */
   batchReads?: Map<string, Promise<unknown>>;
+}
+
+/** The items added under one key so far, and the write that takes them all. */
+interface WriteBeforeCommit {
+  items: unknown[];
+  write: (tx: Context, items: readonly unknown[]) => Promise<void>;
+}
+
+/**
+ * Adds `item` to a write made once, last, just before the transaction commits, with every item added
+ * under `key` in the transaction: a batch of inbound messages, each under its savepoint, appends
+ * its audit records to the chain in one go rather than a head lock, insert and head update each.
+ * A savepoint's items join its transaction's only if it succeeds. Returns false outside a transaction
+ * begun by `inTransaction`: the caller writes at once.
+ */
+export function writeBeforeCommit<T>(
+  ctx: Context,
+  key: string,
+  item: T,
+  write: (tx: Context, items: readonly T[]) => Promise<void>,
+): boolean {
+  const writes = ctx.db.isTransaction ? ctx.beforeCommit : undefined;
+  if (!writes) return false;
+  const pending = writes.get(key);
+  if (pending) pending.items.push(item);
+  else writes.set(key, { items: [item], write: write as WriteBeforeCommit["write"] });
+  return true;
 }
 
 export interface CommittedTicketChange {
@@ -112,12 +139,13 @@ export function afterCommit(ctx: Context, tell: () => void): void {
 export async function inTransaction<T>(ctx: Context, work: (trxCtx: Context) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return work(ctx);
   const changedTickets = new Map<string, string | null>();
-  const beforeCommit: Array<() => Promise<void>> = [];
+  const beforeCommit = new Map<string, WriteBeforeCommit>();
   const enqueuedJobs = { any: false };
   const afterCommit: Array<() => void> = [];
   const result = await ctx.db.transaction().execute(async (trx) => {
-    const outcome = await work({ ...ctx, db: trx, changedTickets, beforeCommit, enqueuedJobs, afterCommit });
-    for (const hook of beforeCommit) await hook();
+    const trxCtx: Context = { ...ctx, db: trx, changedTickets, beforeCommit, enqueuedJobs, afterCommit };
+    const outcome = await work(trxCtx);
+    for (const { items, write } of beforeCommit.values()) await write(trxCtx, items);
     return outcome;
   });
   if (enqueuedJobs.any) ctx.jobsCommitted?.();
@@ -146,7 +174,7 @@ export class TransactionLostError extends Error {}
 export async function inSavepoint<T>(tx: Context, work: (savepointCtx: Context) => Promise<T>): Promise<T> {
   if (!tx.db.isTransaction) throw new Error("inSavepoint needs a transaction begun by inTransaction");
   const changedTickets = new Map<string, string | null>();
-  const beforeCommit: Array<() => Promise<void>> = [];
+  const beforeCommit = new Map<string, WriteBeforeCommit>();
   const enqueuedJobs = { any: false };
   const afterCommit: Array<() => void> = [];
   await sql`savepoint unit_of_work`.execute(tx.db);
@@ -171,7 +199,11 @@ export async function inSavepoint<T>(tx: Context, work: (savepointCtx: Context) 
     if (changedById === null && tx.changedTickets?.get(ticketId)) continue;
     tx.changedTickets?.set(ticketId, changedById);
   }
-  tx.beforeCommit?.push(...beforeCommit);
+  for (const [key, { items, write }] of beforeCommit) {
+    const pending = tx.beforeCommit?.get(key);
+    if (pending) pending.items.push(...items);
+    else tx.beforeCommit?.set(key, { items, write });
+  }
   tx.afterCommit?.push(...afterCommit);
   if (enqueuedJobs.any && tx.enqueuedJobs) tx.enqueuedJobs.any = true;
   return result;

@@ -30,6 +30,19 @@ async function refuseTicketsNamed(poison: string): Promise<() => Promise<void>> 
   return async () => void (await sql`drop function refuse_poison() cascade`.execute(db));
 }
 
+/** How many audit records of each action there are past `afterSeq`, and the chain's last record. */
+async function auditedActions(afterSeq = 0): Promise<{ counts: Record<string, number>; seq: number }> {
+  const rows = await email.desk.database.db
+    .selectFrom("audit_log")
+    .select(["seq", "action"])
+    .where("seq", ">", afterSeq)
+    .orderBy("seq")
+    .execute();
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[row.action] = (counts[row.action] ?? 0) + 1;
+  return { counts, seq: rows.at(-1)?.seq ?? afterSeq };
+}
+
 describe("inbound mail processed in a batch", () => {
   it("keeps the others' tickets, and nothing of the message that failed, which is retried", async () => {
     const organization = await email.desk.makeOrganization();
@@ -59,6 +72,7 @@ describe("inbound mail processed in a batch", () => {
       references: [original],
     });
     const ticketsBefore = await email.ticketCount();
+    const auditedBefore = await auditedActions();
     const allowPoison = await refuseTicketsNamed(poison);
     const ctx = email.desk.as(systemActor("inbound email"), "email");
     const ids = [first, poisoned, reply].map((delivery) => delivery.rawEmailId as string);
@@ -88,6 +102,13 @@ describe("inbound mail processed in a batch", () => {
       reason: expect.stringContaining("refused by the test"),
     });
     expect(await verifyAuditTrail(email.desk.system)).toMatchObject({ intact: true });
+    // The batch's audit records, chained together at its commit, are only the other two messages':
+    // two new customers and one ticket (the reply is a comment on it).
+    expect((await auditedActions(auditedBefore.seq)).counts).toEqual({
+      "comment.added": 1,
+      "person.created": 2,
+      "ticket.created": 1,
+    });
 
     // Its job's retry, once the cause is gone, makes its ticket; the others are not processed twice.
     const retried = await processInboundEmails(

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Context, inTransaction } from "../../shared/context.js";
+import { type Context, inTransaction, writeBeforeCommit } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import type { Actor } from "../identity/actor.js";
 import { findPersonById } from "../identity/person-repository.js";
@@ -28,16 +28,14 @@ interface PendingAudit {
   after: Record<string, unknown> | null;
 }
 
-// Keyed by the transaction's own hook list: one batch per transaction, gone with it.
-const pendingByTransaction = new WeakMap<object, PendingAudit[]>();
-
 /**
  * Appends one record to the audit chain in the caller's transaction, so a change that rolls back
  * leaves no record; called outside one (a refused sign-in), it commits on its own. Inside a
  * transaction the records are chained just before the commit: every audited write on PostgreSQL
  * queues on the one chain-head row until commit, so taking it last keeps that queue as short as
  * the commit itself, and transactions that audit early (a new customer, then their ticket) no
- * longer hold it through the rest of their work.
+ * longer hold it through the rest of their work. A batch's units of work (inbound messages under
+ * their savepoints) are chained together, in the order they succeeded.
  */
 export async function recordAudit(ctx: Context, entry: AuditEntry): Promise<void> {
   const changes = changedFields(
@@ -53,19 +51,8 @@ export async function recordAudit(ctx: Context, entry: AuditEntry): Promise<void
     before: changes.before ? (redactSecrets(changes.before) as Record<string, unknown>) : null,
     after: changes.after ? (redactSecrets(changes.after) as Record<string, unknown>) : null,
   };
-  const hooks = ctx.db.isTransaction ? ctx.beforeCommit : undefined;
-  if (!hooks) {
+  if (!writeBeforeCommit(ctx, "audit chain", pending, appendToChain))
     await inTransaction(ctx, (tx) => appendToChain(tx, [pending]));
-    return;
-  }
-  const queued = pendingByTransaction.get(hooks);
-  if (queued) {
-    queued.push(pending);
-    return;
-  }
-  const batch = [pending];
-  pendingByTransaction.set(hooks, batch);
-  hooks.push(() => appendToChain(ctx, batch));
 }
 
 async function appendToChain(tx: Context, batch: readonly PendingAudit[]): Promise<void> {
