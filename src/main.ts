@@ -9,7 +9,7 @@ import { JobWakeups } from "./jobs/job-wakeups.js";
 import { attachmentsDirIn } from "./modules/attachments/attachment-store.js";
 import { readSmtpTls, type SmtpListener, startSmtpListener } from "./modules/email/inbound-smtp-listener.js";
 import { InboundSpool } from "./modules/email/inbound-spool.js";
-import type { SpooledMailMover } from "./modules/email/spooled-mail-mover.js";
+import type { SpooledMailMover, SpooledMailThread } from "./modules/email/spooled-mail-mover.js";
 import { installHealthDefaults } from "./modules/health/install-health-defaults.js";
 import { type Actor, systemActor } from "./modules/identity/actor.js";
 import { TendMetrics } from "./modules/metrics/tend-metrics.js";
@@ -52,7 +52,7 @@ export interface Tend {
   /** On SQLite: what the SMTP listener accepted, for a worker to move into the database. */
   inboundSpool?: InboundSpool;
   /** The `worker` role's loop that moves `inboundSpool` into the database. */
-  spooledMailMover?: SpooledMailMover;
+  spooledMailMover?: SpooledMailMover | SpooledMailThread;
   stop(): Promise<void>;
 }
 
@@ -223,16 +223,28 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
     });
     await tend.app.listen({ port: tend.config.port, host: tend.config.host });
   }
-  if (tend.inboundSpool && roles.includes("worker")) {
+  if (tend.inboundSpool && roles.includes("worker") && database.kind === "sqlite") {
     // Loaded here, like the job handlers: threading mail imports most of Tend.
-    const { SpooledMailMover } = await import("./modules/email/spooled-mail-mover.js");
-    tend.spooledMailMover = new SpooledMailMover(
-      tend.context(systemActor("inbound email"), "email"),
-      tend.inboundSpool,
-      tend.config.email,
-      spooledMailMoveIntervals,
-    );
-    tend.spooledMailMover.start();
+    const { SpooledMailMover, SpooledMailThread } = await import("./modules/email/spooled-mail-mover.js");
+    const ctx = tend.context(systemActor("inbound email"), "email");
+    const { supportAddresses, maxAttachmentBytes } = tend.config.email;
+    const settings = { supportAddresses, maxAttachmentBytes };
+    // Beside a listener or the web, the threading gets a thread of its own. A clock other than the
+    // system's (a test's) cannot cross into a thread: such a process moves mail on its own loop.
+    const besideOtherWork = roles.includes("smtp") || roles.includes("web");
+    const mover =
+      besideOtherWork && tend.clock === systemClock
+        ? new SpooledMailThread(ctx, tend.inboundSpool, {
+            databaseFile: database.file,
+            attachmentsDir: attachmentsDirIn(tend.config),
+            secretKey: tend.config.secretKey,
+            logLevel: tend.config.logLevel,
+            settings,
+            intervals: spooledMailMoveIntervals,
+          })
+        : new SpooledMailMover(ctx, tend.inboundSpool, settings, spooledMailMoveIntervals);
+    tend.spooledMailMover = mover;
+    mover.start();
   }
   if (roles.includes("smtp")) {
     const { email } = tend.config;

@@ -5,6 +5,7 @@ import nodemailer from "nodemailer";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createTend, type Role, startRoles, type Tend } from "../../src/main.js";
+import { SpooledMailThread } from "../../src/modules/email/spooled-mail-mover.js";
 import { testDialect } from "../support/test-database.js";
 
 // On SQLite the MX may run as a process of its own beside the rest (README, "One process, or several"):
@@ -113,8 +114,12 @@ describe.skipIf(testDialect === "postgres")("an SMTP-only process beside a worke
     expect(moved).toEqual({ id: rawEmailId, status: "processed" });
   }, 60_000);
 
-  it("spools and threads mail in one process with both roles, with no job for the mail", async () => {
+  it("spools and threads mail in one process with both roles, in a thread of its own, with no job for the mail", async () => {
     const tend = await startProcess(["smtp", "worker"], oneProcessDataDir);
+    // The threading runs in a worker thread; its commits still reach this process's live stream.
+    expect(tend.spooledMailMover).toBeInstanceOf(SpooledMailThread);
+    const streamed: number[] = [];
+    tend.changeFeed.subscribe((change) => streamed.push(change.number));
     const response = await send(tend.smtp?.port ?? 0, "Password reset mail never arrives");
     expect(response).toMatch(/^250 .*Queued as/);
     expect(
@@ -138,6 +143,13 @@ describe.skipIf(testDialect === "postgres")("an SMTP-only process beside a worke
       .where("kind", "=", "email.process-inbound")
       .execute();
     expect(inboundJobs).toEqual([]);
+    const [ticket] = await tend.database.db.selectFrom("tickets").select("number").execute();
+    expect(
+      await eventually(
+        () => Promise.resolve(streamed),
+        (numbers) => numbers.length > 0,
+      ),
+    ).toEqual([ticket?.number]);
     await stopProcess(tend);
   }, 60_000);
 });
