@@ -26,6 +26,9 @@ import { secretBoxFor } from "./shared/secret-box.js";
 // end-to-end time a sender sees, and one small read of the spool file each time; half a second
 // once it has found nothing for a while (the listener in the worker's own process brings it back).
 const spooledMailMoveIntervals = { intervalMs: 20, idleIntervalMs: 500 };
+// Five minutes without mail end the mover's thread (`SpooledMailThread`): starting one again took
+// 0.7 s of CPU here (loading what threading imports), once per burst of mail after a quiet spell.
+const spooledMailThreadIdleExitMs = 5 * 60_000;
 
 export const allRoles = ["web", "worker", "scheduler", "smtp"] as const;
 export type Role = (typeof allRoles)[number];
@@ -241,6 +244,7 @@ export async function startRoles(tend: Tend, roles: readonly Role[]): Promise<vo
             logLevel: tend.config.logLevel,
             settings,
             intervals: spooledMailMoveIntervals,
+            idleExitMs: spooledMailThreadIdleExitMs,
           })
         : new SpooledMailMover(ctx, tend.inboundSpool, settings, spooledMailMoveIntervals);
     tend.spooledMailMover = mover;

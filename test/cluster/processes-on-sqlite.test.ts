@@ -5,7 +5,9 @@ import nodemailer from "nodemailer";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { createTend, type Role, startRoles, type Tend } from "../../src/main.js";
+import { attachmentsDirIn } from "../../src/modules/attachments/attachment-store.js";
 import { SpooledMailThread } from "../../src/modules/email/spooled-mail-mover.js";
+import { systemActor } from "../../src/modules/identity/actor.js";
 import { testDialect } from "../support/test-database.js";
 
 // On SQLite the MX may run as a process of its own beside the rest (README, "One process, or several"):
@@ -14,6 +16,7 @@ import { testDialect } from "../support/test-database.js";
 // spools as well, and empties its own spool.
 const dataDir = mkdtempSync(join(tmpdir(), "tend-sqlite-roles-"));
 const oneProcessDataDir = mkdtempSync(join(tmpdir(), "tend-sqlite-one-process-"));
+const threadDataDir = mkdtempSync(join(tmpdir(), "tend-sqlite-mail-thread-"));
 const supportAddress = "support@tend.test";
 const running = new Set<Tend>();
 
@@ -43,6 +46,7 @@ afterAll(async () => {
   for (const tend of running) await tend.stop();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(oneProcessDataDir, { recursive: true, force: true });
+  rmSync(threadDataDir, { recursive: true, force: true });
 });
 
 async function send(port: number, subject: string): Promise<string> {
@@ -151,5 +155,55 @@ describe.skipIf(testDialect === "postgres")("an SMTP-only process beside a worke
       ),
     ).toEqual([ticket?.number]);
     await stopProcess(tend);
+  }, 60_000);
+
+  it("starts the mail thread when mail is spooled, ends it when none comes, and starts it again", async () => {
+    const tend = await startProcess(["smtp"], threadDataDir);
+    const { config } = tend;
+    if (config.database.kind !== "sqlite" || !tend.inboundSpool) throw new Error("a SQLite process spools");
+    const thread = new SpooledMailThread(
+      tend.context(systemActor("inbound email"), "email"),
+      tend.inboundSpool,
+      {
+        databaseFile: config.database.file,
+        attachmentsDir: attachmentsDirIn(config),
+        secretKey: null,
+        logLevel: "silent",
+        settings: { supportAddresses: [supportAddress], maxAttachmentBytes: config.email.maxAttachmentBytes },
+        intervals: { intervalMs: 20, idleIntervalMs: 100 },
+        idleExitMs: 300,
+      },
+    );
+    thread.start();
+    try {
+      expect(thread.running).toBe(false);
+      expect(await send(tend.smtp?.port ?? 0, "Exports fail every night")).toMatch(/^250 /);
+      expect(thread.running).toBe(true);
+      expect(
+        await eventually(
+          () => ticketSubjects(tend),
+          (subjects) => subjects.length === 1,
+        ),
+      ).toEqual(["Exports fail every night"]);
+      // No mail for longer than `idleExitMs`: the thread ends, and the next message starts another.
+      expect(
+        await eventually(
+          () => Promise.resolve(thread.running),
+          (running) => !running,
+        ),
+      ).toBe(false);
+      expect(await send(tend.smtp?.port ?? 0, "Invoices show the wrong VAT")).toMatch(/^250 /);
+      expect(
+        (
+          await eventually(
+            () => ticketSubjects(tend),
+            (subjects) => subjects.length === 2,
+          )
+        ).sort(),
+      ).toEqual(["Exports fail every night", "Invoices show the wrong VAT"]);
+    } finally {
+      await thread.stop();
+      await stopProcess(tend);
+    }
   }, 60_000);
 });

@@ -17,6 +17,8 @@ export interface SpooledMailThreadData {
   logLevel: string;
   settings: InboundEmailSettings;
   intervals: { intervalMs: number; idleIntervalMs: number };
+  /** The thread ends after this long without mail. */
+  idleExitMs: number;
 }
 
 /** Messages between the thread and its process. */
@@ -24,7 +26,7 @@ export type ToSpooledMailThread = "wake" | "stop";
 export type FromSpooledMailThread =
   | { kind: "jobs-queued" }
   | { kind: "tickets-committed"; changes: CommittedTicketChange[] }
-  | { kind: "stopped" };
+  | { kind: "idle" };
 
 // The entry of the worker thread: its own connections to the database and the spool, and the same
 // mover a worker-only process runs. What a process learns of a commit (jobs to start, tickets that
@@ -47,7 +49,10 @@ const ctx: Context = {
   changeFeed: { ticketsCommitted: (_ctx, changes) => post({ kind: "tickets-committed", changes }) },
   jobsCommitted: () => post({ kind: "jobs-queued" }),
 };
-const mover = new SpooledMailMover(ctx, spool, data.settings, data.intervals);
+const mover = new SpooledMailMover(ctx, spool, data.settings, data.intervals, {
+  afterMs: data.idleExitMs,
+  tell: () => post({ kind: "idle" }),
+});
 mover.start();
 port.on("message", async (message: ToSpooledMailThread) => {
   if (message === "wake") {
@@ -57,6 +62,5 @@ port.on("message", async (message: ToSpooledMailThread) => {
   await mover.stop();
   spool.close();
   await database.destroy();
-  post({ kind: "stopped" });
   port.close();
 });
