@@ -104,7 +104,8 @@ export async function computeTicketClocks(
   return clocksFrom({ ticket, attributes, targets, facts, stored }, now);
 }
 
-interface TicketForClocks {
+/** The ticket's own columns that its clocks and their report facts depend on. */
+interface TicketColumnsForClocks {
   id: string;
   number: number;
   organization_id: string | null;
@@ -113,6 +114,9 @@ interface TicketForClocks {
   channel: string;
   group_id: string | null;
   assignee_id: string | null;
+}
+
+interface TicketForClocks extends TicketColumnsForClocks {
   plan: string | null;
   stage: string | null;
 }
@@ -168,15 +172,7 @@ function clocksFrom({ ticket, attributes, targets, facts, stored }: ClockInputs,
 }
 
 /** A ticket being opened, as its creation is about to write it. */
-export interface NewTicketForClocks {
-  id: string;
-  number: number;
-  organization_id: string | null;
-  severity: string;
-  category: string;
-  channel: string;
-  group_id: string | null;
-  assignee_id: string | null;
+export interface NewTicketForClocks extends TicketColumnsForClocks {
   status: string;
   created_at: string;
 }
