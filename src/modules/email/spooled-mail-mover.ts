@@ -169,8 +169,9 @@ export class SpooledMailMover {
  * posted back to `ctx`'s. It runs while there is mail: started when mail is spooled (by this
  * process's listener, or found waiting by a look every idle interval), it ends after `idleExitMs`
  * without any, since a thread holds about 20 MB that an idle desk has no use for (an idle process
- * settled at 147 MB with one, 125 MB before its first mail and 136–144 MB after its thread ended). One that dies is
- * started again after a second: the mail waits, durable, in the spool.
+ * settled at 147 MB with one running, at 127–129 MB before its first mail and at 136–144 MB after
+ * its thread ended). One that dies is started again after a second: the mail waits, durable, in the
+ * spool, and a message spooled as a thread ends is found by the next look.
  */
 export class SpooledMailThread {
   private worker: Worker | undefined;
