@@ -14,6 +14,14 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
+/** The databases a bench measures on: `BENCH_DIALECTS`, sqlite, postgres or both (the default). */
+export function benchDialects(): ReadonlySet<DialectKind> {
+  const named = (process.env.BENCH_DIALECTS || "sqlite,postgres").split(",").map((name) => name.trim());
+  if (named.some((name) => name !== "sqlite" && name !== "postgres"))
+    throw new Error("BENCH_DIALECTS must name sqlite, postgres or both, comma-separated");
+  return new Set(named as DialectKind[]);
+}
+
 export function createSqliteBenchDatabase(): BenchDatabase {
   // The temporary directory sits on the same disk as a real data directory would: fsync is what it measures.
   const dataDir = mkdtempSync(path.join(tmpdir(), "tend-bench-"));

@@ -12,6 +12,7 @@ import { createPerson } from "../src/modules/identity/manage-people.js";
 import { refreshReportRollups } from "../src/modules/reports/refresh-report-rollups.js";
 import {
   type BenchDatabase,
+  benchDialects,
   createPostgresBenchDatabase,
   createSqliteBenchDatabase,
 } from "./bench-database.js";
@@ -31,6 +32,7 @@ import { percentile } from "./stats.js";
  *   BENCH_LOAD_TICKETS         tickets seeded (default 20000)
  *   BENCH_LOAD_SECONDS         seconds of load per layout (default 30)
  *   BENCH_SOAK_SECONDS         seconds of the soak (default 600, the issue's ten minutes)
+ *   BENCH_DIALECTS             sqlite, postgres or both (the default), comma-separated
  *   BENCH_POSTGRES_URL         the server to create the scratch database on (default the local one)
  */
 const quick = process.env.BENCH_QUICK === "1";
@@ -398,14 +400,17 @@ console.log(
   `Load: ${formatCount(tickets)} tickets seeded, ${loadSeconds} s per layout, soak ${soakSeconds} s; ` +
     `${os.cpus().length} cores shared by the load generator, Tend and the database.`,
 );
-await measureAndDrop(createSqliteBenchDatabase(), async (database) => {
-  const credentials = await prepare(database);
-  await measureLayouts(database, credentials, [1]);
-  await measureMemory(database, credentials);
-});
-await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), async (database) => {
-  const credentials = await prepare(database);
-  await measureLayouts(database, credentials, [1, 2]);
-  await measureMemory(database, credentials);
-});
+const dialects = benchDialects();
+if (dialects.has("sqlite"))
+  await measureAndDrop(createSqliteBenchDatabase(), async (database) => {
+    const credentials = await prepare(database);
+    await measureLayouts(database, credentials, [1]);
+    await measureMemory(database, credentials);
+  });
+if (dialects.has("postgres"))
+  await measureAndDrop(await createPostgresBenchDatabase(postgresServerUrl), async (database) => {
+    const credentials = await prepare(database);
+    await measureLayouts(database, credentials, [1, 2]);
+    await measureMemory(database, credentials);
+  });
 printSummary(figures);

@@ -1,6 +1,5 @@
 import os from "node:os";
 import { loadConfig } from "../src/config.js";
-import type { DialectKind } from "../src/db/database.js";
 import { createTend, type Tend } from "../src/main.js";
 import { benchCalendar } from "../src/modules/calendar/calendar.bench.js";
 import type { SeededDesk } from "../src/modules/demo/seed-desk.js";
@@ -8,6 +7,7 @@ import { benchOnCall } from "../src/modules/oncall/rotation.bench.js";
 import { benchClockEngine } from "../src/modules/sla/sla-clock-engine.bench.js";
 import {
   type BenchDatabase,
+  benchDialects,
   createPostgresBenchDatabase,
   createSqliteBenchDatabase,
 } from "./bench-database.js";
@@ -63,14 +63,7 @@ const sections = [
 if (only !== undefined && !sections.includes(only))
   throw new Error(`BENCH_ONLY must be ${sections.join(", ")} or unset`);
 const postgresServerUrl = process.env.BENCH_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
-const dialects = readDialects();
-
-function readDialects(): ReadonlySet<DialectKind> {
-  const named = (process.env.BENCH_DIALECTS || "sqlite,postgres").split(",").map((name) => name.trim());
-  if (named.some((name) => name !== "sqlite" && name !== "postgres"))
-    throw new Error("BENCH_DIALECTS must name sqlite, postgres or both, comma-separated");
-  return new Set(named as DialectKind[]);
-}
+const dialects = benchDialects();
 
 /** A fresh scratch database for each dialect measured, created when its turn comes. */
 function scratchDatabases(): Array<() => Promise<BenchDatabase | undefined>> {

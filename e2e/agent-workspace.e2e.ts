@@ -1,4 +1,4 @@
-import type { Locator, Page } from "playwright-core";
+import type { Locator, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processInboundEmail } from "../src/modules/email/process-inbound-email.js";
 import { storeInboundEmail } from "../src/modules/email/store-inbound-email.js";
@@ -288,6 +288,39 @@ describe.skipIf(chromiumMissing)("the agent workspace in Chromium", () => {
     expect(await page.locator("header.top .who").textContent()).toBe("Sam Secure");
     // Chromium logs the refused code; nothing else may be logged.
     expect(browser.problems.splice(0)).toEqual([expect.stringContaining("401 (Unauthorized)")]);
+  }, 60_000);
+
+  it("abandons the requests still on their way when the agent signs out, so none is answered 401", async () => {
+    const { page } = browser;
+    // A slow list: its answer is held until the session has ended.
+    const held = new Promise<Route>((resolve) => {
+      void page.route(
+        (url) => url.pathname === "/api/v1/tickets",
+        (route) => resolve(route),
+      );
+    });
+    await page
+      .getByRole("navigation", { name: "Views" })
+      .getByRole("link", { name: /Unassigned New/ })
+      .click();
+    const route = await held;
+    const outcome = new Promise<string>((resolve) => {
+      page.on("requestfailed", (request) => {
+        if (request === route.request()) resolve("abandoned");
+      });
+      page.on("requestfinished", async (request) => {
+        if (request === route.request()) resolve(`answered ${(await request.response())?.status()}`);
+      });
+    });
+    const loggedOut = page.waitForResponse((response) => response.url().endsWith("/api/v1/auth/logout"));
+    await page.getByRole("button", { name: "Sign out" }).click();
+    expect((await loggedOut).status()).toBe(204);
+    // Sent on now, the list would reach a server that no longer knows the session.
+    await route.continue().catch(() => {});
+    expect(await outcome).toBe("abandoned");
+    await page.unrouteAll();
+    await page.getByRole("heading", { name: "Sign in to Tend" }).waitFor();
+    expect(browser.problems).toEqual([]);
   }, 60_000);
 });
 

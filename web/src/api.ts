@@ -73,11 +73,35 @@ async function problemOf(response: Response): Promise<ProblemDetails> {
   }
 }
 
-export async function api<T>(
-  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
-  path: string,
-  body?: unknown,
-): Promise<T> {
+type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** Requests on their way, so signing out can abandon them (`abandonRequestsInFlight`). */
+const requestsInFlight = new Set<AbortController>();
+
+/**
+ * Cancels every request still on its way. Signing out calls it before ending the session: a request
+ * the server took after the session ended would be answered 401, for a page that is already gone.
+ * An abandoned request's promise never settles: nobody is left to take its answer or its error.
+ */
+export function abandonRequestsInFlight(): void {
+  for (const request of requestsInFlight) request.abort();
+  requestsInFlight.clear();
+}
+
+export async function api<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+  const request = new AbortController();
+  requestsInFlight.add(request);
+  try {
+    return await send<T>(method, path, body, request.signal);
+  } catch (error) {
+    if (request.signal.aborted) return new Promise<T>(() => {});
+    throw error;
+  } finally {
+    requestsInFlight.delete(request);
+  }
+}
+
+async function send<T>(method: HttpMethod, path: string, body: unknown, signal: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   // A FormData body (a file upload) sets its own multipart content type and boundary.
   const multipart = body instanceof FormData;
@@ -90,6 +114,7 @@ export async function api<T>(
       method,
       headers,
       credentials: "same-origin",
+      signal,
       ...(body !== undefined ? { body: multipart ? body : JSON.stringify(body) } : {}),
     });
   } catch {

@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import {
   ApiError,
+  abandonRequestsInFlight,
   api,
   type PersonView,
   setCsrfToken,
@@ -91,6 +92,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         // Leave the signed-in pages before the session ends: a live update arriving meanwhile would
         // otherwise reload the open ticket and views into a row of 401s.
         setPerson(null);
+        abandonRequestsInFlight();
         try {
           await api<void>("POST", "/auth/logout");
         } finally {
