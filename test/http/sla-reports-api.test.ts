@@ -187,7 +187,7 @@ describe("SLA attainment report", () => {
     const before = await getJson(`/api/v1/reports/sla-attainment?${period}&groupBy=severity`);
     await desk.database.db.deleteFrom("sla_report_facts").execute();
     expect((await getJson(`/api/v1/reports/sla-attainment?${period}`)).total.applicable).toBe(0);
-    expect(await rebuildSlaReportFacts(desk.database.db)).toBe(3);
+    expect(await rebuildSlaReportFacts(desk.database.db, desk.database.dialect)).toBe(3);
     expect(await getJson(`/api/v1/reports/sla-attainment?${period}&groupBy=severity`)).toEqual(before);
   });
 });

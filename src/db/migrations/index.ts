@@ -55,6 +55,7 @@ import * as staffNotificationOptOuts from "./2026-12-06T1000-staff-notification-
 import * as reportRollups from "./2026-12-07T1000-report-rollups.js";
 import * as peopleReportRollup from "./2026-12-07T1100-people-report-rollup.js";
 import * as ticketHistoryStatistics from "./2026-12-08T1000-ticket-history-statistics.js";
+import * as reportFactsStaleOnUpdate from "./2026-12-08T1100-report-facts-stale-on-update.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -114,4 +115,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-07T1000-report-rollups": reportRollups,
   "2026-12-07T1100-people-report-rollup": peopleReportRollup,
   "2026-12-08T1000-ticket-history-statistics": ticketHistoryStatistics,
+  "2026-12-08T1100-report-facts-stale-on-update": reportFactsStaleOnUpdate,
 };

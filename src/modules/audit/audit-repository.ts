@@ -31,21 +31,33 @@ export async function readChainHead(db: DbExecutor): Promise<ChainLink> {
 
 const auditRowsPerInsert = 200;
 
-/** Appends rows already chained to the head (in order) and moves the head to the last of them. */
-export async function appendAuditRows(db: DbExecutor, rows: readonly AuditRow[]): Promise<void> {
+/**
+ * Appends rows already chained to the head (in order) and moves the head to the last of them. On
+ * PostgreSQL the last slice and the head's move are one statement: the head is locked meanwhile.
+ */
+export async function appendAuditRows(
+  db: DbExecutor,
+  dialect: DialectKind,
+  rows: readonly AuditRow[],
+): Promise<void> {
   const last = rows.at(-1);
   if (!last) return;
   // A bulk transaction (the demo desk, an import) chains thousands: in slices, under SQLite's
   // limit on bound parameters per statement.
-  for (let start = 0; start < rows.length; start += auditRowsPerInsert) {
-    await db
-      .insertInto("audit_log")
-      .values(rows.slice(start, start + auditRowsPerInsert))
-      .execute();
+  const slices: AuditRow[][] = [];
+  for (let start = 0; start < rows.length; start += auditRowsPerInsert)
+    slices.push(rows.slice(start, start + auditRowsPerInsert));
+  const lastSlice = dialect === "postgres" ? slices.pop() : undefined;
+  for (const slice of slices) await db.insertInto("audit_log").values(slice).execute();
+  const head = { last_seq: last.seq, last_hash: last.hash };
+  if (!lastSlice) {
+    await db.updateTable("audit_chain_head").set(head).where("id", "=", headId).execute();
+    return;
   }
   await db
+    .with("appended", (cte) => cte.insertInto("audit_log").values(lastSlice))
     .updateTable("audit_chain_head")
-    .set({ last_seq: last.seq, last_hash: last.hash })
+    .set(head)
     .where("id", "=", headId)
     .execute();
 }

@@ -55,9 +55,14 @@ export async function recordAudit(ctx: Context, entry: AuditEntry): Promise<void
     await inTransaction(ctx, (tx) => appendToChain(tx, [pending]));
 }
 
+/**
+ * Everything a record holds but its place in the chain is worked out before the head is locked:
+ * every audited write on PostgreSQL queues on that lock, and each round trip made while holding it
+ * (an actor's name looked up, say) waits for the event loop of a busy process as well.
+ */
 async function appendToChain(tx: Context, batch: readonly PendingAudit[]): Promise<void> {
-  let head = await lockChainHead(tx.db, tx.dialect);
-  const rows: AuditRow[] = [];
+  const unchained: Array<{ pending: PendingAudit; record: Omit<AuditRecord, "hash" | "seq" | "prevHash"> }> =
+    [];
   for (const pending of batch) {
     const personal = {
       actor: await describeActor(tx, pending.actor),
@@ -70,29 +75,35 @@ async function appendToChain(tx: Context, batch: readonly PendingAudit[]): Promi
       after: pending.after,
     };
     const salt = randomBytes(16).toString("hex");
-    const unsealed: Omit<AuditRecord, "hash"> = {
-      ...personal,
-      seq: head.seq + 1,
-      id: newId(),
-      at: pending.at,
-      channel: pending.channel,
-      action: pending.entry.action,
-      target: { type: pending.entry.targetType, id: pending.entry.targetId },
-      contentDigest: contentDigest(personal, salt),
-      salt,
-      prevHash: head.hash,
-    };
-    const record: AuditRecord = { ...unsealed, hash: hashRecord(unsealed) };
+    unchained.push({
+      pending,
+      record: {
+        ...personal,
+        id: newId(),
+        at: pending.at,
+        channel: pending.channel,
+        action: pending.entry.action,
+        target: { type: pending.entry.targetType, id: pending.entry.targetId },
+        contentDigest: contentDigest(personal, salt),
+        salt,
+      },
+    });
+  }
+  let head = await lockChainHead(tx.db, tx.dialect);
+  const rows: AuditRow[] = [];
+  for (const { pending, record } of unchained) {
+    const unsealed = { ...record, seq: head.seq + 1, prevHash: head.hash };
+    const sealed: AuditRecord = { ...unsealed, hash: hashRecord(unsealed) };
     rows.push(
       toAuditRow(
-        record,
+        sealed,
         pending.before === null ? null : canonicalJson(pending.before),
         pending.after === null ? null : canonicalJson(pending.after),
       ),
     );
-    head = { seq: record.seq, hash: record.hash };
+    head = { seq: sealed.seq, hash: sealed.hash };
   }
-  await appendAuditRows(tx.db, rows);
+  await appendAuditRows(tx.db, tx.dialect, rows);
 }
 
 async function describeActor(ctx: Context, actor: Actor): Promise<AuditRecord["actor"]> {

@@ -1,4 +1,4 @@
-import type { DbExecutor } from "../../db/database.js";
+import type { DbExecutor, DialectKind } from "../../db/database.js";
 import {
   insertReportFacts,
   replaceTicketReportFacts,
@@ -16,6 +16,7 @@ import { type ClockForFacts, reportFactOf } from "./sla-report-rules.js";
  */
 export async function refreshSlaReportFacts(
   db: DbExecutor,
+  dialect: DialectKind,
   ticketId: string,
   clocks: readonly ClockForFacts[],
   /** The ticket as the caller read it in this transaction: not read again. */
@@ -23,7 +24,7 @@ export async function refreshSlaReportFacts(
 ): Promise<void> {
   const ticket = known ?? (await ticketForFacts(db, ticketId));
   if (!ticket) return;
-  await replaceTicketReportFacts(db, ticketId, reportFactsOf(ticket, clocks));
+  await replaceTicketReportFacts(db, dialect, ticketId, reportFactsOf(ticket, clocks));
 }
 
 /** A new ticket's facts, from its first clocks: there is nothing of it to replace. */
@@ -52,13 +53,13 @@ function reportFactsOf(ticket: TicketAttributesForFacts, clocks: readonly ClockF
  * demo and bench seeders insert clocks directly) and after a restore. The upgrade migration copies
  * existing clocks itself. Runs in batches of tickets; call it inside a transaction for an atomic swap.
  */
-export async function rebuildSlaReportFacts(db: DbExecutor): Promise<number> {
+export async function rebuildSlaReportFacts(db: DbExecutor, dialect: DialectKind): Promise<number> {
   let after = "";
   let tickets = 0;
   for (;;) {
     const batch = await ticketIdsWithClocks(db, after, 500);
     if (batch.length === 0) return tickets;
-    for (const { ticketId, clocks } of batch) await refreshSlaReportFacts(db, ticketId, clocks);
+    for (const { ticketId, clocks } of batch) await refreshSlaReportFacts(db, dialect, ticketId, clocks);
     tickets += batch.length;
     after = batch[batch.length - 1]?.ticketId ?? after;
   }

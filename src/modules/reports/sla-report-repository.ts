@@ -68,11 +68,38 @@ function filtered(query: Facts, filters: SlaReportFilters): Facts {
 /** A ticket's clocks as the reports count them, replacing what was there: called with its clocks' save. */
 export async function replaceTicketReportFacts(
   db: DbExecutor,
+  dialect: DialectKind,
   ticketId: string,
   facts: SlaReportFactsTable[],
 ): Promise<void> {
-  await db.deleteFrom("sla_report_facts").where("ticket_id", "=", ticketId).execute();
-  await insertReportFacts(db, facts);
+  const [first] = facts;
+  if (dialect !== "postgres" || !first) {
+    await db.deleteFrom("sla_report_facts").where("ticket_id", "=", ticketId).execute();
+    await insertReportFacts(db, facts);
+    return;
+  }
+  // One statement on PostgreSQL, a round trip inside the change's transaction: the facts of clocks
+  // gone are deleted, the others written over in place.
+  const columns = Object.keys(first).filter((column) => column !== "clock_id");
+  await db
+    .with("gone", (cte) =>
+      cte
+        .deleteFrom("sla_report_facts")
+        .where("ticket_id", "=", ticketId)
+        .where(
+          "clock_id",
+          "not in",
+          facts.map((fact) => fact.clock_id),
+        ),
+    )
+    .insertInto("sla_report_facts")
+    .values(facts)
+    .onConflict((conflict) =>
+      conflict
+        .column("clock_id")
+        .doUpdateSet(Object.fromEntries(columns.map((column) => [column, sql.ref(`excluded.${column}`)]))),
+    )
+    .execute();
 }
 
 /** A new ticket's facts, which replace nothing. */

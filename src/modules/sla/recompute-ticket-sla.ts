@@ -37,6 +37,8 @@ export interface TicketClocks {
   clocks: ComputedClock[];
   /** The clocks as stored before this computation. */
   stored: SlaClockRow[];
+  /** `tickets.next_sla_due_at` as stored before this computation; undefined for a ticket being opened. */
+  storedNextDue: string | null | undefined;
   /** What the ticket's report facts copy, read with its attributes. */
   forReportFacts: TicketAttributesForFacts;
 }
@@ -69,6 +71,7 @@ async function ticketForClocks(ctx: Context, ticketId: string) {
       "tickets.channel",
       "tickets.group_id",
       "tickets.assignee_id",
+      "tickets.next_sla_due_at",
       "organizations.plan",
       "organizations.stage",
     ])
@@ -119,6 +122,8 @@ interface TicketColumnsForClocks {
 interface TicketForClocks extends TicketColumnsForClocks {
   plan: string | null;
   stage: string | null;
+  /** As stored; a ticket being opened has none yet. */
+  next_sla_due_at?: string | null;
 }
 
 function attributesOf(ticket: TicketForClocks, tags: string[]): TicketAttributes {
@@ -160,6 +165,7 @@ function clocksFrom({ ticket, attributes, targets, facts, stored }: ClockInputs,
     targets,
     clocks: computeClocks(facts, targets, asOf),
     stored,
+    storedNextDue: ticket.next_sla_due_at,
     forReportFacts: {
       id: ticket.id,
       number: ticket.number,
@@ -232,8 +238,14 @@ export async function recomputeTicketSla(ctx: Context, ticketId: string): Promis
   const now = ctx.clock.now();
   const computed = await computeTicketClocks(ctx, ticketId, now);
   if (!computed) return [];
-  const saved = await saveTicketClocks(ctx.db, ticketId, computed.stored, computed.clocks, now.toISOString());
-  await refreshSlaReportFacts(ctx.db, ticketId, saved, computed.forReportFacts);
+  const saved = await saveTicketClocks(ctx.db, ctx.dialect, {
+    ticketId,
+    previous: computed.stored,
+    previousNextDue: computed.storedNextDue,
+    clocks: computed.clocks,
+    at: now.toISOString(),
+  });
+  await refreshSlaReportFacts(ctx.db, ctx.dialect, ticketId, saved, computed.forReportFacts);
   await recordTransitions(ctx, computed, computed.stored);
   return saved;
 }

@@ -1,4 +1,5 @@
-import type { DbExecutor } from "../../db/database.js";
+import { sql } from "kysely";
+import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { SlaClocksTable } from "../../db/tables.js";
 import { newId } from "../../shared/ids.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
@@ -32,17 +33,31 @@ export async function clocksOfTicket(
  * Stores a ticket's freshly computed clocks over the previous ones: rows keep their id and the
  * instant a warning was sent; clocks that no longer apply (a target re-derived after a severity
  * change) are removed. Keeps `tickets.next_sla_due_at` — the nearest running due time — in step.
+ * Writes only what changed: every ticket change recomputes its clocks, and on PostgreSQL each
+ * statement is a round trip inside the change's transaction.
  */
 export async function saveTicketClocks(
   db: DbExecutor,
-  ticketId: string,
-  previous: SlaClockRow[],
-  clocks: ComputedClock[],
-  at: string,
+  dialect: DialectKind,
+  {
+    ticketId,
+    previous,
+    previousNextDue,
+    clocks,
+    at,
+  }: {
+    ticketId: string;
+    previous: SlaClockRow[];
+    /** `tickets.next_sla_due_at` as read with `previous`; undefined when not read, which writes it. */
+    previousNextDue: string | null | undefined;
+    clocks: ComputedClock[];
+    at: string;
+  },
 ): Promise<SlaClockRow[]> {
   const previousByKey = new Map(previous.map((row) => [keyOf(row), row]));
   const saved: SlaClockRow[] = [];
   const added: SlaClockRow[] = [];
+  const changed: SlaClockRow[] = [];
   for (const clock of clocks) {
     const before = previousByKey.get(
       keyOf({ policy_id: clock.policyId, target_key: clock.targetKey, cycle: clock.cycle }),
@@ -50,25 +65,40 @@ export async function saveTicketClocks(
     const row = clockRow(ticketId, clock, before, at);
     if (before) {
       previousByKey.delete(keyOf(before));
-      if (!sameClock(before, row)) {
-        const { id, ...changes } = row;
-        await db.updateTable("sla_clocks").set(changes).where("id", "=", id).execute();
-      }
+      if (!sameClock(before, row)) changed.push(row);
     } else {
       added.push(row);
     }
     saved.push(row);
   }
+  await updateClockRows(db, dialect, changed);
   await insertClockRows(db, added);
   const stale = [...previousByKey.values()].map((row) => row.id);
   if (stale.length > 0) await db.deleteFrom("sla_clocks").where("id", "in", stale).execute();
 
-  await db
-    .updateTable("tickets")
-    .set({ next_sla_due_at: nearestOwedClock(saved)?.due_at ?? null })
-    .where("id", "=", ticketId)
-    .execute();
+  const nextDue = nearestOwedClock(saved)?.due_at ?? null;
+  if (nextDue !== previousNextDue)
+    await db.updateTable("tickets").set({ next_sla_due_at: nextDue }).where("id", "=", ticketId).execute();
   return saved;
+}
+
+/** Rewrites clocks in place; on PostgreSQL in one statement, the rows passed as one JSON parameter. */
+async function updateClockRows(db: DbExecutor, dialect: DialectKind, rows: readonly SlaClockRow[]) {
+  if (dialect === "postgres" && rows.length > 1) {
+    await sql`UPDATE sla_clocks AS c SET ticket_id = v.ticket_id, policy_id = v.policy_id,
+        target_key = v.target_key, metric = v.metric, cycle = v.cycle, state = v.state,
+        started_at = v.started_at, due_at = v.due_at, warn_at = v.warn_at, achieved_at = v.achieved_at,
+        breached_at = v.breached_at, warned_at = v.warned_at, used_ms = v.used_ms,
+        paused_ms = v.paused_ms, target_ms = v.target_ms, updated_at = v.updated_at
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id text, ticket_id text,
+        policy_id text, target_key text, metric text, cycle integer, state text, started_at text,
+        due_at text, warn_at text, achieved_at text, breached_at text, warned_at text,
+        used_ms bigint, paused_ms bigint, target_ms bigint, updated_at text)
+      WHERE c.id = v.id`.execute(db);
+    return;
+  }
+  for (const { id, ...changes } of rows)
+    await db.updateTable("sla_clocks").set(changes).where("id", "=", id).execute();
 }
 
 /** A ticket's first clocks, as the rows to store once its own row is written (`insertClockRows`). */

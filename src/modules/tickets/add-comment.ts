@@ -212,9 +212,13 @@ export async function addComment({
     const comment = await findCommentRow(tx.db, scope, commentId);
     const updated = await findTicketById(tx.db, scope, ticket.id);
     if (!comment || !updated) throw new Error(`comment ${commentId} vanished inside its own transaction`);
-    const attachments = await attachmentViewsOfComments(tx, scope, [commentId]);
+    // A comment with no uploads has no attachments: not read back.
+    const attachments =
+      uploads.length === 0
+        ? []
+        : ((await attachmentViewsOfComments(tx, scope, [commentId])).get(commentId) ?? []);
     return {
-      comment: presentComment(comment, tx.actor, null, attachments.get(commentId) ?? []),
+      comment: presentComment(comment, tx.actor, null, attachments),
       ticket: presentTicket(
         updated,
         (await tagsByTicket(tx.db, scope, [ticket.id])).get(ticket.id) ?? [],
