@@ -56,7 +56,6 @@ import * as reportRollups from "./2026-12-07T1000-report-rollups.js";
 import * as peopleReportRollup from "./2026-12-07T1100-people-report-rollup.js";
 import * as ticketHistoryStatistics from "./2026-12-08T1000-ticket-history-statistics.js";
 import * as reportFactsStaleOnUpdate from "./2026-12-08T1100-report-facts-stale-on-update.js";
-import * as auditChainedAtCommit from "./2026-12-08T1200-audit-chained-at-commit.js";
 
 /** Frozen, forward-only, applied in name order. Add new files here; never edit an applied one. */
 export const migrations: Record<string, Migration> = {
@@ -117,5 +116,4 @@ export const migrations: Record<string, Migration> = {
   "2026-12-07T1100-people-report-rollup": peopleReportRollup,
   "2026-12-08T1000-ticket-history-statistics": ticketHistoryStatistics,
   "2026-12-08T1100-report-facts-stale-on-update": reportFactsStaleOnUpdate,
-  "2026-12-08T1200-audit-chained-at-commit": auditChainedAtCommit,
 };

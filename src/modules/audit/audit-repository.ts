@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { DbExecutor } from "../../db/database.js";
+import type { DbExecutor, DialectKind } from "../../db/database.js";
 import type { AuditLogTable } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
 import { type AuditRecord, type ChainLink, canonicalJson, erasedContent } from "./audit-record.js";
@@ -9,9 +9,17 @@ export type AuditRow = AuditLogTable;
 const headId = "audit";
 
 /**
- * Where the chain ends: for the verifier, and for SQLite's appends, which need no lock (one writer
- * at a time). PostgreSQL appends take the head's lock in the `audit_log_chain` trigger.
+ * Reads the chain head; on PostgreSQL inside a transaction it also locks it, so concurrent appends
+ * queue here and each one chains onto the last committed record. SQLite runs one writer at a time.
  */
+export async function lockChainHead(db: DbExecutor, dialect: DialectKind): Promise<ChainLink> {
+  let query = db.selectFrom("audit_chain_head").select(["last_seq", "last_hash"]).where("id", "=", headId);
+  if (dialect === "postgres" && db.isTransaction) query = query.forUpdate();
+  const head = await query.executeTakeFirstOrThrow();
+  return { seq: head.last_seq, hash: head.last_hash };
+}
+
+/** Reads the chain head without locking it: the verifier only needs to know where the chain ends. */
 export async function readChainHead(db: DbExecutor): Promise<ChainLink> {
   const head = await db
     .selectFrom("audit_chain_head")
@@ -23,39 +31,35 @@ export async function readChainHead(db: DbExecutor): Promise<ChainLink> {
 
 const auditRowsPerInsert = 200;
 
-/** Appends rows already chained to the head (in order) and moves the head to the last of them. */
-export async function appendAuditRows(db: DbExecutor, rows: readonly AuditRow[]): Promise<void> {
+/**
+ * Appends rows already chained to the head (in order) and moves the head to the last of them. On
+ * PostgreSQL the last slice and the head's move are one statement: the head is locked meanwhile.
+ */
+export async function appendAuditRows(
+  db: DbExecutor,
+  dialect: DialectKind,
+  rows: readonly AuditRow[],
+): Promise<void> {
   const last = rows.at(-1);
   if (!last) return;
-  for (const slice of slices(rows)) await db.insertInto("audit_log").values(slice).execute();
+  // A bulk transaction (the demo desk, an import) chains thousands: in slices, under SQLite's
+  // limit on bound parameters per statement.
+  const slices: AuditRow[][] = [];
+  for (let start = 0; start < rows.length; start += auditRowsPerInsert)
+    slices.push(rows.slice(start, start + auditRowsPerInsert));
+  const lastSlice = dialect === "postgres" ? slices.pop() : undefined;
+  for (const slice of slices) await db.insertInto("audit_log").values(slice).execute();
+  const head = { last_seq: last.seq, last_hash: last.hash };
+  if (!lastSlice) {
+    await db.updateTable("audit_chain_head").set(head).where("id", "=", headId).execute();
+    return;
+  }
   await db
+    .with("appended", (cte) => cte.insertInto("audit_log").values(lastSlice))
     .updateTable("audit_chain_head")
-    .set({ last_seq: last.seq, last_hash: last.hash })
+    .set(head)
     .where("id", "=", headId)
     .execute();
-}
-
-/**
- * PostgreSQL: rows without their place in the chain, which the `audit_log_chain` trigger gives them,
- * in this order, as the transaction commits. Whatever `seq`, `prev_hash` and `hash` say is replaced.
- */
-export async function insertUnchainedAuditRows(db: DbExecutor, rows: readonly AuditRow[]): Promise<void> {
-  const unchained = sql<never>`NULL`;
-  for (const slice of slices(rows)) {
-    await db
-      .insertInto("audit_log")
-      .values(slice.map((row) => ({ ...row, seq: unchained, prev_hash: unchained, hash: unchained })))
-      .execute();
-  }
-}
-
-// A bulk transaction (the demo desk, an import) chains thousands: in slices, under SQLite's limit on
-// bound parameters per statement.
-function slices(rows: readonly AuditRow[]): AuditRow[][] {
-  const all: AuditRow[][] = [];
-  for (let start = 0; start < rows.length; start += auditRowsPerInsert)
-    all.push(rows.slice(start, start + auditRowsPerInsert));
-  return all;
 }
 
 export interface AuditFilter {

@@ -5,13 +5,7 @@ import type { Actor } from "../identity/actor.js";
 import { findPersonById } from "../identity/person-repository.js";
 import { type AuditRecord, canonicalJson, contentDigest, hashRecord } from "./audit-record.js";
 import { changedFields, redactSecrets } from "./audit-redaction.js";
-import {
-  type AuditRow,
-  appendAuditRows,
-  insertUnchainedAuditRows,
-  readChainHead,
-  toAuditRow,
-} from "./audit-repository.js";
+import { type AuditRow, appendAuditRows, lockChainHead, toAuditRow } from "./audit-repository.js";
 
 export interface AuditEntry {
   /** What happened, `noun.verb`: `ticket.updated`, `auth.sign_in_failed`, `sla_policy.deleted`. */
@@ -95,21 +89,7 @@ async function appendToChain(tx: Context, batch: readonly PendingAudit[]): Promi
       },
     });
   }
-  if (tx.dialect === "postgres") {
-    // PostgreSQL chains them as the transaction commits (migration 2026-12-08T1200).
-    await insertUnchainedAuditRows(
-      tx.db,
-      unchained.map(({ pending, record }) =>
-        toAuditRow(
-          { ...record, seq: 0, prevHash: "", hash: "" },
-          pending.before === null ? null : canonicalJson(pending.before),
-          pending.after === null ? null : canonicalJson(pending.after),
-        ),
-      ),
-    );
-    return;
-  }
-  let head = await readChainHead(tx.db);
+  let head = await lockChainHead(tx.db, tx.dialect);
   const rows: AuditRow[] = [];
   for (const { pending, record } of unchained) {
     const unsealed = { ...record, seq: head.seq + 1, prevHash: head.hash };
@@ -123,7 +103,7 @@ async function appendToChain(tx: Context, batch: readonly PendingAudit[]): Promi
     );
     head = { seq: sealed.seq, hash: sealed.hash };
   }
-  await appendAuditRows(tx.db, rows);
+  await appendAuditRows(tx.db, tx.dialect, rows);
 }
 
 async function describeActor(ctx: Context, actor: Actor): Promise<AuditRecord["actor"]> {
