@@ -65,7 +65,8 @@ export async function findTicketByNumber(
   scope: TenantScope,
   number: number,
 ): Promise<TicketListRow | undefined> {
-  return oneTicketWithNames(db, scope, "number", number);
+  const row = await ticketRowByNumber(db, scope, number);
+  return row && (await withNames(db, [row]))[0];
 }
 
 /**
@@ -77,9 +78,14 @@ export async function findTicketWithTagsByNumber(
   scope: TenantScope,
   number: number,
 ): Promise<{ ticket: TicketListRow; tags: string[] } | undefined> {
-  const ticket = await oneTicketWithNames(db, scope, "number", number);
-  if (!ticket) return undefined;
-  return { ticket, tags: (await tagsByTicket(db, scope, [ticket.id])).get(ticket.id) ?? [] };
+  const row = await ticketRowByNumber(db, scope, number);
+  if (!row) return undefined;
+  const [[ticket], tags] = await Promise.all([withNames(db, [row]), tagsByTicket(db, scope, [row.id])]);
+  return ticket && { ticket, tags: tags.get(row.id) ?? [] };
+}
+
+function ticketRowByNumber(db: DbExecutor, scope: TenantScope, number: number) {
+  return ticketsIn(db, scope).selectAll().where("number", "=", number).executeTakeFirst();
 }
 
 /**
@@ -102,68 +108,8 @@ export async function findTicketById(
   scope: TenantScope,
   id: string,
 ): Promise<TicketListRow | undefined> {
-  return oneTicketWithNames(db, scope, "id", id);
-}
-
-/**
- * One ticket with its names and SLA badge in a single statement: the names joined, its clocks
- * joined as rows (a ticket has a handful). A write reads its ticket this way before and after the
- * change, and on PostgreSQL each statement is a round trip on the transaction's one connection,
- * where `withNames`'s lookups (made for a page of tickets) would be five.
- */
-async function oneTicketWithNames(
-  db: DbExecutor,
-  scope: TenantScope,
-  key: "id" | "number",
-  value: string | number,
-): Promise<TicketListRow | undefined> {
-  const rows = await ticketsIn(db, scope)
-    .leftJoin("people as requester", "requester.id", "tickets.requester_id")
-    .leftJoin("people as assignee", "assignee.id", "tickets.assignee_id")
-    .leftJoin("organizations", "organizations.id", "tickets.organization_id")
-    .leftJoin("groups", "groups.id", "tickets.group_id")
-    .leftJoin("tickets as original", "original.id", "tickets.follow_up_of_id")
-    .leftJoin("sla_clocks", "sla_clocks.ticket_id", "tickets.id")
-    .selectAll("tickets")
-    .select([
-      "requester.name as requester_name",
-      "requester.email as requester_email",
-      "organizations.name as organization_name",
-      "organizations.plan as organization_plan",
-      "organizations.stage as organization_stage",
-      "groups.name as group_name",
-      "assignee.name as assignee_name",
-      "original.number as follow_up_of_number",
-      "sla_clocks.metric as clock_metric",
-      "sla_clocks.state as clock_state",
-      "sla_clocks.due_at as clock_due_at",
-      "sla_clocks.warn_at as clock_warn_at",
-      "sla_clocks.achieved_at as clock_achieved_at",
-    ])
-    .where(`tickets.${key}`, "=", value)
-    .execute();
-  const [first] = rows;
-  if (!first) return undefined;
-  const clocks = rows.flatMap((row) =>
-    row.clock_metric === null || row.clock_state === null
-      ? []
-      : [
-          {
-            metric: row.clock_metric,
-            state: row.clock_state,
-            due_at: row.clock_due_at,
-            warn_at: row.clock_warn_at,
-            achieved_at: row.clock_achieved_at,
-          },
-        ],
-  );
-  const { clock_metric, clock_state, clock_due_at, clock_warn_at, clock_achieved_at, ...ticket } = first;
-  return {
-    ...ticket,
-    requester_name: ticket.requester_name ?? "",
-    requester_email: ticket.requester_email ?? "",
-    sla_clock: badgeOf(clocks),
-  };
+  const row = await ticketsIn(db, scope).selectAll().where("id", "=", id).executeTakeFirst();
+  return row && (await withNames(db, [row]))[0];
 }
 
 /**
@@ -250,8 +196,15 @@ async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListR
       .execute(),
   ]);
   const clocksByTicket = new Map<string, typeof clocks>();
-  for (const clock of clocks)
+  for (const clock of clocks) {
+    // Owed: running, or breached and not met since.
+    const owed =
+      (clock.state === "running" || clock.state === "breached") &&
+      clock.achieved_at === null &&
+      clock.due_at !== null;
+    if (!owed) continue;
     clocksByTicket.set(clock.ticket_id, [...(clocksByTicket.get(clock.ticket_id) ?? []), clock]);
+  }
   const person = new Map(people.map((p) => [p.id, p]));
   const organization = new Map(organizations.map((o) => [o.id, o]));
   const group = new Map(groups.map((g) => [g.id, g.name]));
@@ -271,27 +224,14 @@ async function withNames(db: DbExecutor, rows: TicketRow[]): Promise<TicketListR
       group_name: row.group_id === null ? null : (group.get(row.group_id) ?? null),
       assignee_name: row.assignee_id === null ? null : (person.get(row.assignee_id)?.name ?? null),
       follow_up_of_number: row.follow_up_of_id === null ? null : (original.get(row.follow_up_of_id) ?? null),
-      sla_clock: badgeOf(clocksByTicket.get(row.id) ?? []),
+      sla_clock: slaBadge(nearestOwedClock(clocksByTicket.get(row.id) ?? [])),
     });
   });
 }
 
-interface BadgeClock {
-  metric: string;
-  state: string;
-  due_at: string | null;
-  warn_at: string | null;
-  achieved_at: string | null;
-}
-
-/** The badge of a ticket's clocks: the owed one (running, or breached and not met since) due first. */
-function badgeOf(clocks: BadgeClock[]): TicketListRow["sla_clock"] {
-  const clock = nearestOwedClock(
-    clocks.filter(
-      (candidate) =>
-        (candidate.state === "running" || candidate.state === "breached") && candidate.achieved_at === null,
-    ),
-  );
+function slaBadge(
+  clock: { metric: string; state: string; due_at: string | null; warn_at: string | null } | undefined,
+): TicketListRow["sla_clock"] {
   if (!clock?.due_at) return null;
   return { metric: clock.metric, due_at: clock.due_at, warn_at: clock.warn_at, state: clock.state };
 }
