@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { rebuildSlaReportFacts } from "../../src/modules/reports/sla-report-facts.js";
 import { createCalendar } from "../../src/modules/sla/manage-calendars.js";
 import { createPolicy } from "../../src/modules/sla/manage-policies.js";
 import { type Person, useTestDesk } from "../support/test-desk.js";
@@ -181,14 +180,6 @@ describe("SLA attainment report", () => {
       "2026-11-24T11:00:00.000Z",
     ]);
     expect(second.nextCursor).toBeNull();
-  });
-
-  it("rebuilds the same figures from the stored clocks", async () => {
-    const before = await getJson(`/api/v1/reports/sla-attainment?${period}&groupBy=severity`);
-    await desk.database.db.deleteFrom("sla_report_facts").execute();
-    expect((await getJson(`/api/v1/reports/sla-attainment?${period}`)).total.applicable).toBe(0);
-    expect(await rebuildSlaReportFacts(desk.database.db, desk.database.dialect)).toBe(3);
-    expect(await getJson(`/api/v1/reports/sla-attainment?${period}&groupBy=severity`)).toEqual(before);
   });
 });
 

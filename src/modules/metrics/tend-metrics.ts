@@ -98,25 +98,26 @@ export class TendMetrics {
       const clock = options.clock ?? systemClock;
       // Mail the SMTP listener accepted on SQLite waits there for a worker: one that grows, or
       // whose oldest message ages past seconds, means no worker is moving it into the database.
+      // One read of the spool a scrape sets both gauges: prom-client calls each metric's collect in
+      // registration order as a scrape starts, so the oldest-message gauge is set before it is read.
+      const oldestSpooled = new Gauge({
+        name: "tend_inbound_mail_spooled_oldest_seconds",
+        help: "Seconds the oldest message has waited in the SQLite inbound spool (0 when it is empty)",
+        registers: [],
+      });
       const spooled = new Gauge({
         name: "tend_inbound_mail_spooled",
         help: "Accepted mail waiting in this machine's SQLite inbound spool for a worker to move it into the database",
         registers,
         collect() {
-          spooled.set(inboundSpool.waiting().messages);
-        },
-      });
-      const oldestSpooled = new Gauge({
-        name: "tend_inbound_mail_spooled_oldest_seconds",
-        help: "Seconds the oldest message has waited in the SQLite inbound spool (0 when it is empty)",
-        registers,
-        collect() {
-          const { oldestReceivedAt } = inboundSpool.waiting();
+          const { messages, oldestReceivedAt } = inboundSpool.waiting();
+          spooled.set(messages);
           oldestSpooled.set(
             oldestReceivedAt ? Math.max(0, (clock.now().getTime() - Date.parse(oldestReceivedAt)) / 1000) : 0,
           );
         },
       });
+      this.registry.registerMetric(oldestSpooled);
     }
 
     const accepted = new Counter({

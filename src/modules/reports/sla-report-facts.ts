@@ -4,7 +4,6 @@ import {
   replaceTicketReportFacts,
   type TicketAttributesForFacts,
   ticketForFacts,
-  ticketIdsWithClocks,
 } from "./sla-report-repository.js";
 import { type ClockForFacts, reportFactOf } from "./sla-report-rules.js";
 
@@ -46,21 +45,4 @@ function reportFactsOf(ticket: TicketAttributesForFacts, clocks: readonly ClockF
     assigneeId: ticket.assignee_id,
   };
   return clocks.map((clock) => reportFactOf(attributes, clock));
-}
-
-/**
- * Rebuilds every ticket's facts from its stored clocks: for data written around the clock engine (the
- * demo and bench seeders insert clocks directly) and after a restore. The upgrade migration copies
- * existing clocks itself. Runs in batches of tickets; call it inside a transaction for an atomic swap.
- */
-export async function rebuildSlaReportFacts(db: DbExecutor, dialect: DialectKind): Promise<number> {
-  let after = "";
-  let tickets = 0;
-  for (;;) {
-    const batch = await ticketIdsWithClocks(db, after, 500);
-    if (batch.length === 0) return tickets;
-    for (const { ticketId, clocks } of batch) await refreshSlaReportFacts(db, dialect, ticketId, clocks);
-    tickets += batch.length;
-    after = batch[batch.length - 1]?.ticketId ?? after;
-  }
 }

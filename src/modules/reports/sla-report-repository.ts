@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type SelectQueryBuilder, sql } from "kysely";
 import type { DbExecutor, DialectKind } from "../../db/database.js";
-import type { SlaClocksTable, SlaReportFactsTable, Tables } from "../../db/tables.js";
+import type { SlaReportFactsTable, Tables } from "../../db/tables.js";
 import type { CursorPosition } from "../../shared/cursor.js";
 import type { CountCell } from "../../shared/grouped-counts.js";
 import {
@@ -384,36 +384,4 @@ export async function ticketForFacts(
     ])
     .where("tickets.id", "=", ticketId)
     .executeTakeFirst();
-}
-
-/** A batch of tickets (by id, after `after`) with their stored clocks, for a rebuild. */
-export async function ticketIdsWithClocks(
-  db: DbExecutor,
-  after: string,
-  limit: number,
-): Promise<{ ticketId: string; clocks: SlaClocksTable[] }[]> {
-  const ids = await db
-    .selectFrom("sla_clocks")
-    .select("ticket_id")
-    .distinct()
-    .where("ticket_id", ">", after)
-    .orderBy("ticket_id")
-    .limit(limit)
-    .execute();
-  if (ids.length === 0) return [];
-  const clocks = await db
-    .selectFrom("sla_clocks")
-    .selectAll()
-    .where(
-      "ticket_id",
-      "in",
-      ids.map((row) => row.ticket_id),
-    )
-    .execute();
-  const byTicket = new Map<string, SlaClocksTable[]>(ids.map((row) => [row.ticket_id, []]));
-  for (const clock of clocks)
-    byTicket
-      .get(clock.ticket_id)
-      ?.push({ ...clock, used_ms: Number(clock.used_ms), target_ms: Number(clock.target_ms) });
-  return [...byTicket].map(([ticketId, ofTicket]) => ({ ticketId, clocks: ofTicket }));
 }
