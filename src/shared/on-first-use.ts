@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+
 /**
  * A module imported on the first call and kept, for packages a process may never need (a mail
  * parser in a web-only process, a GitHub client on a desk without GitHub): an idle process does not
@@ -8,6 +10,20 @@ export function onFirstUse<T>(load: () => Promise<T>): () => Promise<T> {
   let loaded: Promise<T> | undefined;
   return () => {
     loaded ??= load();
+    return loaded;
+  };
+}
+
+const requirePackage = createRequire(import.meta.url);
+
+/**
+ * The synchronous form, for a CommonJS package whose callers cannot await (a Markdown renderer called
+ * by a presenter): required at the first call and kept.
+ */
+export function requireOnFirstUse<T>(specifier: string): () => T {
+  let loaded: T | undefined;
+  return () => {
+    loaded ??= requirePackage(specifier) as T;
     return loaded;
   };
 }

@@ -86,7 +86,6 @@ const allowList: Record<string, string> = {
   // Notes which hours and days hold history (no row's content leaves the database), for a restore.
   "reports/rollup-repository.ts:rollUpAllHistoryAgain": backup,
   "reports/sla-report-repository.ts:clocksBehind": staffOnly,
-  "reports/sla-report-repository.ts:ticketIdsWithClocks": staffOnly,
   "reports/sla-report-repository.ts:ticketForFacts":
     "SLA bookkeeping: called inside a ticket change its caller was authorized for",
   "automations/automation-repository.ts:recentRunRows":

@@ -1,5 +1,5 @@
-import nodemailer from "nodemailer";
 import { newId } from "../../shared/ids.js";
+import { onFirstUse } from "../../shared/on-first-use.js";
 import type { RenderedMail } from "./notification-templates.js";
 
 /** One mail ready for the relay: rendered, addressed, with its threading headers when it has a thread. */
@@ -36,12 +36,16 @@ export function newMessageId(mailFrom: string): string {
   return `<${newId()}@${mailDomainOf(mailFrom)}>`;
 }
 
+/** Imported with the first mail sent: a process that sends none (web or SMTP alone, an idle desk) does not carry it. */
+const loadNodemailer = onFirstUse(() => import("nodemailer"));
+
 /**
  * Hands one mail to the relay with nodemailer — the one place every kind of outbound mail passes,
  * so every header Tend writes from people's input is folded to one line here. A 5xx is final; any
  * other failure is thrown for the job to retry with backoff.
  */
 export async function deliverMail(relayUrl: string, mail: OutgoingMail): Promise<DeliveryOutcome> {
+  const { default: nodemailer } = await loadNodemailer();
   const transport = nodemailer.createTransport(relayUrl);
   try {
     const info = await transport.sendMail({

@@ -1,5 +1,6 @@
-import MarkdownIt from "markdown-it";
-import sanitizeHtml from "sanitize-html";
+import type MarkdownIt from "markdown-it";
+import type SanitizeHtml from "sanitize-html";
+import { requireOnFirstUse } from "../../shared/on-first-use.js";
 
 /**
  * The one Markdown renderer for articles: the editor's preview, the API and /help all show what this
@@ -7,9 +8,17 @@ import sanitizeHtml from "sanitize-html";
  * anyway, so a link to `javascript:` or a smuggled tag never reaches a reader even if markdown-it's
  * own link check were loosened one day.
  */
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+const markdownIt = requireOnFirstUse<typeof MarkdownIt>("markdown-it");
+const sanitizeHtml = requireOnFirstUse<typeof SanitizeHtml>("sanitize-html");
 
-const articleHtmlPolicy: sanitizeHtml.IOptions = {
+/** Made with the first article rendered or indexed: a process that serves no article carries neither package. */
+let renderer: InstanceType<typeof MarkdownIt> | undefined;
+function markdown(): InstanceType<typeof MarkdownIt> {
+  renderer ??= new (markdownIt())({ html: false, linkify: true, typographer: false });
+  return renderer;
+}
+
+const articleHtmlPolicy: SanitizeHtml.IOptions = {
   allowedTags: [
     "p",
     "br",
@@ -42,17 +51,19 @@ const articleHtmlPolicy: sanitizeHtml.IOptions = {
   allowedSchemes: ["http", "https", "mailto"],
   allowedSchemesByTag: { img: ["https"] },
   allowProtocolRelative: false,
-  transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow" }) },
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: "noopener noreferrer nofollow" } }),
+  },
 };
 
 export function renderArticleHtml(body: string): string {
-  return sanitizeHtml(markdown.render(body), articleHtmlPolicy).trim();
+  return sanitizeHtml()(markdown().render(body), articleHtmlPolicy).trim();
 }
 
 /** The words a reader sees, for the search index and its snippets: no Markdown syntax, no URLs. */
 export function articlePlainText(body: string): string {
   const parts: string[] = [];
-  for (const token of markdown.parse(body, {})) {
+  for (const token of markdown().parse(body, {})) {
     if (token.type === "inline") {
       for (const child of token.children ?? []) {
         if (child.type === "text" || child.type === "code_inline") parts.push(child.content);

@@ -1,7 +1,7 @@
-import ical from "ical-generator";
 import { ForbiddenError, NotFoundError, UnprocessableContentError, ValidationError } from "../../errors.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
+import { onFirstUse } from "../../shared/on-first-use.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { isAdmin, requireStaff } from "../identity/identity-policy.js";
 import { hashSecret, newSecret } from "../identity/secrets.js";
@@ -125,6 +125,9 @@ export async function revokeFeed({ ctx, id }: { ctx: Context; id: string }): Pro
   });
 }
 
+/** Imported with the first feed served: most processes never serve one. */
+const loadIcalGenerator = onFirstUse(() => import("ical-generator"));
+
 /**
  * The iCalendar text behind a secret URL, or not found. The secret is looked up by its SHA-256,
  * so the lookup's timing says nothing about how close a guess came.
@@ -139,6 +142,7 @@ export async function renderFeed(ctx: Context, secret: string): Promise<string> 
   const now = ctx.clock.now().getTime();
   const from = now - feedPast;
   const to = now + feedAhead;
+  const { default: ical } = await loadIcalGenerator();
   const calendar = ical({
     name: feed.schedule_id ? `On call: ${rows[0]?.name ?? ""}` : "My on-call shifts",
     prodId: { company: "Tend", product: "on-call", language: "EN" },

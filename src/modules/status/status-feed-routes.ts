@@ -78,7 +78,7 @@ export const statusFeedRoutes: FastifyPluginAsyncTypebox<{ publicUrl: string }> 
       listFeedIncidents(request.ctx.db, feedEntryLimit),
       listFeedMaintenances(request.ctx.db, feedEntryLimit),
     ]);
-    return buildStatusFeeds({ publicUrl, pageTitle, incidents, maintenances, limit: feedEntryLimit });
+    return await buildStatusFeeds({ publicUrl, pageTitle, incidents, maintenances, limit: feedEntryLimit });
   };
 
   app.get("/status/feed.rss", { schema: { hide: true } }, async (request, reply) =>

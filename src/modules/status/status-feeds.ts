@@ -1,4 +1,4 @@
-import { Feed } from "feed";
+import { onFirstUse } from "../../shared/on-first-use.js";
 import type { IncidentImpact } from "./component-state.js";
 
 /**
@@ -107,8 +107,12 @@ function maintenanceEntry(maintenance: FeedMaintenance, base: string): FeedEntry
   };
 }
 
+/** Imported with the first feed asked for: feed and its XML writer are not held by a process no reader asked. */
+const loadFeed = onFirstUse(() => import("feed"));
+
 /** Newest first by last change; the feed's own `updated` is its newest entry's, so unchanged input gives unchanged bytes. */
-export function buildStatusFeeds(input: StatusFeedInput): StatusFeeds {
+export async function buildStatusFeeds(input: StatusFeedInput): Promise<StatusFeeds> {
+  const { Feed } = await loadFeed();
   const base = input.publicUrl.replace(/\/$/, "");
   const entries = [
     ...input.incidents.map((incident) => incidentEntry(incident, base)),

@@ -1,10 +1,14 @@
-import sanitizeHtml from "sanitize-html";
+import type SanitizeHtml from "sanitize-html";
 import { ValidationError } from "../../errors.js";
+import { requireOnFirstUse } from "../../shared/on-first-use.js";
+
+/** Required with the first HTML to clean: sanitize-html and its parser and PostCSS are 2 MB an idle process need not hold. */
+const sanitizeHtml = requireOnFirstUse<typeof SanitizeHtml>("sanitize-html");
 
 export const maxCommentLength = 256 * 1024;
 
 // What a support conversation needs (formatting, links, lists, code, tables) and nothing that runs.
-const sanitizeOptions: sanitizeHtml.IOptions = {
+const sanitizeOptions: SanitizeHtml.IOptions = {
   allowedTags: [
     "p",
     "br",
@@ -37,12 +41,14 @@ const sanitizeOptions: sanitizeHtml.IOptions = {
   ],
   allowedAttributes: { a: ["href", "title", "rel"] },
   allowedSchemes: ["http", "https", "mailto"],
-  transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow" }) },
+  transformTags: {
+    a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, rel: "noopener noreferrer nofollow" } }),
+  },
 };
 
 /** The one HTML policy for anything shown in a ticket, typed by an agent or arriving by email. */
 export function sanitizeCommentHtml(html: string): string {
-  return sanitizeHtml(html, sanitizeOptions).trim();
+  return sanitizeHtml()(html, sanitizeOptions).trim();
 }
 
 function escapeHtml(text: string): string {
@@ -60,7 +66,7 @@ export function htmlToText(html: string): string {
   const withBreaks = html
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/(p|div|li|h[1-6]|tr|blockquote|pre)>/gi, "\n\n");
-  const text = sanitizeHtml(withBreaks, { allowedTags: [], allowedAttributes: {} });
+  const text = sanitizeHtml()(withBreaks, { allowedTags: [], allowedAttributes: {} });
   return text
     .replace(/&nbsp;/g, " ")
     .replace(/&lt;/g, "<")
