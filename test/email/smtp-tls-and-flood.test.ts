@@ -1,5 +1,6 @@
 import nodemailer from "nodemailer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countMessagesFromSender } from "../../src/modules/email/email-repository.js";
 import { type SmtpListener, startSmtpListener } from "../../src/modules/email/inbound-smtp-listener.js";
 import { systemActor } from "../../src/modules/identity/actor.js";
 import { selfSignedCertificate } from "../support/self-signed-certificate.js";
@@ -81,6 +82,11 @@ describe("the per-sender flood stop", () => {
       .where("mail_from", "=", flooder)
       .execute();
     expect(stored).toHaveLength(senderLimit);
+    // The count stops where the limit is, however far past it a flood goes.
+    const windowStart = new Date(email.desk.clock.now().getTime() - 10 * 60 * 1000).toISOString();
+    const db = email.desk.database.db;
+    expect(await countMessagesFromSender(db, flooder, windowStart, senderLimit - 1)).toBe(senderLimit - 1);
+    expect(await countMessagesFromSender(db, flooder, windowStart, senderLimit + 5)).toBe(senderLimit);
 
     // Another sender is unaffected, and the flooder is welcome again once the window has passed.
     const calm = await transport(email.listener.port, { ignoreTLS: true }).sendMail({

@@ -231,17 +231,28 @@ export async function outboundMailOfComments(
     .execute();
 }
 
-/** How many messages from this envelope sender were stored since `since`: the flood stop's count. */
+/**
+ * How many messages from this envelope sender were stored since `since`, counted no further than
+ * `upTo`: the flood stop's count, which only asks whether the limit is reached, so a flood costs each
+ * of its messages the limit's rows rather than every message of the flood so far.
+ */
 export async function countMessagesFromSender(
   db: DbExecutor,
   mailFrom: string,
   since: string,
+  upTo: number,
 ): Promise<number> {
   const row = await db
-    .selectFrom("raw_emails")
+    .selectFrom((eb) =>
+      eb
+        .selectFrom("raw_emails")
+        .select("id")
+        .where("mail_from", "=", mailFrom)
+        .where("received_at", ">=", since)
+        .limit(upTo)
+        .as("recent"),
+    )
     .select((eb) => eb.fn.countAll<number | string>().as("count"))
-    .where("mail_from", "=", mailFrom)
-    .where("received_at", ">=", since)
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }

@@ -88,13 +88,14 @@ export async function startSmtpListener(ctx: Context, options: SmtpListenerOptio
       const sender = address.address.toLowerCase();
       if (!sender) return callback();
       const since = new Date(ctx.clock.now().getTime() - senderWindowMinutes * 60_000).toISOString();
-      countMessagesFromSender(ctx.db, sender, since)
+      // Each count stops at the limit: their sum reaches it exactly when the true sum does.
+      countMessagesFromSender(ctx.db, sender, since, senderLimit)
         .then((stored) => {
-          const count = stored + (options.spool?.countFromSender(sender, since) ?? 0);
+          const count = stored + (options.spool?.countFromSender(sender, since, senderLimit) ?? 0);
           if (count < senderLimit) return callback();
           // Temporary: a real sender's server keeps the mail and retries after the flood passes.
           logger.warn(
-            { sender, count, remote: session.remoteAddress },
+            { sender, limit: senderLimit, remote: session.remoteAddress },
             "sender over the rate limit deferred",
           );
           observer?.refused("sender_rate_limit");

@@ -120,9 +120,9 @@ export class InboundSpool {
     }));
   }
 
-  /** Messages from `mailFrom` received since `since` that still wait here, for the per-sender limit. */
-  countFromSender(mailFrom: string, since: string): number {
-    return (this.statements.countFromSender.get(mailFrom, since) as { count: number }).count;
+  /** Messages from `mailFrom` received since `since` that still wait here, up to `upTo`, for the per-sender limit. */
+  countFromSender(mailFrom: string, since: string, upTo: number): number {
+    return (this.statements.countFromSender.get(mailFrom, since, upTo) as { count: number }).count;
   }
 
   /** How many messages wait here, and since when the oldest: a spool that grows means no worker runs. */
@@ -161,7 +161,7 @@ function prepareStatements(sqlite: SqliteDatabase.Database) {
     ),
     byId: sqlite.prepare("select * from spooled_emails where id = ?"),
     countFromSender: sqlite.prepare(
-      "select count(*) as count from spooled_emails where mail_from = ? and received_at >= ?",
+      "select count(*) as count from (select 1 from spooled_emails where mail_from = ? and received_at >= ? limit ?)",
     ),
     remove: sqlite.prepare("delete from spooled_emails where id in (select value from json_each(?))"),
     waiting: sqlite.prepare("select count(*) as messages, min(received_at) as oldest from spooled_emails"),
