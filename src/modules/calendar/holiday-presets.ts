@@ -100,7 +100,7 @@ export function parseHolidayPreset(spec: string): HolidayPreset | undefined {
     const data = readHolidayData();
     catalogue = catalogueOf(data);
     // The first preset named is about to be used: its country's rules are cut from this read, since
-    // each read parses 0.8 MB of JSON into 9 MB of short-lived objects (50–75 ms of a first SLA scan).
+    // each read parses 0.8 MB of JSON into 9 MB of short-lived objects.
     const named = findKey([...catalogue.keys()], match[1]);
     if (named !== undefined) rulesOf(named, data);
   }

@@ -246,7 +246,8 @@ export async function findTicketForHealth(db: DbExecutor, dialect: DialectKind, 
     .selectFrom("tickets")
     .select(["id", "number", "status", "group_id", "assignee_id", "created_at"])
     .where("id", "=", ticketId);
-  if (dialect === "postgres" && db.isTransaction) query = query.forUpdate();
+  // NO KEY UPDATE, not FOR UPDATE: see `ticketForClocks` in sla/recompute-ticket-sla.ts.
+  if (dialect === "postgres" && db.isTransaction) query = query.forNoKeyUpdate();
   return query.executeTakeFirst();
 }
 

@@ -78,7 +78,10 @@ async function ticketForClocks(ctx: Context, ticketId: string) {
     .where("tickets.id", "=", ticketId);
   // Two recomputations of one ticket (a reply and the breach scan) take turns, so each sees the
   // other's clocks and a transition is recorded once. SQLite runs one writer at a time anyway.
-  if (ctx.dialect === "postgres" && ctx.db.isTransaction) query = query.forUpdate("tickets");
+  // NO KEY UPDATE, the lock an UPDATE of the row takes: FOR UPDATE would also wait for the key-share
+  // locks that a concurrent comment's foreign key holds on the ticket, and that comment's transaction
+  // then waiting to update the ticket this one had updated was a deadlock under the mixed load.
+  if (ctx.dialect === "postgres" && ctx.db.isTransaction) query = query.forNoKeyUpdate("tickets");
   const [ticket, tags] = await Promise.all([
     query.executeTakeFirst(),
     tagsByTicket(ctx.db, slaBookkeeping, [ticketId]),
