@@ -84,7 +84,10 @@ export async function setPersonDeactivation(
 /**
  * The ids of the active admins, locked on PostgreSQL until the transaction ends: two admins
  * deactivating each other at once queue here, and the second sees the first's change, so the desk
- * is never left without an admin. SQLite has one writer at a time anyway.
+ * is never left without an admin. SQLite has one writer at a time anyway. `FOR NO KEY UPDATE`, not
+ * `FOR UPDATE`: two deactivations still take turns, but neither waits for the key-share lock that a
+ * foreign-key check takes on an admin's row (an admin's comment, an assignment to an admin), which
+ * could close a deadlock with a transaction that then needs an admin row locked here.
  */
 export async function lockActiveAdminIds(db: DbExecutor, dialect: DialectKind): Promise<string[]> {
   let query = db
@@ -93,6 +96,6 @@ export async function lockActiveAdminIds(db: DbExecutor, dialect: DialectKind): 
     .where("role", "=", "admin")
     .where("deactivated_at", "is", null)
     .orderBy("id");
-  if (dialect === "postgres" && db.isTransaction) query = query.forUpdate();
+  if (dialect === "postgres" && db.isTransaction) query = query.forNoKeyUpdate();
   return (await query.execute()).map((row) => row.id);
 }
