@@ -85,10 +85,22 @@ export async function enqueueJob(
   payload: unknown,
   options: { runAt?: Date; maxAttempts?: number } = {},
 ): Promise<string> {
+  const row = queuedJobRow(ctx, kind, payload, options);
+  await insertJob(ctx.db, row);
+  jobsEnqueued(ctx);
+  return row.id;
+}
+
+/** A job's row as `enqueueJob` writes it, for a caller writing it in a statement of its own. */
+export function queuedJobRow(
+  ctx: Context,
+  kind: string,
+  payload: unknown,
+  options: { runAt?: Date; maxAttempts?: number } = {},
+): Omit<JobRow, "attempts"> {
   const now = ctx.clock.now();
-  const id = newId();
-  await insertJob(ctx.db, {
-    id,
+  return {
+    id: newId(),
     kind,
     payload: JSON.stringify(payload ?? null),
     status: "queued",
@@ -99,11 +111,14 @@ export async function enqueueJob(
     last_error: null,
     created_at: now.toISOString(),
     finished_at: null,
-  });
+  };
+}
+
+/** Wakes the job runners once jobs written through `ctx` exist. */
+export function jobsEnqueued(ctx: Context): void {
   // In a transaction the job exists once it commits (`inTransaction` tells then); alone, already.
   if (ctx.enqueuedJobs) ctx.enqueuedJobs.any = true;
   else ctx.jobsCommitted?.();
-  return id;
 }
 
 /**
