@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { commitsWithin } from "../../../test/support/lock-waits.js";
 import { useTestDesk } from "../../../test/support/test-desk.js";
 import { deactivatePerson } from "./deactivate-person.js";
 
@@ -18,13 +19,8 @@ describe("deactivating a person on PostgreSQL", () => {
       await sql`select 1 from people where id = ${admin.id} for key share`.execute(other);
       // The deactivation locks every active admin's row, so two deactivations take turns. Had it
       // waited for the key-share lock, a writer that then needs an admin row it holds would deadlock.
-      const deactivation = deactivatePerson({ ctx: desk.as(agent.actor), id: customer.id }).then(
-        () => "committed",
-      );
-      const outcome = await Promise.race([
-        deactivation,
-        new Promise((resolve) => setTimeout(() => resolve("waiting for the other transaction"), 3_000)),
-      ]);
+      const deactivation = deactivatePerson({ ctx: desk.as(agent.actor), id: customer.id });
+      const outcome = await commitsWithin(deactivation);
       await sql`rollback`.execute(other);
       await deactivation;
       expect(outcome).toBe("committed");

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
+import { commitsWithin } from "../../../test/support/lock-waits.js";
 import { useTestDesk } from "../../../test/support/test-desk.js";
 import { inTransaction } from "../../shared/context.js";
 import { createTicket } from "../tickets/create-ticket.js";
@@ -33,12 +34,8 @@ describe("a ticket's SLA recomputation on PostgreSQL", () => {
           .where("id", "=", ticket.id)
           .execute();
         await recomputeTicketSla(tx, ticket.id);
-        return "committed";
       });
-      const outcome = await Promise.race([
-        change,
-        new Promise((resolve) => setTimeout(() => resolve("waiting for the other transaction"), 3_000)),
-      ]);
+      const outcome = await commitsWithin(change);
       await sql`rollback`.execute(other);
       await change;
       expect(outcome).toBe("committed");
