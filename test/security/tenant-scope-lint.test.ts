@@ -107,6 +107,7 @@ const allowList: Record<string, string> = {
   "identity/organization-repository.ts:organizationNameTaken": staffUniqueness,
 
   "email/email-repository.ts:insertRawEmail": write,
+  "email/email-repository.ts:insertRawEmailsWithJobs": write,
   "email/email-repository.ts:updateRawEmailStatus": write,
   "email/email-repository.ts:insertEmailMessage": write,
   "email/email-repository.ts:findRawEmails": inboundMail,

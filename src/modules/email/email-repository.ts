@@ -1,5 +1,7 @@
+import { sql } from "kysely";
 import type { DbExecutor } from "../../db/database.js";
 import type { EmailMessagesTable, RawEmailsTable } from "../../db/tables.js";
+import type { JobRow } from "../../jobs/job-repository.js";
 import type { CursorPosition } from "../../shared/cursor.js";
 import type { TenantScope } from "../identity/tenant-scope.js";
 import { ticketsIn } from "../tickets/ticket-repository.js";
@@ -16,6 +18,41 @@ export async function insertRawEmail(db: DbExecutor, row: RawEmailRow): Promise<
     .onConflict((oc) => oc.column("sha256").doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/**
+ * PostgreSQL only (a writing CTE): the messages not stored already, and the jobs whose payload names
+ * one of them, in one statement. Returns the ids of the messages it stored.
+ */
+export async function insertRawEmailsWithJobs(
+  db: DbExecutor,
+  rows: readonly RawEmailRow[],
+  jobs: ReadonlyArray<Omit<JobRow, "attempts">>,
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const jobColumns = Object.keys(jobs[0] ?? {}) as Array<keyof (typeof jobs)[number]>;
+  const stored = await db
+    .with("stored", (cte) =>
+      cte
+        .insertInto("raw_emails")
+        .values([...rows])
+        .onConflict((oc) => oc.column("sha256").doNothing())
+        .returning("id"),
+    )
+    .with("queued", (cte) =>
+      cte
+        .insertInto("jobs")
+        .columns(jobColumns)
+        .expression(
+          sql`SELECT ${sql.join(jobColumns.map((column) => sql.ref(column)))}
+            FROM json_populate_recordset(null::jobs, ${JSON.stringify(jobs)}::json) AS planned
+            WHERE planned.payload::json ->> 'rawEmailId' IN (SELECT id FROM stored)`,
+        ),
+    )
+    .selectFrom("stored")
+    .select("id")
+    .execute();
+  return new Set(stored.map((row) => row.id));
 }
 
 /** Whether these bytes are stored already (the same message delivered again). */

@@ -1,12 +1,15 @@
 import { createHash } from "node:crypto";
-import { sql } from "kysely";
-import type { RawEmailsTable } from "../../db/tables.js";
 import { enqueueJob, jobsEnqueued, queuedJobRow } from "../../jobs/job-runner.js";
 import { type Context, inTransaction } from "../../shared/context.js";
 import { newId } from "../../shared/ids.js";
 import { StorageFullError } from "../../shared/storage-full.js";
 import { storeHasRoomFor } from "../attachments/attachment-store.js";
-import { insertRawEmail, rawEmailExists } from "./email-repository.js";
+import {
+  insertRawEmail,
+  insertRawEmailsWithJobs,
+  type RawEmailRow,
+  rawEmailExists,
+} from "./email-repository.js";
 import { readMessageIdHeader } from "./header-message-id.js";
 import type { InboundSpool, SpooledMessage } from "./inbound-spool.js";
 
@@ -166,33 +169,11 @@ async function insertInOneStatement(
   ctx: Context,
   messages: readonly AdmittedMessage[],
 ): Promise<StoredInbound[]> {
-  if (messages.length === 0) return [];
-  const jobs = messages.map((message) =>
-    queuedJobRow(ctx, processInboundEmailJob, { rawEmailId: message.id }),
+  const storedIds = await insertRawEmailsWithJobs(
+    ctx.db,
+    messages.map(rawEmailRow),
+    messages.map((message) => queuedJobRow(ctx, processInboundEmailJob, { rawEmailId: message.id })),
   );
-  const jobColumns = Object.keys(jobs[0] ?? {}) as Array<keyof (typeof jobs)[number]>;
-  const rows = await ctx.db
-    .with("stored", (db) =>
-      db
-        .insertInto("raw_emails")
-        .values(messages.map(rawEmailRow))
-        .onConflict((oc) => oc.column("sha256").doNothing())
-        .returning("id"),
-    )
-    .with("queued", (db) =>
-      db
-        .insertInto("jobs")
-        .columns(jobColumns)
-        .expression(
-          sql`SELECT ${sql.join(jobColumns.map((column) => sql.ref(column)))}
-            FROM json_populate_recordset(null::jobs, ${JSON.stringify(jobs)}::json) AS planned
-            WHERE planned.payload::json ->> 'rawEmailId' IN (SELECT id FROM stored)`,
-        ),
-    )
-    .selectFrom("stored")
-    .select("id")
-    .execute();
-  const storedIds = new Set(rows.map((row) => row.id));
   if (storedIds.size > 0) jobsEnqueued(ctx);
   return messages.map((message) =>
     storedIds.has(message.id)
@@ -219,7 +200,7 @@ export async function insertRawMessages(
   return stored;
 }
 
-function rawEmailRow({ id, raw, sha256, envelope, receivedAt }: AdmittedMessage): RawEmailsTable {
+function rawEmailRow({ id, raw, sha256, envelope, receivedAt }: AdmittedMessage): RawEmailRow {
   return {
     id,
     sha256,
