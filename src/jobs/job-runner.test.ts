@@ -149,7 +149,7 @@ describe("durable job runner", () => {
       async (ctx, _payload, job) => {
         await inTransaction(ctx, async (tx) => {
           await tx.db.insertInto("counters").values({ name: marker, value: 1 }).execute();
-          await job.markSucceededIn(tx.db);
+          await job.markSucceededIn(tx);
           if (failAfterCompleting) throw new Error("the work failed after completing the job");
         });
       },
@@ -167,6 +167,39 @@ describe("durable job runner", () => {
     await runner.runDueJobs();
     expect(await findJob(desk.database.db, id)).toMatchObject({ status: "succeeded", attempts: 2 });
     expect(await markers()).toHaveLength(1);
+  });
+
+  it("does not mark again a job its handler completed in a committed transaction", async () => {
+    const kind = `completed-once-${desk.unique()}`;
+    const batchKind = `completed-once-batch-${desk.unique()}`;
+    // The runner's own completions go through its context's database; the handlers' through their
+    // transactions, which are not counted.
+    let runnerUpdates = 0;
+    const counted = new Proxy(desk.database.db, {
+      get(target, property, receiver) {
+        if (property === "updateTable") runnerUpdates += 1;
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const runner = new JobRunner({ ...desk.system, db: counted, logger: silent }, { concurrency: 1 })
+      .register(kind, async (ctx, _payload, job) => {
+        await inTransaction(ctx, (tx) => job.markSucceededIn(tx));
+      })
+      .registerBatch(batchKind, async (ctx, jobs) => {
+        await inTransaction(ctx, async (tx) => {
+          for (const job of jobs) await job.markSucceededIn(tx);
+        });
+        return new Map();
+      });
+    const ids = [
+      await enqueueJob(desk.system, kind, {}),
+      await enqueueJob(desk.system, batchKind, {}),
+      await enqueueJob(desk.system, batchKind, {}),
+    ];
+    await runner.runDueJobs();
+    for (const id of ids) expect((await findJob(desk.database.db, id))?.status).toBe("succeeded");
+    expect(runnerUpdates).toBe(0);
   });
 
   it("hands a batch handler its kind's jobs together, retrying only those it reports failed", async () => {

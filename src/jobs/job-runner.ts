@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
-import type { DbExecutor } from "../db/database.js";
 import { systemActor } from "../modules/identity/actor.js";
-import { type Context, withActor } from "../shared/context.js";
+import { afterCommit, type Context, withActor } from "../shared/context.js";
 import { newId } from "../shared/ids.js";
 import type { Logger } from "../shared/logger.js";
 import {
@@ -22,9 +21,9 @@ export interface ClaimedJob {
   /**
    * Marks the job succeeded inside the handler's own transaction: the work and the job's completion
    * commit together, so a crash between them cannot run finished work again, and the job costs one
-   * commit instead of two. The runner's own completion afterwards finds nothing left to do.
+   * commit instead of two. Once that transaction has committed, the runner does not mark it again.
    */
-  markSucceededIn(db: DbExecutor): Promise<void>;
+  markSucceededIn(tx: Context): Promise<void>;
 }
 
 export type JobHandler = (ctx: Context, payload: unknown, job: ClaimedJob) => Promise<void>;
@@ -316,13 +315,18 @@ export class JobRunner {
     }
   }
 
-  /** For a handler finishing its job in its own transaction: only while the job is still ours. */
-  private completion(job: JobRow): ClaimedJob {
+  /**
+   * For a handler finishing its job in its own transaction: only while the job is still ours. The
+   * job's id joins `completed` once that transaction commits (a savepoint's, once its transaction
+   * does), and the runner's own completion then skips it: a round trip fewer a job.
+   */
+  private completion(job: JobRow, completed: Set<string>): ClaimedJob {
     return {
-      markSucceededIn: async (db) => {
+      markSucceededIn: async (tx) => {
         // Past its lock the job is another worker's: this work must not commit beside theirs.
-        if (!(await markJobSucceeded(db, job.id, this.owner, this.ctx.clock.now().toISOString())))
+        if (!(await markJobSucceeded(tx.db, job.id, this.owner, this.ctx.clock.now().toISOString())))
           throw new Error("the job's lock expired and another worker took it over");
+        afterCommit(tx, () => completed.add(job.id));
       },
     };
   }
@@ -336,14 +340,15 @@ export class JobRunner {
     // `claimDueJobs` takes only the kinds registered here.
     if (!handler) throw new Error(`claimed a job of unregistered kind "${job.kind}"`);
     if (job.attempts > job.max_attempts) return this.fail(job, attemptsExhausted);
+    const completed = new Set<string>();
     try {
       await handler(
         this.handlerContext(this.jobLogger(job), job.kind),
         JSON.parse(job.payload),
-        this.completion(job),
+        this.completion(job, completed),
       );
-      // A no-op when the handler completed the job with its work: the job no longer names its owner.
-      await markJobSucceeded(this.ctx.db, job.id, this.owner, this.ctx.clock.now().toISOString());
+      if (!completed.has(job.id))
+        await markJobSucceeded(this.ctx.db, job.id, this.owner, this.ctx.clock.now().toISOString());
     } catch (error) {
       await this.fail(job, error instanceof Error ? error.message : String(error));
     }
@@ -359,10 +364,15 @@ export class JobRunner {
     }
     if (runnable.length === 0) return;
     let failures: ReadonlyMap<string, string>;
+    const completed = new Set<string>();
     try {
       failures = await handler(
         this.handlerContext(this.ctx.logger.child({ kind, jobs: runnable.length }), kind),
-        runnable.map((job) => ({ id: job.id, payload: JSON.parse(job.payload), ...this.completion(job) })),
+        runnable.map((job) => ({
+          id: job.id,
+          payload: JSON.parse(job.payload),
+          ...this.completion(job, completed),
+        })),
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -372,10 +382,9 @@ export class JobRunner {
       const failure = failures.get(job.id);
       if (failure !== undefined) await this.fail(job, failure);
     }
-    // Those the handler completed with its work no longer name this owner: a no-op for them.
     await markJobsSucceeded(
       this.ctx.db,
-      runnable.filter((job) => !failures.has(job.id)).map((job) => job.id),
+      runnable.filter((job) => !failures.has(job.id) && !completed.has(job.id)).map((job) => job.id),
       this.owner,
       this.ctx.clock.now().toISOString(),
     );

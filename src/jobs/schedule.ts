@@ -152,7 +152,7 @@ export function registerJobs(
           ctx,
           jobs.map((job) => ({
             rawEmailId: (job.payload as { rawEmailId: string }).rawEmailId,
-            commitsWithTicket: (db) => job.markSucceededIn(db),
+            commitsWithTicket: (unit) => job.markSucceededIn(unit),
           })),
           email,
         );

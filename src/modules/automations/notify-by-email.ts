@@ -35,6 +35,6 @@ export async function notifyByEmail(
     if (!sent)
       ctx.logger.warn({ ...payload, answer: delivery.answer }, "the relay refused an automation's mail");
   }
-  await inTransaction(ctx, (tx) => job.markSucceededIn(tx.db));
+  await inTransaction(ctx, (tx) => job.markSucceededIn(tx));
   return sent;
 }

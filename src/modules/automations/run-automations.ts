@@ -101,7 +101,7 @@ export async function runAutomations(
       if (await runOne(ctx, automation, event.id, event.ticketId, chain)) ran += 1;
     }
   }
-  await inTransaction(ctx, (tx) => job.markSucceededIn(tx.db));
+  await inTransaction(ctx, (tx) => job.markSucceededIn(tx));
   return ran;
 }
 

@@ -54,6 +54,6 @@ export async function replyInChatThread(
     );
   }
   await inTransaction(ctx, async (tx) => {
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }

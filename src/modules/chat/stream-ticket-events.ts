@@ -65,7 +65,7 @@ export async function streamChatEvent(ctx: Context, payload: { eventId: string }
           );
       }
     }
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }
 
@@ -155,7 +155,7 @@ export async function deliverChatMessage(
     if (newThreadTs)
       await saveTicketThread(tx.db, { route_id: route.id, ticket_id: ticket.id, message_ts: newThreadTs });
     await markChatDelivered(tx.db, route.id, event.id, tx.clock.now().toISOString());
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }
 

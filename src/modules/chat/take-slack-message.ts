@@ -35,7 +35,7 @@ export async function takeSlackMessage(
   const thread =
     channel && message.threadTs ? await findChatTicketByThread(ctx.db, channel.id, message.threadTs) : null;
   if (channel?.enabled !== 1 || (message.threadTs && !thread)) {
-    await job.markSucceededIn(ctx.db);
+    await job.markSucceededIn(ctx);
     return;
   }
   // Asked outside the transaction: Slack may be slow, and a refusal retries the job.
@@ -79,7 +79,7 @@ export async function takeSlackMessage(
       });
       await insertChatTicket(tx.db, { ticket_id: ticket.id, channel_id: channel.id, thread_ts: message.ts });
     }
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }
 

@@ -1,4 +1,3 @@
-import type { DbExecutor } from "../../db/database.js";
 import { ConflictError, DomainError } from "../../errors.js";
 import {
   type Context,
@@ -75,7 +74,7 @@ const threadingScope = systemScope("inbound mail threading");
 export interface InboundEmailWork {
   rawEmailId: string;
   /** Work that must commit with the message's ticket, or not at all: its job's completion. */
-  commitsWithTicket?: (db: DbExecutor) => Promise<void>;
+  commitsWithTicket?: (unit: Context) => Promise<void>;
 }
 
 /**
@@ -278,7 +277,7 @@ async function threadInSavepoint(
   try {
     const outcome = await inSavepoint(tx, async (unit) => {
       const threaded = await threadIntoTicket(unit, message.raw, message.email, settings, message.files);
-      await message.work.commitsWithTicket?.(unit.db);
+      await message.work.commitsWithTicket?.(unit);
       return threaded;
     });
     return { outcome };

@@ -53,6 +53,6 @@ export async function mailStaffNotice(
     if (!sent)
       ctx.logger.warn({ ...payload, answer: delivery.answer }, "the relay refused an agent's notice");
   }
-  await inTransaction(ctx, (tx) => job.markSucceededIn(tx.db));
+  await inTransaction(ctx, (tx) => job.markSucceededIn(tx));
   return sent;
 }

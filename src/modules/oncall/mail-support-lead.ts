@@ -60,7 +60,7 @@ export async function mailSupportLead(
   if (outcome !== "sent") ctx.logger.info({ ...payload, outcome }, "support lead not mailed");
   await inTransaction(ctx, async (tx) => {
     if (outcome === "sent") await markLeadMailed(tx.db, payload.debriefId, tx.clock.now().toISOString());
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
   return outcome;
 }

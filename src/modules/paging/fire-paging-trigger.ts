@@ -47,7 +47,7 @@ export async function firePagingTrigger(
   return inTransaction(withActor(ctx, systemActor("paging trigger")), async (tx) => {
     const outcome = await fire(tx, payload, settings);
     if (outcome !== "paged") tx.logger.info({ ...payload, outcome }, "paging trigger opened no page");
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
     return outcome;
   });
 }

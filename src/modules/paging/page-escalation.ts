@@ -81,7 +81,7 @@ export async function escalatePage(ctx: Context, payload: { pageId: string; step
     const page = await findPageById(tx.db, payload.pageId);
     const policyRow = page && (await findPolicyById(tx.db, page.policy_id));
     if (!page || !policyRow || !(await claimStep(tx.db, page.id, payload.step))) {
-      await job.markSucceededIn(tx.db);
+      await job.markSucceededIn(tx);
       return;
     }
     const policy = storedPolicy(policyRow);
@@ -122,7 +122,7 @@ export async function escalatePage(ctx: Context, payload: { pageId: string; step
       else event("exhausted", "the escalation policy is spent: nobody further to notify");
     }
     await insertPageEvents(tx.db, events);
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }
 
@@ -175,7 +175,7 @@ export async function notifyPagedPerson(
         at: tx.clock.now().toISOString(),
       },
     ]);
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }
 
@@ -218,6 +218,6 @@ export async function postPageToChat(
         at: tx.clock.now().toISOString(),
       },
     ]);
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }

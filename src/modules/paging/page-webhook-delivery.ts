@@ -131,6 +131,6 @@ export async function notifyPersonWebhook(
         at: tx.clock.now().toISOString(),
       },
     ]);
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }

@@ -71,6 +71,6 @@ export async function replyInSlack(
         at: tx.clock.now().toISOString(),
       },
     ]);
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }

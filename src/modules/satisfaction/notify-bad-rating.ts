@@ -69,6 +69,6 @@ export async function notifyBadRating(
         );
     }
   }
-  await inTransaction(ctx, async (tx) => job.markSucceededIn(tx.db));
+  await inTransaction(ctx, async (tx) => job.markSucceededIn(tx));
   return mailed;
 }

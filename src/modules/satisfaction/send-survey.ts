@@ -79,7 +79,7 @@ export async function sendSurvey(
   }
   await inTransaction(ctx, async (tx) => {
     if (survey && sent) await markSurveySent(tx.db, survey.id, { at: tx.clock.now().toISOString(), ...sent });
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
   return outcome;
 }

@@ -126,7 +126,7 @@ export async function announceStatusChangeToSubscribers(
       } satisfies StatusDeliveryPayload);
       count += 1;
     }
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
     return count;
   });
   if (queued > 0) ctx.logger.info({ key, queued }, "status change announced to subscribers");
@@ -159,7 +159,7 @@ async function finish(
       sent_at: outcome.state === "sent" ? now : null,
     });
     await recordSubscriberDelivery(tx.db, payload.subscriberId, now, outcome.answer);
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }
 

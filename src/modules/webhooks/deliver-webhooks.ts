@@ -70,7 +70,7 @@ export async function fanOutWebhooks(
       await enqueueJob(tx, deliverWebhookJob, { deliveryId: id } satisfies DeliverWebhookPayload);
       count += 1;
     }
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
     return count;
   });
   return { queued };
@@ -136,7 +136,7 @@ export async function deliverWebhook(
   const finishWith = (patch: Partial<WebhookDeliveryRow>) =>
     inTransaction(ctx, async (tx) => {
       await updateDeliveryRow(tx.db, delivery.id, { ...patch, next_attempt_at: null });
-      await job.markSucceededIn(tx.db);
+      await job.markSucceededIn(tx);
     });
   if (endpoint.enabled === 0 && !payload.manual) return finishWith({ state: "failed" });
   const event = await readDomainEvent(ctx.db, delivery.event_id);
@@ -187,7 +187,7 @@ export async function deliverWebhook(
         });
       await recordEndpointFailure(tx, endpoint, now);
     }
-    await job.markSucceededIn(tx.db);
+    await job.markSucceededIn(tx);
   });
 }
 

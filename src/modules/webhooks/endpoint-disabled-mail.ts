@@ -74,6 +74,6 @@ export async function mailEndpointDisabled(
         );
     }
   }
-  await inTransaction(ctx, async (tx) => job.markSucceededIn(tx.db));
+  await inTransaction(ctx, async (tx) => job.markSucceededIn(tx));
   return mailed;
 }
