@@ -22,6 +22,8 @@ export interface BuiltServerOptions {
   roles?: string[];
   /** More environment (TEND_JOB_LOCK_SECONDS, …). */
   environment?: Record<string, string>;
+  /** Node's own options before the script (`--expose-gc`, `--import` of a probe). */
+  nodeArguments?: string[];
   /** Reuse the ports of a server started before (a restart behind the same address). */
   ports?: { port: number; smtpPort: number };
 }
@@ -41,6 +43,7 @@ export async function startBuiltServer(
     process.execPath,
     [
       ...(process.env.BENCH_CHILD_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      ...(options.nodeArguments ?? []),
       fileURLToPath(new URL("../bin/tend.js", import.meta.url)),
       "serve",
       "--roles",

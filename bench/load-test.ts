@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import autocannon, { type AutocannonRequest } from "autocannon";
 import { sql } from "kysely";
 import nodemailer from "nodemailer";
@@ -348,7 +350,17 @@ async function analyzeAfterWarmUp(database: BenchDatabase): Promise<void> {
 async function measureMemory(database: BenchDatabase, credentials: Credentials): Promise<void> {
   const section = `${database.dialect} memory`;
   console.log(`\n== ${section}: \`node bin/tend.js serve\`, every role`);
-  const server = await startBuiltServer(database, { supportAddress });
+  await refreshStaleRollups(database);
+  const heapProbeFile = path.join(database.environment.TEND_DATA_DIR, "heap-probe.json");
+  const server = await startBuiltServer(database, {
+    supportAddress,
+    nodeArguments: [
+      "--expose-gc",
+      "--import",
+      fileURLToPath(new URL("live-heap-probe.mjs", import.meta.url)),
+    ],
+    environment: { BENCH_HEAP_PROBE_FILE: heapProbeFile },
+  });
   try {
     // Start-up leaves V8's young generation at its maximum and garbage only a full collection frees;
     // V8's memory reducer collects once it sees the process idle, about a minute in. An idle process
@@ -369,16 +381,21 @@ async function measureMemory(database: BenchDatabase, credentials: Credentials):
         `${idleSeconds} s after it answered /readyz, no request since; every 5 s: ` +
         idleCurve.map((mb) => formatNumber(mb)).join(", "),
     });
+    // Collected after the idle figure and before the soak's first sample, which the growth leaves out.
+    const idleHeap = await liveHeap(server.pid, heapProbeFile, 1);
     const sampleSeconds = Math.max(5, Math.round(soakSeconds / 20));
+    const samples = Math.ceil(soakSeconds / sampleSeconds);
+    // Warming up (JIT, caches, pools, lazily loaded modules) grows the first half; a leak grows the second.
+    const half = 1 + Math.floor(samples / 2);
     const curve: number[] = [rssMegabytes(server.pid)];
+    let halfwayHeap: HeapProbe | undefined;
     let done = 0;
-    for (let elapsed = 0; elapsed < soakSeconds; elapsed += sampleSeconds) {
+    while (curve.length <= samples) {
       const results = await runMix([server], credentials, sampleSeconds);
       for (const result of results.values()) done += result.completed;
       curve.push(rssMegabytes(server.pid));
+      if (curve.length === half) halfwayHeap = await settledHeap(server.pid, heapProbeFile, 2);
     }
-    // Warming up (JIT, caches, pools, lazily loaded modules) grows the first half; a leak grows the second.
-    const half = 1 + Math.floor((curve.length - 1) / 2);
     const growth = Math.max(...curve.slice(half)) - Math.max(...curve.slice(1, half));
     record({
       section,
@@ -389,8 +406,78 @@ async function measureMemory(database: BenchDatabase, credentials: Credentials):
         `${formatCount(done)} requests and messages; RSS every ${sampleSeconds} s from idle: ` +
         curve.map((mb) => formatNumber(mb)).join(", "),
     });
+    const soakedHeap = await settledHeap(server.pid, heapProbeFile, 3);
+    if (!halfwayHeap) throw new Error("the soak took no sample halfway");
+    const megabytes = (bytes: number) => formatNumber(bytes / 1_048_576);
+    const probes = [idleHeap, halfwayHeap, soakedHeap];
+    record({
+      section,
+      name: "Objects kept after a full collection, growth over the soak's 2nd half",
+      value: (heapObjects(soakedHeap) - heapObjects(halfwayHeap)) / 1_048_576,
+      unit: "MB",
+      detail:
+        "idle, halfway and at the end: JavaScript objects (old and large-object spaces) " +
+        probes.map((heap) => megabytes(heapObjects(heap))).join(", ") +
+        " MB; compiled code " +
+        probes.map((heap) => megabytes(heap.spaces.code_space ?? 0)).join(", ") +
+        " MB; V8's heap committed " +
+        probes.map((heap) => megabytes(heap.heapTotal)).join(", ") +
+        " MB; outside it (Buffers) " +
+        probes.map((heap) => megabytes(heap.external)).join(", ") +
+        " MB",
+    });
   } finally {
     await server.stop();
+  }
+}
+
+/** What `live-heap-probe.mjs` writes: the heap's spaces and `process.memoryUsage()` after a full collection. */
+interface HeapProbe {
+  probe: number;
+  spaces: Record<string, number>;
+  heapTotal: number;
+  external: number;
+}
+
+function heapObjects(heap: HeapProbe): number {
+  return (heap.spaces.old_space ?? 0) + (heap.spaces.large_object_space ?? 0);
+}
+
+/** Once the work the load left in flight (the last messages' jobs) has finished: what it holds is not kept. */
+async function settledHeap(pid: number, file: string, probe: number): Promise<HeapProbe> {
+  await new Promise((resolve) => setTimeout(resolve, 5_000));
+  return liveHeap(pid, file, probe);
+}
+
+/** Asks the server for its `probe`th heap probe and waits for the answer. */
+async function liveHeap(pid: number, file: string, probe: number): Promise<HeapProbe> {
+  process.kill(pid, "SIGUSR2");
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    try {
+      const heap = JSON.parse(readFileSync(file, "utf8")) as HeapProbe;
+      if (heap.probe === probe) return heap;
+    } catch {
+      // Not written yet, or being written.
+    }
+    if (performance.now() > deadline)
+      throw new Error(`the server's heap probe ${probe} did not answer in 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The tickets the load layouts just created and answered left report periods stale. Left to the idle
+ * server, its refreshes at the minute's ticks were that load's work, not an idle process's: 2.0 and
+ * 0.9 s of catching up, 25 and 85 s into the idle window, each leaving RSS 16–25 MB higher, and the
+ * window ended at 145–150 MB instead of 120–127.
+ */
+async function refreshStaleRollups(database: BenchDatabase): Promise<void> {
+  const tend = await createTend(loadConfig({ ...database.environment, LOG_LEVEL: "silent" }));
+  try {
+    await refreshReportRollups(tend.context(), { untilDone: true });
+  } finally {
+    await tend.stop();
   }
 }
 
