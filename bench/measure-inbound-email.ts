@@ -6,13 +6,12 @@ import nodemailer from "nodemailer";
 import { loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/database.js";
 import { createTend } from "../src/main.js";
-import { getHealthSettings } from "../src/modules/health/manage-health-settings.js";
-import { getCalendar, updateCalendar } from "../src/modules/sla/manage-calendars.js";
 import type { BenchDatabase } from "./bench-database.js";
 import { type BuiltServer, startBuiltServer } from "./built-server.js";
 import { startChildServer } from "./child-server.js";
 import { formatNumber, type RecordFigure } from "./report.js";
 import { summarizeLatencies } from "./stats.js";
+import { closeSupportDuringTheBench } from "./support-hours.js";
 
 // Issue 5: end-to-end inbound over SMTP at 300 messages a second or more with two senders.
 const throughputTarget = { comparison: "at least", value: 300 } as const;
@@ -50,7 +49,12 @@ export async function measureInboundEmail(
   settings: InboundEmailSettings,
   record: RecordFigure,
 ): Promise<void> {
-  await closeSupportForTheRun(database);
+  const tend = await createTend(loadConfig({ ...database.environment, LOG_LEVEL: "silent" }));
+  try {
+    await closeSupportDuringTheBench(tend.context(), 2 * 3_600_000);
+  } finally {
+    await tend.stop();
+  }
   // The bench's own connection, to see when the worker has processed everything.
   const observer = openDatabase(loadConfig(database.environment).database);
   // Messages past processing (a ticket, or ignored or failed): counted up to the run's total rather
@@ -164,36 +168,6 @@ export async function measureInboundEmail(
     await measureFloor(settings, record);
   } finally {
     await observer.destroy();
-  }
-}
-
-/**
- * Closes the desk's support calendar for the next two hours, so that every message is also
- * acknowledged (a public comment and an outbound mail queued), whatever the time of day the bench
- * runs at. Left to the clock, a run in the support team's hours skipped that work and one outside
- * them did it, and the two could not be compared. Closed is the costlier of the two.
- */
-async function closeSupportForTheRun(database: BenchDatabase): Promise<void> {
-  const tend = await createTend(loadConfig({ ...database.environment, LOG_LEVEL: "silent" }));
-  try {
-    const ctx = tend.context();
-    const { calendarId } = await getHealthSettings({ ctx });
-    if (calendarId === null) throw new Error("the desk has no support calendar to close");
-    const calendar = await getCalendar({ ctx, id: calendarId });
-    const now = ctx.clock.now().getTime();
-    const closure: [string, string] = [
-      new Date(now - 60_000).toISOString(),
-      new Date(now + 2 * 3_600_000).toISOString(),
-    ];
-    await updateCalendar({
-      ctx,
-      id: calendarId,
-      input: {
-        definition: { ...calendar.definition, closures: [...(calendar.definition.closures ?? []), closure] },
-      },
-    });
-  } finally {
-    await tend.stop();
   }
 }
 
